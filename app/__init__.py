@@ -1,0 +1,1 @@
+"""WCC Assurance Tracker: World Class Commissioning self-assessment, sign-off and review."""

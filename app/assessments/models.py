@@ -1,0 +1,156 @@
+"""Assessments: one per PCT per cycle, with self scores, review scores and ratings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, enum_column, utcnow, version_column
+from app.evidence.models import COMPETENCY_RANGE_SQL
+
+LEVEL_RANGE_SQL = "level BETWEEN 1 AND 4"
+
+
+class AssessmentStatus(StrEnum):
+    DRAFT = "draft"
+    SIGNED_OFF = "signed_off"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    RETURNED = "returned"
+    FINALISED = "finalised"
+
+
+class EvidenceRatingValue(StrEnum):
+    STRONG = "strong"
+    ADEQUATE = "adequate"
+    WEAK = "weak"
+    NOT_RELEVANT = "not_relevant"
+
+
+_assessment_version = version_column()
+
+
+class Assessment(SQLModel, table=True):
+    __tablename__ = "assessment"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "cycle_id"),
+        sa.Index("ix_assessment_cycle_id_status", "cycle_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    cycle_id: int = Field(foreign_key="cycle.id")
+    status: AssessmentStatus = Field(
+        default=AssessmentStatus.DRAFT,
+        sa_type=enum_column(AssessmentStatus, "assessment_status"),
+    )
+    signed_off_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    signed_off_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    signed_off_fingerprint: str | None = Field(default=None, max_length=64)
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    submitted_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    returned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    return_reason: str | None = Field(default=None, sa_type=sa.Text)
+    finalised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finalised_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_assessment_version)
+
+    __mapper_args__ = {"version_id_col": _assessment_version}
+
+
+_self_score_version = version_column()
+
+
+class SelfScore(SQLModel, table=True):
+    """The PCT's own level for one competency, with its reasoning."""
+
+    __tablename__ = "self_score"
+    __table_args__ = (
+        sa.UniqueConstraint("assessment_id", "competency_number"),
+        sa.CheckConstraint(COMPETENCY_RANGE_SQL, name="competency_number_range"),
+        sa.CheckConstraint(LEVEL_RANGE_SQL, name="level_range"),
+        sa.CheckConstraint(
+            "target_level IS NULL OR target_level BETWEEN 1 AND 4", name="target_level_range"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE")
+    competency_number: int = Field(ge=1, le=11)
+    level: int = Field(ge=1, le=4)
+    rationale: str = Field(default="", sa_type=sa.Text)
+    improvement_action: str | None = Field(default=None, sa_type=sa.Text)
+    target_level: int | None = Field(default=None, ge=1, le=4)
+    updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_self_score_version)
+
+    __mapper_args__ = {"version_id_col": _self_score_version}
+
+
+_review_score_version = version_column()
+
+
+class ReviewScore(SQLModel, table=True):
+    """The SHA reviewer's level for one competency, with a comment."""
+
+    __tablename__ = "review_score"
+    __table_args__ = (
+        sa.UniqueConstraint("assessment_id", "competency_number"),
+        sa.CheckConstraint(COMPETENCY_RANGE_SQL, name="competency_number_range"),
+        sa.CheckConstraint(LEVEL_RANGE_SQL, name="level_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE")
+    competency_number: int = Field(ge=1, le=11)
+    level: int = Field(ge=1, le=4)
+    comment: str = Field(default="", sa_type=sa.Text)
+    reviewer_id: int = Field(foreign_key="user_account.id")
+    scored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_review_score_version)
+
+    __mapper_args__ = {"version_id_col": _review_score_version}
+
+
+_evidence_rating_version = version_column()
+
+
+class EvidenceRating(SQLModel, table=True):
+    """A reviewer's rating of one evidence item within one assessment."""
+
+    __tablename__ = "evidence_rating"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "evidence_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE")
+    evidence_id: int = Field(foreign_key="evidence_item.id", index=True)
+    rating: EvidenceRatingValue = Field(
+        sa_type=enum_column(EvidenceRatingValue, "evidence_rating_value")
+    )
+    comment: str = Field(default="", sa_type=sa.Text)
+    reviewer_id: int = Field(foreign_key="user_account.id")
+    rated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_evidence_rating_version)
+
+    __mapper_args__ = {"version_id_col": _evidence_rating_version}
+
+
+class EvidenceSnapshot(SQLModel, table=True):
+    """An evidence item exactly as it stood when the assessment was submitted."""
+
+    __tablename__ = "evidence_snapshot"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "evidence_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE")
+    evidence_id: int = Field(foreign_key="evidence_item.id", index=True)
+    content: dict[str, Any] = Field(sa_type=sa.JSON)
+    sha256: str = Field(max_length=64, min_length=64)
+    frozen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,127 @@
+"""What the assessment API takes and gives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.assessments.models import AssessmentStatus, EvidenceRatingValue
+
+Level = Annotated[int, Field(ge=1, le=4)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+
+
+class AssessmentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation_code: str = Field(min_length=1, max_length=12)
+    cycle_id: int = Field(ge=1)
+
+
+class SelfScoreWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: Level
+    rationale: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
+    ]
+    improvement_action: LongText | None = None
+    target_level: Level | None = None
+    version: int | None = Field(default=None, ge=1, description="The version you last read")
+
+
+class ReviewScoreWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: Level
+    comment: LongText = ""
+    version: int | None = Field(default=None, ge=1)
+
+
+class EvidenceRatingWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rating: EvidenceRatingValue
+    comment: LongText = ""
+    version: int | None = Field(default=None, ge=1)
+
+
+class ReturnRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
+    ]
+    version: int | None = Field(default=None, ge=1)
+
+
+class TransitionRequest(BaseModel):
+    """Optional body for sign-off, submit, finalise and reopen."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(default=None, ge=1)
+
+
+class SelfScoreRead(BaseModel):
+    competency_number: int
+    level: int
+    rationale: str
+    improvement_action: str | None
+    target_level: int | None
+    updated_at: datetime
+    version: int
+
+
+class ReviewScoreRead(BaseModel):
+    competency_number: int
+    level: int
+    comment: str
+    reviewer_id: int
+    scored_at: datetime
+    version: int
+
+
+class EvidenceRatingRead(BaseModel):
+    evidence_id: int
+    rating: EvidenceRatingValue
+    comment: str
+    reviewer_id: int
+    rated_at: datetime
+    version: int
+
+
+class ReadinessRead(BaseModel):
+    ready: bool
+    missing: list[str]
+
+
+class AssessmentSummary(BaseModel):
+    id: int
+    organisation_code: str
+    organisation_name: str
+    cycle_id: int
+    cycle_name: str
+    status: AssessmentStatus
+    submitted_at: datetime | None
+    finalised_at: datetime | None
+    updated_at: datetime
+    version: int
+
+
+class AssessmentRead(AssessmentSummary):
+    framework_version: str
+    signed_off_at: datetime | None
+    signed_off_by_id: int | None
+    signed_off_fingerprint: str | None
+    submitted_by_id: int | None
+    returned_at: datetime | None
+    return_reason: str | None
+    finalised_by_id: int | None
+    self_scores: list[SelfScoreRead]
+    review_scores: list[ReviewScoreRead]
+    evidence_ratings: list[EvidenceRatingRead]
+    presented_evidence_ids: list[int]
+    readiness: ReadinessRead

@@ -1,0 +1,171 @@
+"""The ``wcc`` command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from app.errors import DomainError
+from app.framework.loader import FrameworkError
+
+app = typer.Typer(
+    help="WCC Assurance Tracker: World Class Commissioning assurance.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+framework_app = typer.Typer(help="Competency framework files.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(framework_app, name="framework")
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"wcc: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _cli_errors() -> Iterator[None]:
+    """Known faults become one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        yield
+    except (FrameworkError, DomainError) as exc:
+        raise fail(str(exc)) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise fail(f"configuration: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    except OperationalError as exc:
+        raise fail(f"database: {exc.orig or exc}".splitlines()[0]) from None
+
+
+def _with_session(action: Callable[[Session], T]) -> T:
+    from app.db import get_engine
+
+    with Session(get_engine(), expire_on_commit=False) as session:
+        return action(session)
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Apply the database migrations (to the latest by default)."""
+    from app.config import get_settings
+    from app.schema_migrations import upgrade
+
+    with _cli_errors():
+        settings = get_settings()
+        upgrade(settings.sqlalchemy_url, revision)
+    typer.echo(f"Database at {revision}.")
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo organisations, users, cycles, evidence and assessments (idempotent)."""
+    from app.demo import load_demo
+
+    with _cli_errors():
+        result = _with_session(load_demo)
+    created = sum(result.created.values())
+    typer.echo(f"Demo data ready ({created} rows created).")
+    typer.echo("Demo sign-ins (role, organisation, email, password):")
+    for role, organisation, email, password in result.sign_ins:
+        typer.echo(f"  {role:<13} {organisation:<9} {email:<40} {password}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes.")] = False,
+) -> None:
+    """Serve the web application and the API."""
+    import uvicorn
+
+    from app.config import get_settings
+    from app.framework.service import loaded_frameworks
+
+    with _cli_errors():
+        settings = get_settings()
+        loaded_frameworks()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=None if reload else workers,
+        reload=reload,
+        access_log=settings.env != "production",
+        proxy_headers=True,
+    )
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option(help="Email address (the sign-in name).")],
+    role: Annotated[
+        str, typer.Option(help="pct_lead, board_member, clinician, sha_reviewer or admin.")
+    ],
+    password: Annotated[str | None, typer.Option(help="Password; asked for when left out.")] = None,
+    org: Annotated[str | None, typer.Option(help="Organisation code (none for admin).")] = None,
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+) -> None:
+    """Create a user account."""
+    from app.actors import SYSTEM
+    from app.users.models import Role
+    from app.users.service import create_user
+
+    try:
+        parsed_role = Role(role)
+    except ValueError:
+        roles = ", ".join(r.value for r in Role)
+        raise fail(f"unknown role {role!r}; choose one of {roles}") from None
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    full_name = name or email.split("@")[0].replace(".", " ").title()
+    with _cli_errors():
+        user = _with_session(
+            lambda session: create_user(
+                session,
+                SYSTEM,
+                email=email,
+                full_name=full_name,
+                password=password,
+                role=parsed_role,
+                organisation_code=org,
+            )
+        )
+    typer.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+@framework_app.command("check")
+def framework_check(
+    file: Annotated[Path, typer.Argument(help="A framework file (YAML).")],
+) -> None:
+    """Check a framework file with the same rules start-up uses."""
+    from app.framework.loader import load_framework
+
+    with _cli_errors():
+        loaded = load_framework(file)
+    framework = loaded.framework
+    typer.echo(
+        f"{file}: ok: {framework.version}, {len(framework.competencies)} competencies, "
+        f"4 levels each, sha256 {loaded.sha256}"
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,88 @@
+"""Settings, read once from the environment (prefix ``WCC_``)."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    DEMO = "demo"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WCC_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    database_url: str = ""
+    data_dir: Path = BASE_DIR / "var" / "files"
+    secret_key: SecretStr | None = None
+    max_upload_mb: int = 25
+    cookie_secure: bool = False
+    frameworks_dir: Path = BASE_DIR / "competencies"
+    default_framework: str = "wcc-2008"
+    sqlite_busy_timeout_ms: int = 15_000
+    token_minutes: int = 8 * 60
+
+    @model_validator(mode="after")
+    def _require_secret_in_production(self) -> Settings:
+        if self.env is Environment.PRODUCTION and not self.secret_key:
+            raise ValueError("WCC_SECRET_KEY must be set when WCC_ENV=production")
+        if self.max_upload_mb < 1:
+            raise ValueError("WCC_MAX_UPLOAD_MB must be at least 1")
+        return self
+
+    @property
+    def var_dir(self) -> Path:
+        return BASE_DIR / "var"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The configured database URL, or the embedded SQLite file under ``./var``."""
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite:///{self.var_dir / 'wcc.db'}"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    def signing_key(self) -> str:
+        """The key that signs tokens and cookies.
+
+        Outside production an unset key is generated once and kept under ``./var``, so
+        sign-ins survive a restart of a development server.
+        """
+        if self.secret_key:
+            return self.secret_key.get_secret_value()
+        key_file = self.var_dir / "secret_key"
+        if key_file.exists():
+            return key_file.read_text().strip()
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+def normalise_database_url(url: str) -> str:
+    """Let ``postgresql://`` and ``postgres://`` URLs use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,35 @@
+"""JSON routes for assurance cycles."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.cycles import service
+from app.cycles.schemas import CycleCreate, CycleRead
+from app.deps import CurrentActor, SessionDep
+from app.openapi_errors import errors
+
+router = APIRouter(prefix="/api/v1/cycles", tags=["cycles"])
+
+
+@router.get("", response_model=list[CycleRead], responses=errors(401))
+def list_cycles(session: SessionDep, actor: CurrentActor) -> list[CycleRead]:
+    """Every assurance cycle, newest first."""
+    return [CycleRead.model_validate(c, from_attributes=True) for c in service.list_cycles(session)]
+
+
+@router.post(
+    "", status_code=201, response_model=CycleRead, responses=errors(401, 403, 404, 409, 422)
+)
+def create_cycle(body: CycleCreate, session: SessionDep, actor: CurrentActor) -> CycleRead:
+    """Administrators: open a new assurance year against a framework version."""
+    cycle = service.create_cycle(
+        session,
+        actor,
+        name=body.name,
+        opens_on=body.opens_on,
+        submission_due=body.submission_due,
+        review_due=body.review_due,
+        framework_version=body.framework_version,
+    )
+    return CycleRead.model_validate(cycle, from_attributes=True)

@@ -1,0 +1,36 @@
+"""Assurance cycles: one a year, each scored against one framework version."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, utcnow, version_column
+
+
+class CycleBase(SQLModel):
+    name: str = Field(max_length=20, min_length=1, unique=True)
+    opens_on: date
+    submission_due: date
+    review_due: date
+
+
+_cycle_version = version_column()
+
+
+class Cycle(CycleBase, table=True):
+    __tablename__ = "cycle"
+    __table_args__ = (
+        sa.CheckConstraint("submission_due >= opens_on", name="submission_after_opening"),
+        sa.CheckConstraint("review_due >= submission_due", name="review_after_submission"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    framework_version: str = Field(max_length=40)
+    framework_sha256: str = Field(max_length=64, min_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_cycle_version)
+
+    __mapper_args__ = {"version_id_col": _cycle_version}

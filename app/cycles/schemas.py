@@ -1,0 +1,27 @@
+"""What the cycle API takes and gives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CycleCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=20)
+    opens_on: date
+    submission_due: date
+    review_due: date
+    framework_version: str | None = Field(default=None, max_length=40)
+
+
+class CycleRead(BaseModel):
+    id: int
+    name: str
+    opens_on: date
+    submission_due: date
+    review_due: date
+    framework_version: str
+    framework_sha256: str

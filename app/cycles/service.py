@@ -1,0 +1,70 @@
+"""Cycle commands and look-ups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.actors import Actor
+from app.cycles.models import Cycle
+from app.errors import Conflict, InvalidInput
+from app.framework import service as framework_service
+from app.permissions import Action, require
+
+
+def find_by_name(session: Session, name: str) -> Cycle | None:
+    return session.exec(select(Cycle).where(Cycle.name == name.strip())).first()
+
+
+def create_cycle(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    opens_on: date,
+    submission_due: date,
+    review_due: date,
+    framework_version: str | None = None,
+) -> Cycle:
+    require(actor, Action.MANAGE_CYCLES)
+    name = name.strip()
+    if not name:
+        raise InvalidInput("Cycle name must not be empty")
+    if submission_due < opens_on:
+        raise InvalidInput("The submission deadline must not be before the cycle opens")
+    if review_due < submission_due:
+        raise InvalidInput("The review deadline must not be before the submission deadline")
+    if find_by_name(session, name) is not None:
+        raise Conflict(f"Cycle {name!r} already exists")
+    loaded = (
+        framework_service.get_loaded_framework(framework_version)
+        if framework_version
+        else framework_service.current_framework()
+    )
+    cycle = Cycle(
+        name=name,
+        opens_on=opens_on,
+        submission_due=submission_due,
+        review_due=review_due,
+        framework_version=loaded.framework.version,
+        framework_sha256=loaded.sha256,
+    )
+    session.add(cycle)
+    session.flush()
+    assert cycle.id is not None
+    audit.record(
+        session,
+        actor,
+        entity="cycle",
+        entity_id=cycle.id,
+        action="create",
+        after=audit.snapshot(cycle),
+    )
+    session.commit()
+    return cycle
+
+
+def list_cycles(session: Session) -> list[Cycle]:
+    return list(session.exec(select(Cycle).order_by(col(Cycle.opens_on).desc())).all())

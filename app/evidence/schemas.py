@@ -1,0 +1,99 @@
+"""What the evidence API takes and gives."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+
+from app.evidence.models import EvidenceKind
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+CompetencyNumber = Annotated[int, Field(ge=1, le=11)]
+
+
+def _distinct_sorted(numbers: list[int]) -> list[int]:
+    if not numbers:
+        raise ValueError("link the item to at least one competency")
+    return sorted(set(numbers))
+
+
+CompetencyNumbers = Annotated[
+    list[CompetencyNumber], Field(max_length=11), AfterValidator(_distinct_sorted)
+]
+
+
+def _url_text(value: HttpUrl | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+class EvidenceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation_code: str = Field(min_length=1, max_length=12)
+    title: Title
+    description: Description = ""
+    kind: EvidenceKind
+    occurred_on: date
+    competency_numbers: CompetencyNumbers
+    url: Annotated[HttpUrl | None, Field(max_length=2000)] = None
+    practice_code: str | None = Field(default=None, max_length=12)
+    clinicians_involved: int | None = Field(default=None, ge=0, le=100_000)
+    practices_involved: int | None = Field(default=None, ge=0, le=10_000)
+
+
+class EvidenceUpdate(BaseModel):
+    """Fields to change; those left out stay as they are. ``version`` guards against
+    overwriting someone else's change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    description: Description | None = None
+    kind: EvidenceKind | None = None
+    occurred_on: date | None = None
+    competency_numbers: CompetencyNumbers | None = None
+    url: Annotated[HttpUrl | None, Field(max_length=2000)] = None
+    practice_code: str | None = Field(default=None, max_length=12)
+    clinicians_involved: int | None = Field(default=None, ge=0, le=100_000)
+    practices_involved: int | None = Field(default=None, ge=0, le=10_000)
+    version: int | None = Field(default=None, ge=1)
+
+
+class AttachmentRead(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+
+
+class EvidenceRead(BaseModel):
+    id: int
+    organisation_code: str
+    title: str
+    description: str
+    kind: EvidenceKind
+    occurred_on: date
+    competency_numbers: list[int]
+    url: str | None
+    practice_code: str | None
+    clinicians_involved: int | None
+    practices_involved: int | None
+    author_id: int
+    author_name: str
+    attachments: list[AttachmentRead]
+    is_frozen: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class EvidencePage(BaseModel):
+    items: list[EvidenceRead]
+    total: int
+    limit: int
+    offset: int

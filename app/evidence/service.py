@@ -1,0 +1,313 @@
+"""Evidence commands: log, change, delete, attach files; and the scoped reads behind the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, delete, select
+
+from app import audit
+from app.actors import Actor
+from app.assessments import service as assessment_service
+from app.db import utcnow
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleEdit
+from app.evidence import filetypes, queries, storage
+from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem, EvidenceKind
+from app.evidence.schemas import EvidenceCreate, EvidenceUpdate
+from app.evidence.uploads import ReceivedFile
+from app.organisations import service as organisation_service
+from app.organisations.models import Organisation, OrganisationKind
+from app.permissions import Action, evidence_scope, may_edit_evidence, require
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class EvidenceFilters:
+    organisation_code: str | None = None
+    competency: int | None = None
+    kind: EvidenceKind | None = None
+    q: str | None = None
+    practice_code: str | None = None
+
+
+def _audit_view(item: EvidenceItem, numbers: list[int]) -> dict[str, object]:
+    return {**audit.snapshot(item), "competency_numbers": numbers}
+
+
+def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceItem:
+    item = session.exec(
+        queries.visible_evidence(actor).where(col(EvidenceItem.id) == evidence_id)
+    ).first()
+    if item is None:
+        raise NotFound(f"Evidence item {evidence_id} not found")
+    return item
+
+
+def list_evidence(
+    session: Session, actor: Actor, filters: EvidenceFilters, *, limit: int, offset: int
+) -> tuple[list[EvidenceItem], int]:
+    """A page of visible items, newest first, and the total that match."""
+    statement = queries.visible_evidence(actor)
+    if filters.organisation_code:
+        organisation = organisation_service.find_by_code(session, filters.organisation_code)
+        if organisation is None:
+            return [], 0
+        statement = statement.where(col(EvidenceItem.organisation_id) == organisation.id)
+    if filters.practice_code:
+        practice = organisation_service.find_by_code(session, filters.practice_code)
+        if practice is None:
+            return [], 0
+        statement = statement.where(col(EvidenceItem.practice_id) == practice.id)
+    if filters.competency is not None:
+        linked = select(EvidenceCompetency.evidence_id).where(
+            col(EvidenceCompetency.competency_number) == filters.competency
+        )
+        statement = statement.where(col(EvidenceItem.id).in_(linked))
+    if filters.kind is not None:
+        statement = statement.where(col(EvidenceItem.kind) == filters.kind)
+    if filters.q and filters.q.strip():
+        for word in filters.q.split()[:8]:
+            pattern = word.lower()
+            statement = statement.where(
+                sa.or_(
+                    sa.func.lower(EvidenceItem.title).contains(pattern, autoescape=True),
+                    sa.func.lower(EvidenceItem.description).contains(pattern, autoescape=True),
+                )
+            )
+    total = session.exec(select(sa.func.count()).select_from(statement.subquery())).one()
+    page = session.exec(
+        statement.order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
+        .limit(min(limit, MAX_PAGE))
+        .offset(offset)
+    ).all()
+    return list(page), total
+
+
+def _owning_pct(session: Session, actor: Actor, organisation_code: str) -> Organisation:
+    organisation = organisation_service.find_by_code(session, organisation_code)
+    if organisation is None or organisation.id != actor.pct_id:
+        # Not the caller's PCT: say nothing about whether it exists.
+        raise NotFound(f"Organisation {organisation_code.strip().upper()!r} not found")
+    if organisation.kind is not OrganisationKind.PCT:
+        raise InvalidInput("Evidence belongs to a PCT: give the PCT's code")
+    return organisation
+
+
+def _practice_in_pct(session: Session, pct: Organisation, code: str | None) -> int | None:
+    """The id of a practice or PBC group inside ``pct``; 422 if it is not one of them."""
+    if not code:
+        return None
+    practice = organisation_service.find_by_code(session, code)
+    inside = practice is not None and practice.kind in {
+        OrganisationKind.PRACTICE,
+        OrganisationKind.PBC_GROUP,
+    }
+    if inside and practice is not None and practice.parent_id != pct.id:
+        parent = session.get(Organisation, practice.parent_id)
+        inside = parent is not None and parent.parent_id == pct.id
+    if not inside or practice is None:
+        raise InvalidInput(f"{code.strip().upper()!r} is not a practice or PBC group of {pct.code}")
+    return practice.id
+
+
+def _set_links(session: Session, item: EvidenceItem, numbers: list[int]) -> None:
+    session.exec(delete(EvidenceCompetency).where(col(EvidenceCompetency.evidence_id) == item.id))
+    assert item.id is not None
+    session.add_all(EvidenceCompetency(evidence_id=item.id, competency_number=n) for n in numbers)
+
+
+def create_evidence(session: Session, actor: Actor, *, data: EvidenceCreate) -> EvidenceItem:
+    require(actor, Action.LOG_EVIDENCE)
+    pct = _owning_pct(session, actor, data.organisation_code)
+    assert actor.user_id is not None and pct.id is not None
+    item = EvidenceItem(
+        organisation_id=pct.id,
+        title=data.title,
+        description=data.description,
+        kind=data.kind,
+        occurred_on=data.occurred_on,
+        url=str(data.url) if data.url else None,
+        practice_id=_practice_in_pct(session, pct, data.practice_code),
+        clinicians_involved=data.clinicians_involved,
+        practices_involved=data.practices_involved,
+        author_id=actor.user_id,
+    )
+    session.add(item)
+    session.flush()
+    _set_links(session, item, data.competency_numbers)
+    assert item.id is not None
+    audit.record(
+        session,
+        actor,
+        entity="evidence",
+        entity_id=item.id,
+        action="create",
+        after=_audit_view(item, data.competency_numbers),
+        organisation_id=pct.id,
+    )
+    assessment_service.revert_signed_off(session, actor, pct.id, cause=f"evidence {item.id} added")
+    session.commit()
+    return item
+
+
+def _editable(
+    session: Session, actor: Actor, evidence_id: int, expected_version: int | None
+) -> EvidenceItem:
+    item = get_evidence(session, actor, evidence_id)
+    if not may_edit_evidence(actor, item):
+        raise Forbidden("You cannot change this evidence item")
+    if expected_version is not None and expected_version != item.version:
+        raise StaleEdit(
+            f"Evidence item {evidence_id} was changed by someone else "
+            f"(version {item.version}, you had {expected_version}); reload and try again"
+        )
+    assert item.id is not None
+    if queries.frozen_ids(session, [item.id]):
+        raise Conflict(
+            f"Evidence item {evidence_id} is part of a submitted or finalised assessment "
+            "and cannot be changed; log a new item instead"
+        )
+    return item
+
+
+def update_evidence(
+    session: Session, actor: Actor, evidence_id: int, *, data: EvidenceUpdate
+) -> EvidenceItem:
+    item = _editable(session, actor, evidence_id, data.version)
+    assert item.id is not None
+    before_numbers = queries.competency_numbers(session, [item.id]).get(item.id, [])
+    before = _audit_view(item, before_numbers)
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "competency_numbers"})
+    if "practice_code" in changes:
+        pct = session.get(Organisation, item.organisation_id)
+        assert pct is not None
+        item.practice_id = _practice_in_pct(session, pct, changes.pop("practice_code"))
+    for required in ("title", "kind", "occurred_on"):
+        if required in changes and changes[required] is None:
+            raise InvalidInput(f"{required} cannot be empty")
+    if "url" in changes:
+        changes["url"] = str(changes["url"]) if changes["url"] else None
+    for name, value in changes.items():
+        setattr(item, name, value)
+    numbers = before_numbers
+    if data.competency_numbers is not None:
+        numbers = data.competency_numbers
+        _set_links(session, item, numbers)
+    item.updated_at = utcnow()
+    session.add(item)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        entity="evidence",
+        entity_id=item.id,
+        action="update",
+        before=before,
+        after=_audit_view(item, numbers),
+        organisation_id=item.organisation_id,
+    )
+    assessment_service.revert_signed_off(
+        session, actor, item.organisation_id, cause=f"evidence {item.id} changed"
+    )
+    session.commit()
+    return item
+
+
+def delete_evidence(
+    session: Session, actor: Actor, evidence_id: int, *, expected_version: int | None = None
+) -> None:
+    item = _editable(session, actor, evidence_id, expected_version)
+    assert item.id is not None
+    if assessment_service.presented_anywhere(session, item.id):
+        raise Conflict(
+            f"Evidence item {evidence_id} was presented in an earlier submission and is kept "
+            "for the record"
+        )
+    numbers = queries.competency_numbers(session, [item.id]).get(item.id, [])
+    attachments = queries.attachments_by_item(session, [item.id]).get(item.id, [])
+    audit.record(
+        session,
+        actor,
+        entity="evidence",
+        entity_id=item.id,
+        action="delete",
+        before={**_audit_view(item, numbers), "attachments": [a.sha256 for a in attachments]},
+        organisation_id=item.organisation_id,
+    )
+    for attachment in attachments:
+        session.delete(attachment)
+    session.exec(delete(EvidenceCompetency).where(col(EvidenceCompetency.evidence_id) == item.id))
+    session.delete(item)
+    assessment_service.revert_signed_off(
+        session, actor, item.organisation_id, cause=f"evidence {item.id} deleted"
+    )
+    session.commit()
+
+
+def check_may_attach(session: Session, actor: Actor, evidence_id: int) -> None:
+    """Refuse before a byte is read: unknown item (404), not allowed (403), frozen (409)."""
+    _editable(session, actor, evidence_id, None)
+
+
+def add_attachment(
+    session: Session, actor: Actor, evidence_id: int, *, received: ReceivedFile
+) -> Attachment:
+    """Store a received file and record it; on any failure no file and no row remain."""
+    blob = received.blob
+    try:
+        item = _editable(session, actor, evidence_id, None)
+        filename = storage.safe_filename(received.filename)
+        content_type = filetypes.sniff(blob.path, filename)
+        already_stored = session.exec(
+            select(sa.func.count()).select_from(Attachment).where(Attachment.sha256 == blob.sha256)
+        ).one()
+        assert item.id is not None and actor.user_id is not None
+        attachment = Attachment(
+            evidence_id=item.id,
+            filename=filename,
+            content_type=content_type,
+            size=blob.size,
+            sha256=blob.sha256,
+            uploaded_by_id=actor.user_id,
+        )
+        session.add(attachment)
+        item.updated_at = utcnow()
+        session.add(item)
+        session.flush()
+        assert attachment.id is not None
+        audit.record(
+            session,
+            actor,
+            entity="attachment",
+            entity_id=attachment.id,
+            action="create",
+            after=audit.snapshot(attachment),
+            organisation_id=item.organisation_id,
+        )
+        assessment_service.revert_signed_off(
+            session, actor, item.organisation_id, cause=f"file attached to evidence {item.id}"
+        )
+        blob.keep()
+        try:
+            session.commit()
+        except BaseException:
+            if not already_stored:
+                storage.remove_blob(attachment.sha256)
+            raise
+        return attachment
+    finally:
+        blob.discard()
+
+
+def get_attachment(session: Session, actor: Actor, attachment_id: int) -> Attachment:
+    attachment = session.exec(
+        select(Attachment)
+        .join(EvidenceItem, col(EvidenceItem.id) == Attachment.evidence_id)
+        .where(col(Attachment.id) == attachment_id)
+        .where(evidence_scope(actor))
+    ).first()
+    if attachment is None:
+        raise NotFound(f"Attachment {attachment_id} not found")
+    return attachment

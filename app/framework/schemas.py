@@ -1,0 +1,28 @@
+"""What the API says about competencies."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class LevelRead(BaseModel):
+    level: int
+    label: str
+    descriptor: str
+
+
+class CompetencyRead(BaseModel):
+    number: int
+    key: str
+    title: str
+    statement: str | None
+    summary: str
+    levels: list[LevelRead]
+    evidence_prompts: list[str]
+
+
+class FrameworkRead(BaseModel):
+    version: str
+    title: str
+    sha256: str
+    competencies: list[CompetencyRead]

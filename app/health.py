@@ -1,0 +1,43 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.db import get_engine
+from app.schema_migrations import current_revision, head_revision
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "Database unreachable or not migrated"}})
+def readyz() -> JSONResponse:
+    """The database answers and its schema is at the latest migration."""
+    try:
+        with get_engine().connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+            revision = current_revision(connection)
+    except SQLAlchemyError:
+        return JSONResponse(
+            {"status": "unavailable", "detail": "The database is not reachable"}, status_code=503
+        )
+    head = head_revision()
+    if revision != head:
+        return JSONResponse(
+            {
+                "status": "unavailable",
+                "detail": f"The database schema is at {revision or 'nothing'}, expected {head}: "
+                "run `wcc db upgrade`",
+            },
+            status_code=503,
+        )
+    return JSONResponse({"status": "ok", "database": "ok", "schema": revision})

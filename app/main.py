@@ -1,0 +1,147 @@
+"""The application factory: routers, middleware, error handlers and start-up checks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.assessments import api as assessments_api
+from app.audit import api as audit_api
+from app.auth import api as auth_api
+from app.config import BASE_DIR
+from app.cycles import api as cycles_api
+from app.errors import DomainError
+from app.evidence import api as evidence_api
+from app.evidence import storage
+from app.framework import api as framework_api
+from app.framework import service as framework_service
+from app.health import router as health_router
+from app.home import pages as home_pages
+from app.organisations import api as organisations_api
+from app.users import api as users_api
+from app.web import render
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # A bad framework file raises FrameworkError here and stops start-up.
+    app.state.frameworks = framework_service.loaded_frameworks()
+    storage.clean_temp()
+    yield
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    if _wants_html(request):
+        return render(
+            request,
+            "errors/error.html",
+            {"status_code": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code,
+        )
+    body: dict[str, object] = {"detail": exc.detail}
+    missing = exc.extra.get("missing")
+    if missing:
+        body["missing"] = missing
+    return JSONResponse(body, status_code=exc.status_code)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if _wants_html(request):
+        return render(
+            request,
+            "errors/error.html",
+            {"status_code": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code,
+        )
+    return JSONResponse(
+        {"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None)
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {key: value for key, value in error.items() if key in {"loc", "msg", "type"}}
+        for error in exc.errors()
+    ]
+    return JSONResponse({"detail": errors}, status_code=422)
+
+
+async def _stale_write(request: Request, exc: Exception) -> Response:
+    """Two writers raced for one row: the loser hears so instead of overwriting."""
+    detail = "Someone else changed this at the same moment; reload and try again"
+    return JSONResponse({"detail": detail}, status_code=409)
+
+
+async def _integrity_error(request: Request, exc: Exception) -> Response:
+    detail = "That conflicts with data saved at the same moment; reload and try again"
+    return JSONResponse({"detail": detail}, status_code=409)
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="WCC Assurance Tracker",
+        version="0.1.0",
+        summary="World Class Commissioning self-assessment, evidence, sign-off and SHA review.",
+        lifespan=lifespan,
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path.startswith("/docs"):
+            # Swagger UI loads its own inline bootstrap script.
+            del response.headers["Content-Security-Policy"]
+        return response
+
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StaleDataError, _stale_write)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static")
+    app.include_router(health_router)
+    for router in (
+        auth_api.router,
+        users_api.router,
+        framework_api.router,
+        organisations_api.router,
+        cycles_api.router,
+        assessments_api.router,
+        evidence_api.router,
+        audit_api.router,
+    ):
+        app.include_router(router)
+    app.include_router(home_pages.router)
+    return app

@@ -1,0 +1,26 @@
+"""What the organisation API takes and gives."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.organisations.models import OrganisationKind
+
+
+class OrganisationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=2, max_length=12, pattern=r"^\s*[A-Za-z0-9][A-Za-z0-9-]*\s*$")
+    name: str = Field(min_length=1, max_length=200)
+    kind: OrganisationKind
+    parent_code: str | None = Field(default=None, max_length=12)
+    population: int | None = Field(default=None, ge=0, le=100_000_000)
+
+
+class OrganisationRead(BaseModel):
+    id: int
+    code: str
+    name: str
+    kind: OrganisationKind
+    parent_code: str | None
+    population: int | None

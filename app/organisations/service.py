@@ -1,0 +1,95 @@
+"""Organisation commands and look-ups."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.actors import Actor
+from app.errors import Conflict, InvalidInput, NotFound
+from app.organisations.models import ALLOWED_PARENT_KINDS, Organisation, OrganisationKind
+from app.permissions import Action, organisation_scope, require
+
+
+def normalise_code(code: str) -> str:
+    return code.strip().upper()
+
+
+def find_by_code(session: Session, code: str) -> Organisation | None:
+    return session.exec(
+        select(Organisation).where(Organisation.code == normalise_code(code))
+    ).first()
+
+
+def get_by_code(session: Session, code: str) -> Organisation:
+    organisation = find_by_code(session, code)
+    if organisation is None:
+        raise NotFound(f"Organisation {normalise_code(code)!r} not found")
+    return organisation
+
+
+def create_organisation(
+    session: Session,
+    actor: Actor,
+    *,
+    code: str,
+    name: str,
+    kind: OrganisationKind,
+    parent_code: str | None = None,
+    population: int | None = None,
+) -> Organisation:
+    require(actor, Action.MANAGE_ORGANISATIONS)
+    code = normalise_code(code)
+    if not code:
+        raise InvalidInput("Organisation code must not be empty")
+    if find_by_code(session, code) is not None:
+        raise Conflict(f"Organisation code {code!r} is already in use")
+    if population is not None and population < 0:
+        raise InvalidInput("Population must not be negative")
+    parent: Organisation | None = None
+    allowed = ALLOWED_PARENT_KINDS[kind]
+    if parent_code:
+        parent = find_by_code(session, parent_code)
+        if parent is None:
+            raise InvalidInput(f"Parent organisation {normalise_code(parent_code)!r} not found")
+        if parent.kind not in allowed:
+            raise InvalidInput(
+                f"A {kind.value} cannot belong to a {parent.kind.value}"
+                + (f"; its parent must be a {' or '.join(sorted(allowed))}" if allowed else "")
+            )
+    elif allowed:
+        raise InvalidInput(f"A {kind.value} needs a parent ({' or '.join(sorted(allowed))})")
+    organisation = Organisation(
+        code=code,
+        name=name.strip(),
+        kind=kind,
+        parent_id=parent.id if parent else None,
+        population=population,
+    )
+    session.add(organisation)
+    session.flush()
+    assert organisation.id is not None
+    audit.record(
+        session,
+        actor,
+        entity="organisation",
+        entity_id=organisation.id,
+        action="create",
+        after=audit.snapshot(organisation),
+        organisation_id=organisation.id,
+    )
+    session.commit()
+    return organisation
+
+
+def list_organisations(session: Session, actor: Actor) -> list[tuple[Organisation, str | None]]:
+    """Visible organisations with their parent's code, in one query."""
+    parent = aliased(Organisation)
+    rows = session.exec(
+        select(Organisation, parent.code)
+        .outerjoin(parent, col(parent.id) == Organisation.parent_id)
+        .where(organisation_scope(actor))
+        .order_by(Organisation.kind, Organisation.code)
+    ).all()
+    return [(organisation, parent_code) for organisation, parent_code in rows]

@@ -1,0 +1,192 @@
+"""Who may do what, and which rows each actor may see: every permission rule, in one place.
+
+Two questions, answered here and nowhere else:
+
+- ``require(actor, action)``: may this role take this kind of action at all (403 if not)?
+- the ``*_scope`` predicates: which rows are visible to this actor? Services add them to
+  every read, so a row outside the caller's scope is simply not found (404).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col, select
+
+from app.actors import Actor
+from app.assessments.models import Assessment, AssessmentStatus, EvidenceSnapshot
+from app.errors import Forbidden
+from app.evidence.models import EvidenceItem
+from app.organisations.models import Organisation
+from app.users.models import Role
+
+
+class Action(StrEnum):
+    MANAGE_ORGANISATIONS = "manage_organisations"
+    MANAGE_USERS = "manage_users"
+    MANAGE_CYCLES = "manage_cycles"
+    OPEN_ASSESSMENT = "open_assessment"
+    SCORE_SELF = "score_self"
+    SIGN_OFF = "sign_off"
+    SUBMIT = "submit"
+    SCORE_REVIEW = "score_review"
+    RATE_EVIDENCE = "rate_evidence"
+    RETURN = "return"
+    FINALISE = "finalise"
+    REOPEN = "reopen"
+    LOG_EVIDENCE = "log_evidence"
+    EDIT_ANY_EVIDENCE = "edit_any_evidence"
+    READ_AUDIT = "read_audit"
+    READ_SHA_REPORT = "read_sha_report"
+
+
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.ADMIN: frozenset(
+        {
+            Action.MANAGE_ORGANISATIONS,
+            Action.MANAGE_USERS,
+            Action.MANAGE_CYCLES,
+            Action.OPEN_ASSESSMENT,
+            Action.REOPEN,
+            Action.READ_AUDIT,
+            Action.READ_SHA_REPORT,
+        }
+    ),
+    Role.PCT_LEAD: frozenset(
+        {
+            Action.OPEN_ASSESSMENT,
+            Action.SCORE_SELF,
+            Action.SUBMIT,
+            Action.LOG_EVIDENCE,
+            Action.EDIT_ANY_EVIDENCE,
+            Action.READ_AUDIT,
+        }
+    ),
+    Role.BOARD_MEMBER: frozenset({Action.SIGN_OFF}),
+    Role.CLINICIAN: frozenset({Action.LOG_EVIDENCE}),
+    Role.SHA_REVIEWER: frozenset(
+        {
+            Action.SCORE_REVIEW,
+            Action.RATE_EVIDENCE,
+            Action.RETURN,
+            Action.FINALISE,
+            Action.READ_SHA_REPORT,
+        }
+    ),
+}
+
+ACTION_WORDS: dict[Action, str] = {
+    Action.MANAGE_ORGANISATIONS: "manage organisations",
+    Action.MANAGE_USERS: "manage users",
+    Action.MANAGE_CYCLES: "manage cycles",
+    Action.OPEN_ASSESSMENT: "open an assessment",
+    Action.SCORE_SELF: "enter self-assessment scores",
+    Action.SIGN_OFF: "sign off an assessment",
+    Action.SUBMIT: "submit an assessment",
+    Action.SCORE_REVIEW: "enter review scores",
+    Action.RATE_EVIDENCE: "rate evidence",
+    Action.RETURN: "return an assessment",
+    Action.FINALISE: "finalise an assessment",
+    Action.REOPEN: "reopen a finalised assessment",
+    Action.LOG_EVIDENCE: "log evidence",
+    Action.EDIT_ANY_EVIDENCE: "change evidence logged by others",
+    Action.READ_AUDIT: "read the audit trail",
+    Action.READ_SHA_REPORT: "read SHA reports",
+}
+
+# Statuses in which an SHA reviewer may see an assessment: submitted at least once and not
+# taken back into drafting by the PCT.
+REVIEWER_VISIBLE_STATUSES = frozenset(
+    {
+        AssessmentStatus.SUBMITTED,
+        AssessmentStatus.IN_REVIEW,
+        AssessmentStatus.RETURNED,
+        AssessmentStatus.FINALISED,
+    }
+)
+
+
+def can(actor: Actor, action: Action) -> bool:
+    return action in ROLE_ACTIONS[actor.role]
+
+
+def require(actor: Actor, action: Action) -> None:
+    if not can(actor, action):
+        role = actor.role.value.replace("_", " ")
+        raise Forbidden(f"A {role} cannot {ACTION_WORDS[action]}")
+
+
+def _never() -> ColumnElement[bool]:
+    return sa.false()
+
+
+def organisation_scope(actor: Actor) -> ColumnElement[bool]:
+    """Organisations an actor may see: their PCT and what lies under it; a reviewer's SHA
+    and its PCTs; everything for an administrator."""
+    if actor.is_admin:
+        return sa.true()
+    if actor.is_pct_side and actor.pct_id is not None:
+        children = select(Organisation.id).where(Organisation.parent_id == actor.pct_id)
+        return sa.or_(
+            col(Organisation.id) == actor.pct_id,
+            col(Organisation.id) == actor.sha_id,
+            col(Organisation.parent_id) == actor.pct_id,
+            col(Organisation.parent_id).in_(children),
+        )
+    if actor.role is Role.SHA_REVIEWER and actor.sha_id is not None:
+        return sa.or_(
+            col(Organisation.id) == actor.sha_id, col(Organisation.parent_id) == actor.sha_id
+        )
+    return _never()
+
+
+def _reviewer_pcts(actor: Actor) -> sa.Select[tuple[int]]:
+    return select(Organisation.id).where(Organisation.parent_id == actor.sha_id)
+
+
+def assessment_scope(actor: Actor) -> ColumnElement[bool]:
+    """Assessments an actor may see (use with a query over ``Assessment``)."""
+    if actor.is_admin:
+        return sa.true()
+    if actor.is_pct_side and actor.pct_id is not None:
+        return col(Assessment.organisation_id) == actor.pct_id
+    if actor.role is Role.SHA_REVIEWER and actor.sha_id is not None:
+        return sa.and_(
+            col(Assessment.organisation_id).in_(_reviewer_pcts(actor)),
+            col(Assessment.status).in_(REVIEWER_VISIBLE_STATUSES),
+        )
+    return _never()
+
+
+def evidence_scope(actor: Actor) -> ColumnElement[bool]:
+    """Evidence items an actor may see: their PCT's; for a reviewer, the items frozen into
+    an assessment they may see."""
+    if actor.is_admin:
+        return sa.true()
+    if actor.is_pct_side and actor.pct_id is not None:
+        return col(EvidenceItem.organisation_id) == actor.pct_id
+    if actor.role is Role.SHA_REVIEWER and actor.sha_id is not None:
+        presented = (
+            select(EvidenceSnapshot.evidence_id)
+            .join(Assessment, col(Assessment.id) == EvidenceSnapshot.assessment_id)
+            .where(assessment_scope(actor))
+        )
+        return col(EvidenceItem.id).in_(presented)
+    return _never()
+
+
+def may_edit_evidence(actor: Actor, item: EvidenceItem) -> bool:
+    """A PCT lead may change any of the PCT's items; a clinician only their own."""
+    if not actor.is_pct_side or item.organisation_id != actor.pct_id:
+        return False
+    return can(actor, Action.EDIT_ANY_EVIDENCE) or item.author_id == actor.user_id
+
+
+def acts_for_pct(actor: Actor, organisation_id: int) -> bool:
+    return actor.is_pct_side and actor.pct_id == organisation_id
+
+
+def reviews_pct(actor: Actor, pct: Organisation) -> bool:
+    return actor.role is Role.SHA_REVIEWER and pct.parent_id == actor.sha_id

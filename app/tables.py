@@ -1,0 +1,34 @@
+"""Imports every table so that ``SQLModel.metadata`` describes the whole schema."""
+
+from sqlmodel import SQLModel
+
+from app.assessments.models import (
+    Assessment,
+    EvidenceRating,
+    EvidenceSnapshot,
+    ReviewScore,
+    SelfScore,
+)
+from app.audit import AuditEvent
+from app.cycles.models import Cycle
+from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem
+from app.organisations.models import Organisation
+from app.users.models import User
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Assessment",
+    "Attachment",
+    "AuditEvent",
+    "Cycle",
+    "EvidenceCompetency",
+    "EvidenceItem",
+    "EvidenceRating",
+    "EvidenceSnapshot",
+    "Organisation",
+    "ReviewScore",
+    "SelfScore",
+    "User",
+    "metadata",
+]

@@ -1,0 +1,73 @@
+"""JSON routes for users."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.deps import CurrentActor, SessionDep
+from app.openapi_errors import errors
+from app.users import service
+from app.users.models import User
+from app.users.schemas import UserCreate, UserRead, UserUpdate
+
+router = APIRouter(prefix="/api/v1/users", tags=["users"])
+
+
+def _read(user: User, organisation_code: str | None) -> UserRead:
+    assert user.id is not None
+    return UserRead(
+        id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        role=user.role,
+        organisation_code=organisation_code,
+        is_active=user.is_active,
+        version=user.version,
+    )
+
+
+@router.get("/me", response_model=UserRead, responses=errors(401))
+def read_me(session: SessionDep, actor: CurrentActor) -> UserRead:
+    """The signed-in user, with role and organisation code."""
+    user = session.get(User, actor.user_id)
+    assert user is not None
+    return _read(user, actor.organisation_code)
+
+
+@router.get("", response_model=list[UserRead], responses=errors(401, 403))
+def list_users(session: SessionDep, actor: CurrentActor) -> list[UserRead]:
+    """Administrators: every user."""
+    return [_read(user, code) for user, code in service.list_users(session, actor)]
+
+
+@router.post("", status_code=201, response_model=UserRead, responses=errors(401, 403, 409, 422))
+def create_user(body: UserCreate, session: SessionDep, actor: CurrentActor) -> UserRead:
+    """Administrators: add a user with one role and organisation."""
+    user = service.create_user(
+        session,
+        actor,
+        email=body.email,
+        full_name=body.full_name,
+        password=body.password,
+        role=body.role,
+        organisation_code=body.organisation_code,
+    )
+    code = body.organisation_code.strip().upper() if body.organisation_code else None
+    return _read(user, code)
+
+
+@router.patch("/{user_id}", response_model=UserRead, responses=errors(401, 403, 404, 409, 422))
+def update_user(
+    user_id: int, body: UserUpdate, session: SessionDep, actor: CurrentActor
+) -> UserRead:
+    """Administrators: rename, deactivate or reactivate, or reset the password."""
+    user = service.update_user(
+        session,
+        actor,
+        user_id,
+        full_name=body.full_name,
+        is_active=body.is_active,
+        password=body.password,
+        expected_version=body.version,
+    )
+    return _read(user, service.organisation_code(session, user))

@@ -1,0 +1,29 @@
+"""Password hashing with Argon2id (argon2-cffi) and the password rules."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.errors import InvalidInput
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()
+
+
+def check_password_rules(password: str, *, email: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"Password must be at least {MIN_PASSWORD_LENGTH} characters long")
+    if password.strip().lower() == email.strip().lower():
+        raise InvalidInput("Password must not be the email address")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,279 @@
+"""Every API endpoint, tried by every role, on its own organisation's data and on another's.
+
+The subject is always PCT "a" and its SHA. ``BLEAD`` leads another PCT of the same SHA;
+``OREV`` reviews for another SHA; ``PCLIN`` is a clinician in a practice inside PCT "a".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api_steps import log_evidence, ok, open_assessment, ready_to_sign, submitted
+from tests.factories import auth, make_cycle
+
+ACTORS = ("ADMIN", "LEAD", "BOARD", "CLIN", "PCLIN", "REV", "OREV", "BLEAD")
+
+
+def _user(world, name: str):
+    return {
+        "ADMIN": world.admin,
+        "LEAD": world.a.lead,
+        "BOARD": world.a.board,
+        "CLIN": world.a.clinician,
+        "PCLIN": world.practice_clinician,
+        "REV": world.reviewer,
+        "OREV": world.other_reviewer,
+        "BLEAD": world.b.lead,
+    }[name]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    path: Callable[[Any, TestClient, Any], str]
+    expected: dict[str, int]
+    body: Callable[[Any, Any], dict[str, Any] | None] = lambda world, session: None
+    files: bool = False
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ACTORS, status)
+
+
+def only(allowed: dict[str, int], otherwise: int, **overrides: int) -> dict[str, int]:
+    return {actor: allowed.get(actor, overrides.get(actor, otherwise)) for actor in ACTORS}
+
+
+def _draft(world, client: TestClient) -> int:
+    return open_assessment(client, world.a.lead, world.a.pct.code, world.cycle.id)["id"]
+
+
+def _ready(world, client: TestClient) -> int:
+    return ready_to_sign(client, world.a.lead, world.a.pct.code, world.cycle.id)["id"]
+
+
+def _signed(world, client: TestClient) -> int:
+    aid = _ready(world, client)
+    ok(client.post(f"/api/v1/assessments/{aid}/sign-off", headers=auth(world.a.board)))
+    return aid
+
+
+def _submitted(world, client: TestClient) -> dict:
+    return submitted(client, world.a.lead, world.a.board, world.a.pct.code, world.cycle.id)
+
+
+def _item(world, client: TestClient) -> int:
+    return log_evidence(client, world.a.lead, world.a.pct.code, [4])["id"]
+
+
+def _attachment(world, client: TestClient) -> int:
+    item = _item(world, client)
+    response = client.post(
+        f"/api/v1/evidence/{item}/attachments",
+        files={"file": ("n.txt", b"notes\n", "text/plain")},
+        headers=auth(world.a.lead),
+    )
+    return ok(response, 201)["id"]
+
+
+PCT_READERS = {"ADMIN": 200, "LEAD": 200, "BOARD": 200, "CLIN": 200, "PCLIN": 200}
+PCT_EDIT_DENIED = {"ADMIN": 403, "BOARD": 403, "CLIN": 403, "PCLIN": 403}
+
+CASES = [
+    Case("me", "GET", lambda w, c, s: "/api/v1/users/me", everyone(200)),
+    Case("list users", "GET", lambda w, c, s: "/api/v1/users", only({"ADMIN": 200}, 403)),
+    Case(
+        "create user",
+        "POST",
+        lambda w, c, s: "/api/v1/users",
+        only({"ADMIN": 201}, 403),
+        body=lambda w, s: {
+            "email": "new.person@x.test",
+            "full_name": "New Person",
+            "password": "long-enough-pass",
+            "role": "clinician",
+            "organisation_code": w.a.pct.code,
+        },
+    ),
+    Case("list organisations", "GET", lambda w, c, s: "/api/v1/organisations", everyone(200)),
+    Case(
+        "create organisation",
+        "POST",
+        lambda w, c, s: "/api/v1/organisations",
+        only({"ADMIN": 201}, 403),
+        body=lambda w, s: {
+            "code": "ZZ9",
+            "name": "New practice",
+            "kind": "practice",
+            "parent_code": w.a.pct.code,
+        },
+    ),
+    Case("list cycles", "GET", lambda w, c, s: "/api/v1/cycles", everyone(200)),
+    Case(
+        "create cycle",
+        "POST",
+        lambda w, c, s: "/api/v1/cycles",
+        only({"ADMIN": 201}, 403),
+        body=lambda w, s: {
+            "name": "2010/11",
+            "opens_on": "2010-09-01",
+            "submission_due": "2010-12-01",
+            "review_due": "2011-03-01",
+        },
+    ),
+    Case("competencies", "GET", lambda w, c, s: "/api/v1/competencies", everyone(200)),
+    Case("list assessments", "GET", lambda w, c, s: "/api/v1/assessments", everyone(200)),
+    Case(
+        "open assessment",
+        "POST",
+        lambda w, c, s: "/api/v1/assessments",
+        only({"ADMIN": 201, "LEAD": 201}, 403, BLEAD=404),
+        body=lambda w, s: {"organisation_code": w.a.pct.code, "cycle_id": make_cycle(s).id},
+    ),
+    Case(
+        "read draft",
+        "GET",
+        lambda w, c, s: f"/api/v1/assessments/{_draft(w, c)}",
+        only(PCT_READERS, 404),
+    ),
+    Case(
+        "read submitted",
+        "GET",
+        lambda w, c, s: f"/api/v1/assessments/{_submitted(w, c)['id']}",
+        only(PCT_READERS | {"REV": 200}, 404),
+    ),
+    Case(
+        "self score",
+        "PUT",
+        lambda w, c, s: f"/api/v1/assessments/{_draft(w, c)}/self-scores/1",
+        only({"LEAD": 200} | PCT_EDIT_DENIED, 404),
+        body=lambda w, s: {"level": 2, "rationale": "Because."},
+    ),
+    Case(
+        "sign off",
+        "POST",
+        lambda w, c, s: f"/api/v1/assessments/{_ready(w, c)}/sign-off",
+        only({"BOARD": 200, "LEAD": 403, "ADMIN": 403, "CLIN": 403, "PCLIN": 403}, 404),
+    ),
+    Case(
+        "submit",
+        "POST",
+        lambda w, c, s: f"/api/v1/assessments/{_signed(w, c)}/submit",
+        only({"LEAD": 200, "BOARD": 403, "ADMIN": 403, "CLIN": 403, "PCLIN": 403}, 404),
+    ),
+    Case(
+        "review score",
+        "PUT",
+        lambda w, c, s: f"/api/v1/assessments/{_submitted(w, c)['id']}/review-scores/1",
+        only({"REV": 200, "LEAD": 403, "BOARD": 403, "ADMIN": 403, "CLIN": 403, "PCLIN": 403}, 404),
+        body=lambda w, s: {"level": 2, "comment": "Agreed."},
+    ),
+    Case(
+        "rate evidence",
+        "PUT",
+        lambda w, c, s: (
+            lambda a: (
+                f"/api/v1/assessments/{a['id']}/evidence-ratings/{a['presented_evidence_ids'][0]}"
+            )
+        )(_submitted(w, c)),
+        only({"REV": 200, "LEAD": 403, "BOARD": 403, "ADMIN": 403, "CLIN": 403, "PCLIN": 403}, 404),
+        body=lambda w, s: {"rating": "strong", "comment": "Clear."},
+    ),
+    Case(
+        "return",
+        "POST",
+        lambda w, c, s: f"/api/v1/assessments/{_submitted(w, c)['id']}/return",
+        only({"REV": 200, "LEAD": 403, "BOARD": 403, "ADMIN": 403, "CLIN": 403, "PCLIN": 403}, 404),
+        body=lambda w, s: {"reason": "More evidence, please."},
+    ),
+    Case(
+        "finalise",
+        "POST",
+        lambda w, c, s: f"/api/v1/assessments/{_submitted(w, c)['id']}/finalise",
+        only({"REV": 409, "LEAD": 403, "BOARD": 403, "ADMIN": 403, "CLIN": 403, "PCLIN": 403}, 404),
+    ),
+    Case(
+        "reopen",
+        "POST",
+        lambda w, c, s: f"/api/v1/assessments/{_submitted(w, c)['id']}/reopen",
+        only({"ADMIN": 409}, 403),
+    ),
+    Case(
+        "log evidence",
+        "POST",
+        lambda w, c, s: "/api/v1/evidence",
+        only({"LEAD": 201, "CLIN": 201, "PCLIN": 201, "BLEAD": 404}, 403),
+        body=lambda w, s: {
+            "organisation_code": w.a.pct.code,
+            "title": "t",
+            "kind": "minutes",
+            "occurred_on": "2009-10-01",
+            "competency_numbers": [4],
+        },
+    ),
+    Case("list evidence", "GET", lambda w, c, s: "/api/v1/evidence", everyone(200)),
+    Case(
+        "read evidence",
+        "GET",
+        lambda w, c, s: f"/api/v1/evidence/{_item(w, c)}",
+        only(PCT_READERS, 404),
+    ),
+    Case(
+        "change evidence",
+        "PATCH",
+        lambda w, c, s: f"/api/v1/evidence/{_item(w, c)}",
+        only({"LEAD": 200} | PCT_EDIT_DENIED, 404),
+        body=lambda w, s: {"title": "Renamed"},
+    ),
+    Case(
+        "delete evidence",
+        "DELETE",
+        lambda w, c, s: f"/api/v1/evidence/{_item(w, c)}",
+        only({"LEAD": 204} | PCT_EDIT_DENIED, 404),
+    ),
+    Case(
+        "attach file",
+        "POST",
+        lambda w, c, s: f"/api/v1/evidence/{_item(w, c)}/attachments",
+        only({"LEAD": 201} | PCT_EDIT_DENIED, 404),
+        files=True,
+    ),
+    Case(
+        "download file",
+        "GET",
+        lambda w, c, s: f"/api/v1/attachments/{_attachment(w, c)}",
+        only(PCT_READERS, 404),
+    ),
+    Case(
+        "audit",
+        "GET",
+        lambda w, c, s: "/api/v1/audit",
+        only({"ADMIN": 200, "LEAD": 200, "BLEAD": 200}, 403),
+    ),
+]
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_permission_matrix(client: TestClient, world, session, case: Case, actor: str) -> None:
+    path = case.path(world, client, session)
+    kwargs: dict[str, Any] = {"headers": auth(_user(world, actor))}
+    body = case.body(world, session)
+    if body is not None:
+        kwargs["json"] = body
+    if case.files:
+        kwargs["files"] = {"file": ("n.txt", b"notes\n", "text/plain")}
+    response = client.request(case.method, path, **kwargs)
+    assert response.status_code == case.expected[actor], response.text
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_every_endpoint_needs_sign_in(client: TestClient, world, session, case: Case) -> None:
+    path = case.path(world, client, session)
+    assert client.request(case.method, path).status_code == 401
