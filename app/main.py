@@ -27,7 +27,9 @@ from app.health import router as health_router
 from app.home import pages as home_pages
 from app.organisations import api as organisations_api
 from app.users import api as users_api
-from app.web import render
+from app.web import NHSUK_FRONTEND_VERSION, render
+
+NHSUK_ASSETS = f"static/vendor/nhsuk-frontend-{NHSUK_FRONTEND_VERSION}/assets"
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -131,6 +133,8 @@ def create_app() -> FastAPI:
     app.add_exception_handler(StaleDataError, _stale_write)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static")
+    # The NHS.UK frontend stylesheet refers to its icons at /assets/images/...
+    app.mount("/assets", StaticFiles(directory=BASE_DIR / NHSUK_ASSETS), name="assets")
     app.include_router(health_router)
     for router in (
         auth_api.router,

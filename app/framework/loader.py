@@ -52,12 +52,13 @@ def _check_rules(framework: Framework, expected_version: str) -> None:
     if missing:
         listed = ", ".join(str(n) for n in missing)
         raise ValueError(f"expected competencies 1 to 11, missing {listed}")
-    keys = [c.key for c in framework.competencies]
+    seen_keys: set[str] = set()
     for competency in framework.competencies:
-        if keys.count(competency.key) > 1:
+        if competency.key in seen_keys:
             raise ValueError(
                 f"competency {competency.number}: key {competency.key!r} is not unique"
             )
+        seen_keys.add(competency.key)
         found = [d.level for d in competency.levels]
         if len(found) != len(LEVELS):
             raise ValueError(
