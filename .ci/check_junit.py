@@ -14,7 +14,8 @@ def main(paths: list[str]) -> int:
         tests = sum(int(s.get("tests", 0)) for s in suites)
         skipped = sum(int(s.get("skipped", 0)) for s in suites)
         failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
-        print(f"{path}: {tests} tests, {failed} failed, {skipped} skipped")
+        label = path.rsplit("/", 1)[-1].removeprefix("junit-").removesuffix(".xml")
+        print(f"{label}: {tests - failed - skipped} passed, {failed} failed, {skipped} skipped")
         if tests == 0 or skipped or failed:
             status = 1
     return status

@@ -67,7 +67,16 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def client(session: Session) -> Iterator[TestClient]:
     app = create_app()
-    app.dependency_overrides[get_session] = lambda: session
+
+    def request_session() -> Iterator[Session]:
+        # As in production, a failed request's uncommitted changes are thrown away.
+        try:
+            yield session
+        except Exception:
+            session.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = request_session
     with TestClient(app) as test_client:
         yield test_client
 

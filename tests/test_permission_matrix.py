@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from app.audit import AuditEvent
 from tests.api_steps import log_evidence, ok, open_assessment, ready_to_sign, submitted
 from tests.factories import auth, make_cycle
 
@@ -259,6 +262,10 @@ CASES = [
 ]
 
 
+def _audit_events(session: Session) -> int:
+    return session.exec(select(sa.func.count()).select_from(AuditEvent)).one()
+
+
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_permission_matrix(client: TestClient, world, session, case: Case, actor: str) -> None:
@@ -269,8 +276,13 @@ def test_permission_matrix(client: TestClient, world, session, case: Case, actor
         kwargs["json"] = body
     if case.files:
         kwargs["files"] = {"file": ("n.txt", b"notes\n", "text/plain")}
+    events_before = _audit_events(session)
     response = client.request(case.method, path, **kwargs)
     assert response.status_code == case.expected[actor], response.text
+    if case.method != "GET":
+        # Every change writes an audit event; every refusal writes nothing.
+        changed = response.status_code < 300
+        assert (_audit_events(session) > events_before) is changed
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
