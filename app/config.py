@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     default_framework: str = "wcc-2008"
     sqlite_busy_timeout_ms: int = 15_000
     token_minutes: int = 8 * 60
+    session_hours: int = 12
+    sign_in_failures_per_account: int = 5
+    sign_in_failures_per_address: int = 30
+    sign_in_window_minutes: int = 15
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Settings:

@@ -262,7 +262,7 @@ def _all_evidence(run: _Run) -> None:
                     title.format(**fill) + suffix,
                     kind,
                     numbers,
-                    _month(offset + year_shift),
+                    _month(min(offset + year_shift, 17)),
                     text.format(**fill),
                     **extra,
                 )

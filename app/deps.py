@@ -1,10 +1,11 @@
-"""Dependencies shared by the routes: the session and the signed-in Actor."""
+"""Dependencies shared by the routes: the session, and the signed-in Actor from a bearer token
+(API clients) or the session cookie (browsers)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
@@ -14,22 +15,42 @@ from app.auth.tokens import user_id_from_token
 from app.db import get_session
 from app.errors import NotSignedIn
 
+SESSION_COOKIE = "wcc_session"
+
 SessionDep = Annotated[Session, Depends(get_session)]
 
 bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def current_actor(
-    session: SessionDep, token: Annotated[str | None, Depends(bearer_scheme)]
-) -> Actor:
-    """The signed-in caller, from a bearer token; 401 when missing, invalid or inactive."""
-    if not token:
-        raise NotSignedIn("Not signed in")
-    user_id = user_id_from_token(token)
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def optional_actor(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(bearer_scheme)]
+) -> Actor | None:
+    """The caller if signed in by bearer token or session cookie; None if not signed in.
+    An invalid or expired credential raises 401."""
+    if token:
+        user_id = user_id_from_token(token)
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        user_id = auth_service.user_id_for_session_token(session, cookie)
+        if user_id is None:
+            return None
+    else:
+        return None
     actor = auth_service.actor_for_user(session, user_id) if user_id is not None else None
     if actor is None:
         raise NotSignedIn("Invalid or expired sign-in; sign in again")
     return actor
 
 
+def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+    """The signed-in caller; 401 when not signed in."""
+    if actor is None:
+        raise NotSignedIn("Not signed in")
+    return actor
+
+
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+OptionalActor = Annotated[Actor | None, Depends(optional_actor)]

@@ -56,3 +56,7 @@ class InvalidInput(DomainError):
 
 class ServiceUnavailable(DomainError):
     status_code = 503
+
+
+class TooManyRequests(DomainError):
+    status_code = 429

@@ -7,19 +7,24 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.admin import pages as admin_pages
 from app.assessments import api as assessments_api
+from app.assessments import pages as assessment_pages
 from app.audit import api as audit_api
 from app.auth import api as auth_api
+from app.auth import pages as auth_pages
 from app.config import BASE_DIR
+from app.csrf import CSRFMiddleware
 from app.cycles import api as cycles_api
 from app.errors import DomainError
 from app.evidence import api as evidence_api
+from app.evidence import pages as evidence_pages
 from app.evidence import storage
 from app.framework import api as framework_api
 from app.framework import service as framework_service
@@ -27,7 +32,13 @@ from app.health import router as health_router
 from app.home import pages as home_pages
 from app.organisations import api as organisations_api
 from app.users import api as users_api
-from app.web import NHSUK_FRONTEND_VERSION, render
+from app.web import (
+    NHSUK_FRONTEND_VERSION,
+    SignInRequired,
+    is_fragment_request,
+    login_url,
+    render,
+)
 
 NHSUK_ASSETS = f"static/vendor/nhsuk-frontend-{NHSUK_FRONTEND_VERSION}/assets"
 
@@ -54,20 +65,48 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
-        "accept", ""
+    path = request.url.path
+    return not path.startswith(("/api/", "/healthz", "/readyz", "/openapi.json"))
+
+
+def _html_error(request: Request, status_code: int, detail: object) -> Response:
+    """An error on a page: the NHS error page, or for htmx a message in the flash area."""
+    if status_code == 401:
+        return _sign_in_redirect(request, request.url.path)
+    if is_fragment_request(request):
+        response = render(
+            request,
+            "components/_error_flash.html",
+            {"status_code": status_code, "detail": detail},
+            status_code=status_code,
+        )
+        response.headers["HX-Retarget"] = "#flash"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return render(
+        request,
+        "errors/error.html",
+        {"status_code": status_code, "detail": detail},
+        status_code=status_code,
     )
+
+
+def _sign_in_redirect(request: Request, next_url: str) -> Response:
+    url = login_url(next_url)
+    if request.headers.get("HX-Request") == "true":
+        return Response(status_code=200, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+async def _sign_in_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)
+    return _sign_in_redirect(request, exc.next_url)
 
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if _wants_html(request):
-        return render(
-            request,
-            "errors/error.html",
-            {"status_code": exc.status_code, "detail": exc.detail},
-            status_code=exc.status_code,
-        )
+        return _html_error(request, exc.status_code, exc.detail)
     body: dict[str, object] = {"detail": exc.detail}
     missing = exc.extra.get("missing")
     if missing:
@@ -78,12 +117,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if _wants_html(request):
-        return render(
-            request,
-            "errors/error.html",
-            {"status_code": exc.status_code, "detail": exc.detail},
-            status_code=exc.status_code,
-        )
+        return _html_error(request, exc.status_code, exc.detail)
     return JSONResponse(
         {"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None)
     )
@@ -127,9 +161,11 @@ def create_app() -> FastAPI:
             del response.headers["Content-Security-Policy"]
         return response
 
+    app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_middleware(CSRFMiddleware)
     app.add_exception_handler(StaleDataError, _stale_write)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static")
@@ -147,5 +183,6 @@ def create_app() -> FastAPI:
         audit_api.router,
     ):
         app.include_router(router)
-    app.include_router(home_pages.router)
+    for pages in (auth_pages, home_pages, assessment_pages, evidence_pages, admin_pages):
+        app.include_router(pages.router)
     return app

@@ -10,6 +10,7 @@ from app.assessments.models import (
     SelfScore,
 )
 from app.audit import AuditEvent
+from app.auth.models import BrowserSession, SignInAttempt
 from app.cycles.models import Cycle
 from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem
 from app.organisations.models import Organisation
@@ -21,6 +22,7 @@ __all__ = [
     "Assessment",
     "Attachment",
     "AuditEvent",
+    "BrowserSession",
     "Cycle",
     "EvidenceCompetency",
     "EvidenceItem",
@@ -29,6 +31,7 @@ __all__ = [
     "Organisation",
     "ReviewScore",
     "SelfScore",
+    "SignInAttempt",
     "User",
     "metadata",
 ]

@@ -1,11 +1,13 @@
-"""Server-rendered pages: the template environment and the render helpers."""
+"""Server-rendered pages: the template environment, rendering, redirects and flash messages."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import (
     ChainableUndefined,
     ChoiceLoader,
@@ -15,10 +17,22 @@ from jinja2 import (
 )
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from app.config import BASE_DIR
+from app.actors import Actor
+from app.config import BASE_DIR, get_settings
+from app.deps import OptionalActor
+from app.users.models import Role
 
 NHSUK_FRONTEND_VERSION = "10.6.1"
 HTMX_VERSION = "2.0.11"
+FLASH_COOKIE = "wcc_flash"
+
+
+class SignInRequired(Exception):
+    """A page needs a signed-in user; the handler sends the browser to /login."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
 
 
 def _make_templates() -> Jinja2Blocks:
@@ -55,6 +69,25 @@ def is_fragment_request(request: Request) -> bool:
     )
 
 
+def _flash_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(get_settings().signing_key(), salt="flash")
+
+
+def _navigation(actor: Actor | None) -> list[dict[str, str]]:
+    if actor is None:
+        return []
+    items = [{"href": "/", "text": "Home"}]
+    if actor.is_pct_side:
+        items.append({"href": "/evidence", "text": "Evidence"})
+        items.append({"href": "/evidence/new", "text": "Log evidence"})
+    if actor.role is Role.SHA_REVIEWER:
+        items.append({"href": "/reviews", "text": "Review queue"})
+        items.append({"href": "/evidence", "text": "Evidence"})
+    if actor.is_admin:
+        items.append({"href": "/admin", "text": "Administration"})
+    return items
+
+
 def render(
     request: Request,
     template: str,
@@ -64,19 +97,71 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """The whole page, or only ``block`` when htmx asks for a fragment."""
-    context = {"request": request, **(context or {})}
+    actor: Actor | None = getattr(request.state, "actor", None)
+    token_factory = request.scope.get("csrftoken")
+    flash_message = None
+    if raw := request.cookies.get(FLASH_COOKIE):
+        try:
+            flash_message = _flash_signer().loads(raw)
+        except BadSignature:
+            flash_message = None
+    full = {
+        "request": request,
+        "actor": actor,
+        "navigation": _navigation(actor),
+        "csrf_token": token_factory() if token_factory else "",
+        "flash": flash_message,
+        **(context or {}),
+    }
     if block is not None and is_fragment_request(request):
         response = templates.TemplateResponse(
-            request, template, context, block_name=block, status_code=status_code
+            request, template, full, block_name=block, status_code=status_code
         )
     else:
-        response = templates.TemplateResponse(request, template, context, status_code=status_code)
+        response = templates.TemplateResponse(request, template, full, status_code=status_code)
+        if flash_message is not None:
+            response.delete_cookie(FLASH_COOKIE, path="/")
     response.headers["Vary"] = "HX-Request"
     return response
 
 
-def hx_redirect(request: Request, url: str) -> Response:
+def set_flash(response: Response, message: str) -> Response:
+    """Show ``message`` once, on the next full page this browser loads."""
+    response.set_cookie(
+        FLASH_COOKIE,
+        _flash_signer().dumps(message),
+        max_age=120,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().cookie_secure,
+    )
+    return response
+
+
+def hx_redirect(request: Request, url: str, *, flash: str | None = None) -> Response:
     """After an action: HX-Redirect for htmx, 303 See Other otherwise."""
+    response: Response
     if request.headers.get("HX-Request") == "true":
-        return Response(status_code=200, headers={"HX-Redirect": url})
-    return RedirectResponse(url, status_code=303)
+        response = Response(status_code=200, headers={"HX-Redirect": url})
+    else:
+        response = RedirectResponse(url, status_code=303)
+    if flash:
+        set_flash(response, flash)
+    return response
+
+
+def login_url(next_url: str) -> str:
+    return f"/login?next={quote(next_url, safe='/')}"
+
+
+def page_actor(request: Request, actor: OptionalActor) -> Actor:
+    """The signed-in user of a page; anyone else is sent to sign in and then brought back."""
+    if actor is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise SignInRequired(target)
+    request.state.actor = actor
+    return actor
+
+
+PageActor = Annotated[Actor, Depends(page_actor)]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from app.auth import service
 from app.auth.tokens import issue_token
-from app.deps import SessionDep
+from app.deps import SessionDep, client_address
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -23,10 +23,17 @@ class Token(BaseModel):
 @router.post(
     "/token",
     response_model=Token,
-    responses={401: {"description": "Incorrect email address or password"}},
+    responses={
+        401: {"description": "Incorrect email address or password"},
+        429: {"description": "Too many failed attempts; wait and try again"},
+    },
 )
-def sign_in(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+def sign_in(
+    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+) -> Token:
     """Exchange an email address and password for a bearer token."""
-    user = service.authenticate(session, email=form.username, password=form.password)
+    user = service.sign_in(
+        session, email=form.username, password=form.password, address=client_address(request)
+    )
     assert user.id is not None
     return Token(access_token=issue_token(user.id))

@@ -1,12 +1,22 @@
-"""Signing in, and turning a user into the Actor every service call receives."""
+"""Signing in (throttled), browser sessions, and turning a user into the Actor every service
+call receives."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+import hashlib
+import secrets
+from datetime import timedelta
 
-from app.actors import Actor
-from app.errors import NotSignedIn
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.actors import SYSTEM, Actor
+from app.auth.models import BrowserSession, SignInAttempt
+from app.config import get_settings
+from app.db import utcnow
+from app.errors import NotSignedIn, TooManyRequests
 from app.organisations.models import Organisation, OrganisationKind
 from app.users import service as user_service
 from app.users.models import User
@@ -15,11 +25,61 @@ from app.users.passwords import verify_password
 BAD_CREDENTIALS = "Incorrect email address or password"
 
 
-def authenticate(session: Session, *, email: str, password: str) -> User:
-    """The active user with these credentials; NotSignedIn otherwise (same words for each fault)."""
+def _recent_failures(session: Session, column: sa.ColumnElement[str], value: str) -> int:
+    since = utcnow() - timedelta(minutes=get_settings().sign_in_window_minutes)
+    return session.exec(
+        select(sa.func.count())
+        .select_from(SignInAttempt)
+        .where(column == value, col(SignInAttempt.succeeded).is_(False))
+        .where(col(SignInAttempt.attempted_at) >= since)
+    ).one()
+
+
+def _check_throttle(session: Session, email: str, address: str) -> None:
+    settings = get_settings()
+    too_many = (
+        _recent_failures(session, col(SignInAttempt.email), email)
+        >= settings.sign_in_failures_per_account
+        or _recent_failures(session, col(SignInAttempt.address), address)
+        >= settings.sign_in_failures_per_address
+    )
+    if too_many:
+        raise TooManyRequests(
+            "Too many failed sign-in attempts. Wait "
+            f"{settings.sign_in_window_minutes} minutes, then try again."
+        )
+
+
+def sign_in(session: Session, *, email: str, password: str, address: str) -> User:
+    """The active user with these credentials. Failures are counted per account and per
+    address; past the limit every attempt is refused (429) until the window passes."""
+    email = user_service.normalise_email(email)
+    address = address[:64]
+    _check_throttle(session, email, address)
     user = user_service.find_by_email(session, email)
-    if user is None or not verify_password(user.password_hash, password) or not user.is_active:
+    succeeded = (
+        user is not None and user.is_active and verify_password(user.password_hash, password)
+    )
+    session.add(SignInAttempt(email=email[:254], address=address, succeeded=succeeded))
+    if not succeeded:
+        if user is not None and (
+            _recent_failures(session, col(SignInAttempt.email), email) + 1
+            == get_settings().sign_in_failures_per_account
+        ):
+            assert user.id is not None
+            audit.record(
+                session,
+                SYSTEM,
+                entity="user",
+                entity_id=user.id,
+                action="sign_in_locked",
+                after={"address": address},
+                organisation_id=user.organisation_id,
+            )
+        session.commit()
         raise NotSignedIn(BAD_CREDENTIALS)
+    session.commit()
+    assert user is not None
     return user
 
 
@@ -50,3 +110,56 @@ def actor_for_user(session: Session, user_id: int) -> Actor | None:
         pct_id=pct.id if pct else None,
         sha_id=sha_id,
     )
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_browser_session(session: Session, user: User, *, address: str) -> str:
+    """A new browser session for ``user``; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    assert user.id is not None
+    session.add(
+        BrowserSession(
+            token_sha256=_token_hash(token),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(hours=get_settings().session_hours),
+            address=address[:64],
+        )
+    )
+    audit.record(
+        session,
+        SYSTEM,
+        entity="user",
+        entity_id=user.id,
+        action="sign_in",
+        after={"address": address[:64]},
+        organisation_id=user.organisation_id,
+    )
+    session.commit()
+    return token
+
+
+def user_id_for_session_token(session: Session, token: str) -> int | None:
+    """The user of a live browser session (not ended, not expired)."""
+    return session.exec(
+        select(BrowserSession.user_id).where(
+            col(BrowserSession.token_sha256) == _token_hash(token),
+            col(BrowserSession.ended_at).is_(None),
+            col(BrowserSession.expires_at) > utcnow(),
+        )
+    ).first()
+
+
+def end_browser_session(session: Session, token: str) -> None:
+    browser = session.exec(
+        select(BrowserSession).where(col(BrowserSession.token_sha256) == _token_hash(token))
+    ).first()
+    if browser is None or browser.ended_at is not None:
+        return
+    browser.ended_at = utcnow()
+    session.add(browser)
+    assert browser.id is not None
+    audit.record(session, SYSTEM, entity="user", entity_id=browser.user_id, action="sign_out")
+    session.commit()

@@ -10,6 +10,8 @@ from sqlmodel import Session, col, delete, select
 from app import audit
 from app.actors import Actor
 from app.assessments import service as assessment_service
+from app.assessments.models import Assessment, EvidenceSnapshot
+from app.cycles.models import Cycle
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleEdit
 from app.evidence import filetypes, queries, storage
@@ -18,7 +20,13 @@ from app.evidence.schemas import EvidenceCreate, EvidenceUpdate
 from app.evidence.uploads import ReceivedFile
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation, OrganisationKind
-from app.permissions import Action, evidence_scope, may_edit_evidence, require
+from app.permissions import (
+    Action,
+    assessment_scope,
+    evidence_scope,
+    may_edit_evidence,
+    require,
+)
 
 MAX_PAGE = 200
 
@@ -311,3 +319,27 @@ def get_attachment(session: Session, actor: Actor, attachment_id: int) -> Attach
     if attachment is None:
         raise NotFound(f"Attachment {attachment_id} not found")
     return attachment
+
+
+def competency_numbers_of(session: Session, item: EvidenceItem) -> list[int]:
+    assert item.id is not None
+    return queries.competency_numbers(session, [item.id]).get(item.id, [])
+
+
+def may_attach(session: Session, actor: Actor, item: EvidenceItem) -> bool:
+    assert item.id is not None
+    return may_edit_evidence(actor, item) and not queries.frozen_ids(session, [item.id])
+
+
+def where_presented(
+    session: Session, actor: Actor, evidence_id: int
+) -> list[tuple[Assessment, Cycle]]:
+    """The visible assessments whose submissions froze this item."""
+    rows = session.exec(
+        select(Assessment, Cycle)
+        .join(EvidenceSnapshot, col(EvidenceSnapshot.assessment_id) == Assessment.id)
+        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+        .where(col(EvidenceSnapshot.evidence_id) == evidence_id, assessment_scope(actor))
+        .order_by(col(Cycle.opens_on).desc())
+    ).all()
+    return [(assessment, cycle) for assessment, cycle in rows]

@@ -1,26 +1,49 @@
-"""The landing page."""
+"""Home: a landing page for visitors, and for each role the answer to "what next?"."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.deps import SessionDep
+from app.deps import OptionalActor, SessionDep
 from app.framework import service as framework_service
 from app.home import service
-from app.web import render
+from app.users.models import Role
+from app.web import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep) -> HTMLResponse:
-    loaded = framework_service.current_framework()
+@router.get("/reviews", response_class=HTMLResponse)
+def reviews(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
     return render(
         request,
-        "home/index.html",
-        {
-            "framework": loaded.framework,
-            "overview": service.overview(session),
-        },
+        "home/reviewer.html",
+        {"queue": service.review_queue(session, actor), "done": service.reviewed(session, actor)},
     )
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep, actor: OptionalActor) -> HTMLResponse:
+    request.state.actor = actor
+    if actor is None:
+        return render(
+            request,
+            "home/index.html",
+            {
+                "framework": framework_service.current_framework().framework,
+                "overview": service.overview(session),
+            },
+        )
+    if actor.role is Role.SHA_REVIEWER:
+        return render(
+            request,
+            "home/reviewer.html",
+            {
+                "queue": service.review_queue(session, actor),
+                "done": service.reviewed(session, actor),
+            },
+        )
+    if actor.is_admin:
+        return render(request, "home/admin.html", {"home": service.admin_home(session)})
+    return render(request, "home/pct.html", {"home": service.pct_home(session, actor)})

@@ -1,15 +1,21 @@
-"""Figures for the landing page."""
+"""What each role's home page shows: the answer to "what do I do next?"."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app.actors import Actor
+from app.assessments import service as assessment_service
 from app.assessments.models import Assessment, AssessmentStatus
+from app.assessments.workflow import Readiness
+from app.cycles import service as cycle_service
+from app.cycles.models import Cycle
 from app.evidence.models import EvidenceItem
 from app.organisations.models import Organisation, OrganisationKind
+from app.users.models import User
 
 
 @dataclass(frozen=True)
@@ -34,4 +40,85 @@ def overview(session: Session) -> Overview:
         pcts=kinds.get(OrganisationKind.PCT, 0),
         evidence_items=evidence_items,
         assessments_by_status={status: by_status.get(status, 0) for status in AssessmentStatus},
+    )
+
+
+@dataclass(frozen=True)
+class AssessmentCard:
+    assessment: Assessment
+    organisation: Organisation
+    cycle: Cycle
+    readiness: Readiness | None
+
+
+@dataclass(frozen=True)
+class PctHome:
+    current_cycle: Cycle | None
+    current: AssessmentCard | None
+    earlier: list[AssessmentCard]
+    recent_evidence: list[EvidenceItem]
+    pct: Organisation | None
+
+
+def pct_home(session: Session, actor: Actor) -> PctHome:
+    """The PCT's assessment for the newest cycle (with readiness), earlier ones, and the
+    evidence this user logged most recently."""
+    cycles = cycle_service.list_cycles(session)
+    current_cycle = cycles[0] if cycles else None
+    rows = assessment_service.list_assessments(session, actor)
+    cards = [AssessmentCard(a, o, c, None) for a, o, c in rows]
+    current_id = current_cycle.id if current_cycle else None
+    current = next((card for card in cards if card.cycle.id == current_id), None)
+    earlier = [card for card in cards if card is not current]
+    if current is not None:
+        readiness = assessment_service.readiness(session, current.assessment)
+        current = AssessmentCard(current.assessment, current.organisation, current.cycle, readiness)
+    recent = session.exec(
+        select(EvidenceItem)
+        .where(col(EvidenceItem.author_id) == actor.user_id)
+        .order_by(col(EvidenceItem.created_at).desc(), col(EvidenceItem.id).desc())
+        .limit(5)
+    ).all()
+    pct = session.get(Organisation, actor.pct_id) if actor.pct_id else None
+    return PctHome(
+        current_cycle=current_cycle,
+        current=current,
+        earlier=earlier,
+        recent_evidence=list(recent),
+        pct=pct,
+    )
+
+
+def review_queue(session: Session, actor: Actor) -> list[AssessmentCard]:
+    """Submitted and in-review assessments the reviewer can act on, soonest due first."""
+    rows = assessment_service.list_assessments(session, actor)
+    waiting = [
+        AssessmentCard(a, o, c, None)
+        for a, o, c in rows
+        if a.status in {AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW}
+    ]
+    return sorted(waiting, key=lambda card: (card.cycle.review_due, card.organisation.name))
+
+
+def reviewed(session: Session, actor: Actor) -> list[AssessmentCard]:
+    rows = assessment_service.list_assessments(session, actor)
+    return [
+        AssessmentCard(a, o, c, None)
+        for a, o, c in rows
+        if a.status in {AssessmentStatus.RETURNED, AssessmentStatus.FINALISED}
+    ]
+
+
+@dataclass(frozen=True)
+class AdminHome:
+    overview: Overview
+    users: int
+    cycles: list[Cycle]
+
+
+def admin_home(session: Session) -> AdminHome:
+    return AdminHome(
+        overview=overview(session),
+        users=session.exec(select(sa.func.count()).select_from(User)).one(),
+        cycles=cycle_service.list_cycles(session),
     )

@@ -6,6 +6,8 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.actors import Actor
+from app.auth.models import BrowserSession
+from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation, OrganisationKind
@@ -118,6 +120,8 @@ def update_user(
         user.full_name = full_name.strip()
     if is_active is not None:
         user.is_active = is_active
+        if not is_active:
+            _end_sessions(session, user_id)
     if password is not None:
         check_password_rules(password, email=user.email)
         user.password_hash = hash_password(password)
@@ -155,3 +159,13 @@ def organisation_code(session: Session, user: User) -> str | None:
         return None
     organisation = session.get(Organisation, user.organisation_id)
     return organisation.code if organisation else None
+
+
+def _end_sessions(session: Session, user_id: int) -> None:
+    for browser in session.exec(
+        select(BrowserSession).where(
+            col(BrowserSession.user_id) == user_id, col(BrowserSession.ended_at).is_(None)
+        )
+    ).all():
+        browser.ended_at = utcnow()
+        session.add(browser)
