@@ -3,6 +3,11 @@
 Forms carry the token in a hidden ``csrftoken`` field; htmx sends it in the ``X-CSRFToken``
 header (set once on ``<body>``). API calls with a bearer token carry no ambient credential
 and are not checked. The sign-in form is always checked, even before any cookie exists.
+
+asgi-csrf reads the token from a multipart body with a python-multipart API that current
+releases no longer have, so multipart posts are bridged here: the token must be the form's
+first field (as asgi-csrf also requires); it is read from the leading bytes of the stream,
+which are then replayed, and handed on in the header asgi-csrf checks.
 """
 
 from __future__ import annotations
@@ -10,11 +15,18 @@ from __future__ import annotations
 from typing import Any
 
 from asgi_csrf import asgi_csrf
-from starlette.types import ASGIApp, Receive, Scope, Send
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
 
+FIELD = b"csrftoken"
+HEADER = b"x-csrftoken"
 ALWAYS_PROTECT = {"/login"}
+# Answers with a bearer token in its body and sets no cookie: nothing for a forged request to gain.
+NO_AMBIENT_CREDENTIAL = {"/api/v1/auth/token"}
+MAX_PREAMBLE = 64 * 1024
 REFUSED = (
     b"<!DOCTYPE html><html lang=en><meta charset=utf-8><title>Form expired</title>"
     b"<h1>This form has expired</h1><p>Your request was refused because it did not carry this "
@@ -36,6 +48,57 @@ async def _send_refusal(scope: Scope, send: Send, message_id: Any) -> None:
     await send({"type": "http.response.body", "body": REFUSED})
 
 
+class _Found(Exception):
+    pass
+
+
+async def _leading_token(boundary: bytes, receive: Receive) -> tuple[str | None, list[Message]]:
+    """The value of a leading ``csrftoken`` field, and the messages read to find it."""
+    state: dict[str, Any] = {"name": b"", "value": b"", "headers": b"", "is_token": False}
+    consumed: list[Message] = []
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        state["headers"] += data[start:end]
+
+    def on_headers_finished() -> None:
+        _, params = parse_options_header(state["headers"])
+        state["is_token"] = params.get(b"name") == FIELD and b"filename" not in params
+        if not state["is_token"]:
+            raise _Found  # the first field is something else: no token in the body
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        state["value"] += data[start:end]
+
+    def on_part_end() -> None:
+        raise _Found
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_header_value": on_header_value,
+            "on_headers_finished": on_headers_finished,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+        },
+    )
+    size = 0
+    try:
+        while size <= MAX_PREAMBLE:
+            message = await receive()
+            consumed.append(message)
+            body = message.get("body", b"")
+            size += len(body)
+            parser.write(body)
+            if not message.get("more_body", False):
+                break
+    except _Found:
+        pass
+    except MultipartParseError:
+        return None, consumed
+    token = state["value"].decode("latin-1") if state["is_token"] else None
+    return token, consumed
+
+
 class CSRFMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         settings = get_settings()
@@ -47,10 +110,28 @@ class CSRFMiddleware:
             cookie_secure=settings.cookie_secure,
             cookie_samesite="Lax",
             send_csrf_failed=_send_refusal,
+            skip_if_scope=lambda scope: scope["path"] in NO_AMBIENT_CREDENTIAL,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        content_type, params = parse_options_header(headers.get(b"content-type", b""))
+        if (
+            scope["method"] == "POST"
+            and content_type == b"multipart/form-data"
+            and HEADER not in headers
+            and params.get(b"boundary")
+        ):
+            token, consumed = await _leading_token(params[b"boundary"], receive)
+
+            async def replay() -> Message:
+                return consumed.pop(0) if consumed else await receive()
+
+            if token is not None:
+                scope = {**scope, "headers": [*scope["headers"], (HEADER, token.encode("latin-1"))]}
+            await self.protected(scope, replay, send)
             return
         await self.protected(scope, receive, send)
