@@ -1,0 +1,71 @@
+"""Every main page, at desktop and phone width: it loads, has one h1, logs no script error,
+fits the screen, and passes the accessibility check. Screenshots go to var/screenshots/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from app.config import BASE_DIR
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.steps import given_signed_in, then_no_serious_accessibility_violations
+
+pytestmark = pytest.mark.browser
+SHOTS = BASE_DIR / "var" / "screenshots"
+
+PAGES = [
+    ("visitor", None, "/"),
+    ("visitor", None, "/login"),
+    ("lead-home", "lead.5n1@demo.wcc.nhs.test", "/"),
+    ("board", "lead.5n1@demo.wcc.nhs.test", "/assessments/5"),
+    ("competency", "lead.5a4@demo.wcc.nhs.test", "/assessments/8/competencies/3"),
+    ("evidence-library", "lead.5n1@demo.wcc.nhs.test", "/evidence"),
+    ("evidence-item", "lead.5n1@demo.wcc.nhs.test", "/evidence/15"),
+    ("log-evidence", "clinician.5n1@demo.wcc.nhs.test", "/evidence/new"),
+    ("board-member-home", "board.5nx@demo.wcc.nhs.test", "/"),
+    ("reviewer-queue", "reviewer.q32@demo.wcc.nhs.test", "/reviews"),
+    ("review", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/review"),
+    ("review-competency", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/review/4"),
+    ("admin", "admin@demo.wcc.nhs.test", "/admin"),
+    ("admin-users", "admin@demo.wcc.nhs.test", "/admin/users"),
+    ("admin-organisations", "admin@demo.wcc.nhs.test", "/admin/organisations"),
+    ("admin-cycles", "admin@demo.wcc.nhs.test", "/admin/cycles"),
+]
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+@pytest.mark.parametrize(("name", "email", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_renders_cleanly(
+    browser: Browser,
+    live_server: str,
+    name: str,
+    email: str | None,
+    path: str,
+    size: str,
+    viewport: dict,
+) -> None:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "font" not in message.text.lower()
+            else None
+        ),
+    )
+    if email:
+        given_signed_in(page, live_server, email)
+    response = page.goto(f"{live_server}{path}")
+    assert response is not None and response.status == 200, path
+    assert page.locator("h1").count() == 1
+    assert errors == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    then_no_serious_accessibility_violations(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(SHOTS) / f"{name}-{size}.png"), full_page=True)
+    context.close()
