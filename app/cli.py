@@ -151,6 +151,29 @@ def user_create(
     typer.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
 
+@app.command()
+def report(
+    assessment_id: Annotated[int, typer.Argument(help="The assessment's id.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the PDF.")],
+) -> None:
+    """Write an assessment's assurance report as PDF."""
+    from app.actors import SYSTEM
+    from app.reports.context import assessment_report
+    from app.reports.documents import assessment_html
+    from app.reports.pdf import render_pdf
+
+    with _cli_errors():
+        html = _with_session(
+            lambda session: assessment_html(assessment_report(session, SYSTEM, assessment_id))
+        )
+        pdf = render_pdf(html)
+    try:
+        out.write_bytes(pdf)
+    except OSError as exc:
+        raise fail(f"{out}: cannot be written ({exc.strerror or exc})") from None
+    typer.echo(f"Wrote {out} ({len(pdf):,} bytes).")
+
+
 @framework_app.command("check")
 def framework_check(
     file: Annotated[Path, typer.Argument(help="A framework file (YAML).")],

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 15_000
     token_minutes: int = 8 * 60
     session_hours: int = 12
+    report_workers: int = 2
+    report_queue: int = 16
     sign_in_failures_per_account: int = 5
     sign_in_failures_per_address: int = 30
     sign_in_window_minutes: int = 15

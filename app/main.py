@@ -31,6 +31,8 @@ from app.framework import service as framework_service
 from app.health import router as health_router
 from app.home import pages as home_pages
 from app.organisations import api as organisations_api
+from app.reports import api as reports_api
+from app.reports import pool as report_pool
 from app.users import api as users_api
 from app.web import (
     NHSUK_FRONTEND_VERSION,
@@ -62,6 +64,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.frameworks = framework_service.loaded_frameworks()
     storage.clean_temp()
     yield
+    report_pool.shutdown()
 
 
 def _wants_html(request: Request) -> bool:
@@ -181,6 +184,7 @@ def create_app() -> FastAPI:
         assessments_api.router,
         evidence_api.router,
         audit_api.router,
+        reports_api.router,
     ):
         app.include_router(router)
     for pages in (auth_pages, home_pages, assessment_pages, evidence_pages, admin_pages):

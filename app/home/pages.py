@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from app.actors import Actor
+from app.cycles import service as cycle_service
 from app.deps import OptionalActor, SessionDep
 from app.framework import service as framework_service
 from app.home import service
@@ -14,12 +16,20 @@ from app.web import PageActor, render
 router = APIRouter(include_in_schema=False)
 
 
+def _reviewer_context(session: SessionDep, actor: Actor) -> dict[str, object]:
+    return {
+        "queue": service.review_queue(session, actor),
+        "done": service.reviewed(session, actor),
+        "cycles": cycle_service.list_cycles(session),
+    }
+
+
 @router.get("/reviews", response_class=HTMLResponse)
 def reviews(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
     return render(
         request,
         "home/reviewer.html",
-        {"queue": service.review_queue(session, actor), "done": service.reviewed(session, actor)},
+        _reviewer_context(session, actor),
     )
 
 
@@ -39,10 +49,7 @@ def home(request: Request, session: SessionDep, actor: OptionalActor) -> HTMLRes
         return render(
             request,
             "home/reviewer.html",
-            {
-                "queue": service.review_queue(session, actor),
-                "done": service.reviewed(session, actor),
-            },
+            _reviewer_context(session, actor),
         )
     if actor.is_admin:
         return render(request, "home/admin.html", {"home": service.admin_home(session)})

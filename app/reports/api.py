@@ -1,0 +1,94 @@
+"""Report and export routes: the PCT assurance report, the SHA summary, spreadsheets."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from app.deps import CurrentActor, SessionDep
+from app.openapi_errors import errors
+from app.reports import context, documents, spreadsheet
+from app.reports.pool import render_pdf_in_pool
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+PDF = {"content": {"application/pdf": {}}, "description": "The report"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filename(*parts: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", "-".join(parts)).strip("-")
+
+
+def _download(body: bytes | str, media_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.get(
+    "/assessments/{assessment_id}/report.pdf",
+    response_class=Response,
+    responses={200: PDF, **errors(401, 404)},
+)
+async def assessment_report(
+    assessment_id: int, session: SessionDep, actor: CurrentActor
+) -> Response:
+    """The PCT assurance report as PDF; marked as a draft on every page until finalised."""
+    report = await run_in_threadpool(context.assessment_report, session, actor, assessment_id)
+    pdf = await render_pdf_in_pool(documents.assessment_html(report))
+    name = _filename("wcc", report.organisation.code, report.cycle.name, "report") + ".pdf"
+    return _download(pdf, "application/pdf", name)
+
+
+@router.get(
+    "/assessments/{assessment_id}/export.xlsx",
+    response_class=Response,
+    responses={
+        200: {"content": {XLSX: {}}, "description": "Scores and evidence"},
+        **errors(401, 404),
+    },
+)
+def assessment_xlsx(assessment_id: int, session: SessionDep, actor: CurrentActor) -> Response:
+    """Scores and evidence as an Excel workbook (two sheets)."""
+    report = context.assessment_report(session, actor, assessment_id)
+    name = _filename("wcc", report.organisation.code, report.cycle.name) + ".xlsx"
+    return _download(spreadsheet.to_xlsx(report), XLSX, name)
+
+
+@router.get(
+    "/assessments/{assessment_id}/export.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "Scores"}, **errors(401, 404)},
+)
+def assessment_csv(assessment_id: int, session: SessionDep, actor: CurrentActor) -> Response:
+    """The scores as CSV, with the same columns as the workbook's Scores sheet."""
+    report = context.assessment_report(session, actor, assessment_id)
+    name = _filename("wcc", report.organisation.code, report.cycle.name, "scores") + ".csv"
+    return _download(spreadsheet.to_csv(report), "text/csv; charset=utf-8", name)
+
+
+@router.get(
+    "/cycles/{cycle_id}/sha-report.pdf",
+    response_class=Response,
+    responses={200: PDF, **errors(401, 403, 404, 422)},
+)
+async def sha_report(
+    cycle_id: int,
+    session: SessionDep,
+    actor: CurrentActor,
+    sha_code: Annotated[str, Query(min_length=1, max_length=12)],
+) -> Response:
+    """Every PCT of the SHA in the cycle: review and self levels, distribution, status."""
+    report = await run_in_threadpool(context.sha_report, session, actor, cycle_id, sha_code)
+    pdf = await render_pdf_in_pool(documents.sha_html(report))
+    name = _filename("wcc", report.sha.code, report.cycle.name, "summary") + ".pdf"
+    return _download(pdf, "application/pdf", name)

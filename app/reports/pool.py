@@ -1,0 +1,53 @@
+"""PDF rendering in a separate pool of processes, never on a web worker's thread.
+
+A report can take seconds of CPU; rendered in a request it would stall every other request on
+that worker. The pool has a bounded queue: when it is full the caller hears so (503) at once
+instead of piling up work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+from app.config import get_settings
+from app.errors import ServiceUnavailable
+from app.reports.pdf import render_pdf
+
+_lock = threading.Lock()
+_executor: ProcessPoolExecutor | None = None
+_slots: threading.BoundedSemaphore | None = None
+
+
+def _pool() -> tuple[ProcessPoolExecutor, threading.BoundedSemaphore]:
+    global _executor, _slots
+    with _lock:
+        if _executor is None or _slots is None:
+            settings = get_settings()
+            _executor = ProcessPoolExecutor(
+                max_workers=settings.report_workers,
+                mp_context=multiprocessing.get_context("spawn"),
+            )
+            _slots = threading.BoundedSemaphore(settings.report_queue)
+        return _executor, _slots
+
+
+async def render_pdf_in_pool(html: str) -> bytes:
+    executor, slots = _pool()
+    if not slots.acquire(blocking=False):
+        raise ServiceUnavailable("Too many reports are being prepared; try again in a minute")
+    try:
+        return await asyncio.get_running_loop().run_in_executor(executor, render_pdf, html)
+    finally:
+        slots.release()
+
+
+def shutdown() -> None:
+    global _executor, _slots
+    with _lock:
+        if _executor is not None:
+            _executor.shutdown(wait=False, cancel_futures=True)
+        _executor = None
+        _slots = None
