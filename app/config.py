@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from enum import StrEnum
 from functools import lru_cache
@@ -34,7 +35,7 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 15_000
     token_minutes: int = 8 * 60
     session_hours: int = 12
-    report_workers: int = 2
+    report_workers: int = max(1, (os.cpu_count() or 2) - 1)
     report_queue: int = 16
     sign_in_failures_per_account: int = 5
     sign_in_failures_per_address: int = 30

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
@@ -21,6 +22,11 @@ _executor: ProcessPoolExecutor | None = None
 _slots: threading.BoundedSemaphore | None = None
 
 
+def _lower_priority() -> None:
+    """Renderers yield the processor to web workers: a report may wait, a page should not."""
+    os.nice(10)
+
+
 def _pool() -> tuple[ProcessPoolExecutor, threading.BoundedSemaphore]:
     global _executor, _slots
     with _lock:
@@ -29,6 +35,7 @@ def _pool() -> tuple[ProcessPoolExecutor, threading.BoundedSemaphore]:
             _executor = ProcessPoolExecutor(
                 max_workers=settings.report_workers,
                 mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority,
             )
             _slots = threading.BoundedSemaphore(settings.report_queue)
         return _executor, _slots
