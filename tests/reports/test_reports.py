@@ -8,6 +8,7 @@ import io
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -231,8 +232,9 @@ def test_a_full_pool_queue_refuses_at_once(monkeypatch: pytest.MonkeyPatch) -> N
     _, slots = pool._pool()
     slots.acquire()
     try:
-        with pytest.raises(ServiceUnavailable):
-            asyncio.run(pool.render_pdf_in_pool("<p>x</p>"))
+        # In a thread of its own: another test's browser may own this thread's event loop.
+        with ThreadPoolExecutor(1) as runner, pytest.raises(ServiceUnavailable):
+            runner.submit(lambda: asyncio.run(pool.render_pdf_in_pool("<p>x</p>"))).result()
     finally:
         slots.release()
         pool.shutdown()
