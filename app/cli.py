@@ -174,6 +174,43 @@ def report(
     typer.echo(f"Wrote {out} ({len(pdf):,} bytes).")
 
 
+@app.command("export")
+def export_command(
+    file: Annotated[Path, typer.Argument(help="Where to write the backup (JSON).")],
+) -> None:
+    """Back up the whole database, attachments included, to one JSON file."""
+    from app.backup import BackupError, export_database
+    from app.db import get_engine
+
+    with _cli_errors():
+        try:
+            counts = export_database(get_engine(), file)
+        except BackupError as exc:
+            raise fail(str(exc)) from None
+    rows = sum(v for k, v in counts.items() if k != "files")
+    typer.echo(f"Wrote {file}: {rows} rows in {len(counts) - 1} tables, {counts['files']} files.")
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A backup written by `wcc export`.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite a database that already has data.")
+    ] = False,
+) -> None:
+    """Restore a backup into this database (empty, unless --replace)."""
+    from app.backup import BackupError, import_database
+    from app.db import get_engine
+
+    with _cli_errors():
+        try:
+            counts = import_database(get_engine(), file, replace=replace)
+        except BackupError as exc:
+            raise fail(str(exc)) from None
+    rows = sum(v for k, v in counts.items() if k != "files")
+    typer.echo(f"Restored {file}: {rows} rows, {counts['files']} files.")
+
+
 @framework_app.command("check")
 def framework_check(
     file: Annotated[Path, typer.Argument(help="A framework file (YAML).")],

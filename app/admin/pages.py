@@ -16,6 +16,7 @@ from app.home import service as home_service
 from app.organisations import service as organisation_service
 from app.organisations.models import OrganisationKind
 from app.organisations.schemas import OrganisationCreate
+from app.params import PathId
 from app.permissions import Action, require
 from app.users import service as user_service
 from app.users.models import Role
@@ -178,7 +179,7 @@ def update_user(
     request: Request,
     session: SessionDep,
     actor: PageActor,
-    user_id: int,
+    user_id: PathId,
     action: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:

@@ -23,6 +23,7 @@ from app.assessments.schemas import (
 )
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
+from app.params import PathId, PathNumber, QueryId
 
 router = APIRouter(prefix="/api/v1/assessments", tags=["assessments"])
 OptionalBody = Annotated[TransitionRequest | None, Body()]
@@ -45,7 +46,7 @@ def open_assessment(
 def list_assessments(
     session: SessionDep,
     actor: CurrentActor,
-    cycle_id: int | None = None,
+    cycle_id: QueryId = None,
     organisation_code: Annotated[str | None, Query(max_length=12)] = None,
     status: AssessmentStatus | None = None,
 ) -> list[AssessmentSummary]:
@@ -57,7 +58,9 @@ def list_assessments(
 
 
 @router.get("/{assessment_id}", response_model=AssessmentRead, responses=errors(401, 404))
-def read_assessment(assessment_id: int, session: SessionDep, actor: CurrentActor) -> AssessmentRead:
+def read_assessment(
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor
+) -> AssessmentRead:
     """Status, self scores, review scores, ratings and readiness."""
     return presenters.detail(session, service.get_assessment(session, actor, assessment_id))
 
@@ -68,7 +71,11 @@ def read_assessment(assessment_id: int, session: SessionDep, actor: CurrentActor
     responses=errors(401, 403, 404, 409, 422),
 )
 def put_self_score(
-    assessment_id: int, number: int, body: SelfScoreWrite, session: SessionDep, actor: CurrentActor
+    assessment_id: PathId,
+    number: PathNumber,
+    body: SelfScoreWrite,
+    session: SessionDep,
+    actor: CurrentActor,
 ) -> SelfScoreRead:
     """Set the PCT's own level for a competency, with its rationale."""
     score = service.put_self_score(session, actor, assessment_id, number, data=body)
@@ -79,7 +86,7 @@ def put_self_score(
     "/{assessment_id}/sign-off", response_model=AssessmentRead, responses=errors(401, 403, 404, 409)
 )
 def sign_off(
-    assessment_id: int, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
 ) -> AssessmentRead:
     """Board sign-off; refused with the list of what is missing until ready."""
     version = body.version if body else None
@@ -91,7 +98,7 @@ def sign_off(
     "/{assessment_id}/submit", response_model=AssessmentRead, responses=errors(401, 403, 404, 409)
 )
 def submit(
-    assessment_id: int, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
 ) -> AssessmentRead:
     """Submit a signed-off assessment to the SHA, freezing its evidence."""
     version = body.version if body else None
@@ -105,8 +112,8 @@ def submit(
     responses=errors(401, 403, 404, 409, 422),
 )
 def put_review_score(
-    assessment_id: int,
-    number: int,
+    assessment_id: PathId,
+    number: PathNumber,
     body: ReviewScoreWrite,
     session: SessionDep,
     actor: CurrentActor,
@@ -122,8 +129,8 @@ def put_review_score(
     responses=errors(401, 403, 404, 409, 422),
 )
 def put_evidence_rating(
-    assessment_id: int,
-    evidence_id: int,
+    assessment_id: PathId,
+    evidence_id: PathId,
     body: EvidenceRatingWrite,
     session: SessionDep,
     actor: CurrentActor,
@@ -139,7 +146,7 @@ def put_evidence_rating(
     responses=errors(401, 403, 404, 409, 422),
 )
 def return_assessment(
-    assessment_id: int, body: ReturnRequest, session: SessionDep, actor: CurrentActor
+    assessment_id: PathId, body: ReturnRequest, session: SessionDep, actor: CurrentActor
 ) -> AssessmentRead:
     """Return the assessment to the PCT for more evidence, with a reason."""
     assessment = service.return_assessment(
@@ -152,7 +159,7 @@ def return_assessment(
     "/{assessment_id}/finalise", response_model=AssessmentRead, responses=errors(401, 403, 404, 409)
 )
 def finalise(
-    assessment_id: int, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
 ) -> AssessmentRead:
     """Finalise the review; needs all eleven review scores."""
     version = body.version if body else None
@@ -164,7 +171,7 @@ def finalise(
     "/{assessment_id}/reopen", response_model=AssessmentRead, responses=errors(401, 403, 404, 409)
 )
 def reopen(
-    assessment_id: int, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
 ) -> AssessmentRead:
     """Administrators only: take a finalised assessment back into review (audited)."""
     version = body.version if body else None

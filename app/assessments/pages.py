@@ -17,6 +17,7 @@ from app.errors import InvalidInput, NotFound, StaleEdit, WorkflowError
 from app.evidence import service as evidence_service
 from app.evidence.schemas import EvidenceUpdate
 from app.forms import blank_to_none, parse_form
+from app.params import MAX_ID, PathId, PathNumber
 from app.web import PageActor, hx_redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +32,7 @@ REVIEW_LABELS = {"level": "a level", "comment": "a comment"}
 
 
 def _competency_context(
-    session: SessionDep, actor: PageActor, assessment_id: int, number: int
+    session: SessionDep, actor: PageActor, assessment_id: PathId, number: PathNumber
 ) -> dict:
     view = views.assessment_view(session, actor, assessment_id)
     row = next((r for r in view.rows if r.competency.number == number), None)
@@ -58,7 +59,10 @@ def _competency_context(
 
 @router.post("/assessments")
 def open_assessment(
-    request: Request, session: SessionDep, actor: PageActor, cycle_id: Annotated[int, Form()]
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    cycle_id: Annotated[int, Form(ge=1, le=MAX_ID)],
 ) -> Response:
     assessment = service.open_assessment(
         session, actor, organisation_code=actor.organisation_code or "", cycle_id=cycle_id
@@ -67,14 +71,20 @@ def open_assessment(
 
 
 @router.get("/assessments/{assessment_id}", response_class=HTMLResponse)
-def board(request: Request, session: SessionDep, actor: PageActor, assessment_id: int) -> Response:
+def board(
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
+) -> Response:
     view = views.assessment_view(session, actor, assessment_id)
     return render(request, "assessments/board.html", {"view": view}, block="board")
 
 
 @router.get("/assessments/{assessment_id}/competencies/{number}", response_class=HTMLResponse)
 def competency(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: int, number: int
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: PathId,
+    number: PathNumber,
 ) -> Response:
     context = _competency_context(session, actor, assessment_id, number)
     return render(request, "assessments/competency.html", context)
@@ -82,7 +92,11 @@ def competency(
 
 @router.post("/assessments/{assessment_id}/competencies/{number}", response_class=HTMLResponse)
 async def save_self_score(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: int, number: int
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: PathId,
+    number: PathNumber,
 ) -> Response:
     form = dict(await request.form())
     data = blank_to_none(
@@ -134,9 +148,9 @@ def link_evidence(
     request: Request,
     session: SessionDep,
     actor: PageActor,
-    assessment_id: int,
-    number: int,
-    evidence_id: Annotated[int, Form()],
+    assessment_id: PathId,
+    number: PathNumber,
+    evidence_id: Annotated[int, Form(ge=1, le=MAX_ID)],
 ) -> Response:
     views.assessment_view(session, actor, assessment_id)
     item = evidence_service.get_evidence(session, actor, evidence_id)
@@ -159,7 +173,7 @@ def _transition(
     request: Request,
     session: Session,
     actor: Actor,
-    assessment_id: int,
+    assessment_id: PathId,
     action: Callable[[Session, Actor, int], object],
 ) -> Response | None:
     try:
@@ -173,7 +187,7 @@ def _transition(
 
 @router.post("/assessments/{assessment_id}/sign-off")
 def sign_off(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: int
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
     refused = _transition(request, session, actor, assessment_id, service.sign_off)
     return refused or hx_redirect(
@@ -182,7 +196,9 @@ def sign_off(
 
 
 @router.post("/assessments/{assessment_id}/submit")
-def submit(request: Request, session: SessionDep, actor: PageActor, assessment_id: int) -> Response:
+def submit(
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
+) -> Response:
     refused = _transition(request, session, actor, assessment_id, service.submit)
     return refused or hx_redirect(
         request, f"/assessments/{assessment_id}", flash="Submitted to the SHA."
@@ -190,7 +206,9 @@ def submit(request: Request, session: SessionDep, actor: PageActor, assessment_i
 
 
 @router.get("/assessments/{assessment_id}/review", response_class=HTMLResponse)
-def review(request: Request, session: SessionDep, actor: PageActor, assessment_id: int) -> Response:
+def review(
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
+) -> Response:
     view = views.assessment_view(session, actor, assessment_id)
     presented = views.presented_by_competency(session, assessment_id)
     return render(
@@ -200,7 +218,11 @@ def review(request: Request, session: SessionDep, actor: PageActor, assessment_i
 
 @router.get("/assessments/{assessment_id}/review/{number}", response_class=HTMLResponse)
 def review_competency(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: int, number: int
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: PathId,
+    number: PathNumber,
 ) -> Response:
     view = views.assessment_view(session, actor, assessment_id)
     row = next((r for r in view.rows if r.competency.number == number), None)
@@ -216,8 +238,8 @@ def save_review_score(
     request: Request,
     session: SessionDep,
     actor: PageActor,
-    assessment_id: int,
-    number: int,
+    assessment_id: PathId,
+    number: PathNumber,
     level: Annotated[str, Form()] = "",
     comment: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
@@ -257,8 +279,8 @@ def save_rating(
     request: Request,
     session: SessionDep,
     actor: PageActor,
-    assessment_id: int,
-    evidence_id: int,
+    assessment_id: PathId,
+    evidence_id: PathId,
     rating: Annotated[str, Form()] = "",
     comment: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
@@ -287,7 +309,7 @@ def return_assessment(
     request: Request,
     session: SessionDep,
     actor: PageActor,
-    assessment_id: int,
+    assessment_id: PathId,
     reason: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
     if not reason.strip():
@@ -307,7 +329,7 @@ def return_assessment(
 
 @router.post("/assessments/{assessment_id}/finalise")
 def finalise(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: int
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
     try:
         service.finalise(session, actor, assessment_id)

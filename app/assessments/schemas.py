@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.assessments.models import AssessmentStatus, EvidenceRatingValue
+from app.params import MAX_ID
 
 Level = Annotated[int, Field(ge=1, le=4)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
@@ -17,7 +18,7 @@ class AssessmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     organisation_code: str = Field(min_length=1, max_length=12)
-    cycle_id: int = Field(ge=1)
+    cycle_id: int = Field(ge=1, le=MAX_ID)
 
 
 class SelfScoreWrite(BaseModel):
@@ -29,7 +30,9 @@ class SelfScoreWrite(BaseModel):
     ]
     improvement_action: LongText | None = None
     target_level: Level | None = None
-    version: int | None = Field(default=None, ge=1, description="The version you last read")
+    version: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="The version you last read"
+    )
 
 
 class ReviewScoreWrite(BaseModel):
@@ -37,7 +40,7 @@ class ReviewScoreWrite(BaseModel):
 
     level: Level
     comment: LongText = ""
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class EvidenceRatingWrite(BaseModel):
@@ -45,7 +48,7 @@ class EvidenceRatingWrite(BaseModel):
 
     rating: EvidenceRatingValue
     comment: LongText = ""
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class ReturnRequest(BaseModel):
@@ -54,7 +57,7 @@ class ReturnRequest(BaseModel):
     reason: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
     ]
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class TransitionRequest(BaseModel):
@@ -62,7 +65,7 @@ class TransitionRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class SelfScoreRead(BaseModel):

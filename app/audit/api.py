@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from app.audit import service
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
+from app.params import MAX_ID, QueryId
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -40,9 +41,9 @@ def list_audit_events(
     session: SessionDep,
     actor: CurrentActor,
     entity: Annotated[str | None, Query(max_length=40)] = None,
-    entity_id: int | None = None,
+    entity_id: QueryId = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> AuditPage:
     """Audit events, newest first: all for administrators, your PCT's for PCT leads."""
     events, total = service.list_events(

@@ -22,6 +22,7 @@ from app.evidence.schemas import (
 )
 from app.evidence.uploads import receive_file
 from app.openapi_errors import errors
+from app.params import MAX_ID, PathId, QueryId
 
 router = APIRouter(prefix="/api/v1", tags=["evidence"])
 
@@ -48,7 +49,7 @@ def list_evidence(
     q: Annotated[str | None, Query(max_length=200)] = None,
     practice_code: Annotated[str | None, Query(max_length=12)] = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> EvidencePage:
     """Visible evidence, newest first, filtered, a page at a time, with the total."""
     filters = service.EvidenceFilters(
@@ -65,7 +66,7 @@ def list_evidence(
 
 
 @router.get("/evidence/{evidence_id}", response_model=EvidenceRead, responses=errors(401, 404))
-def read_evidence(evidence_id: int, session: SessionDep, actor: CurrentActor) -> EvidenceRead:
+def read_evidence(evidence_id: PathId, session: SessionDep, actor: CurrentActor) -> EvidenceRead:
     return _read(session, service.get_evidence(session, actor, evidence_id))
 
 
@@ -75,7 +76,7 @@ def read_evidence(evidence_id: int, session: SessionDep, actor: CurrentActor) ->
     responses=errors(401, 403, 404, 409, 422),
 )
 def update_evidence(
-    evidence_id: int, body: EvidenceUpdate, session: SessionDep, actor: CurrentActor
+    evidence_id: PathId, body: EvidenceUpdate, session: SessionDep, actor: CurrentActor
 ) -> EvidenceRead:
     """Change an item; pass the ``version`` you read to refuse overwriting another change."""
     return _read(session, service.update_evidence(session, actor, evidence_id, data=body))
@@ -83,10 +84,10 @@ def update_evidence(
 
 @router.delete("/evidence/{evidence_id}", status_code=204, responses=errors(401, 403, 404, 409))
 def delete_evidence(
-    evidence_id: int,
+    evidence_id: PathId,
     session: SessionDep,
     actor: CurrentActor,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: QueryId = None,
 ) -> Response:
     """Delete an item that no submission has presented."""
     service.delete_evidence(session, actor, evidence_id, expected_version=version)
@@ -114,7 +115,7 @@ def delete_evidence(
     },
 )
 async def upload_attachment(
-    evidence_id: int, request: Request, session: SessionDep, actor: CurrentActor
+    evidence_id: PathId, request: Request, session: SessionDep, actor: CurrentActor
 ) -> AttachmentRead:
     """Attach a file (multipart field ``file``); its type is decided by its content.
 
@@ -136,7 +137,9 @@ def content_disposition(filename: str) -> str:
 
 
 @router.get("/attachments/{attachment_id}", response_class=FileResponse, responses=errors(401, 404))
-def download_attachment(attachment_id: int, session: SessionDep, actor: CurrentActor) -> Response:
+def download_attachment(
+    attachment_id: PathId, session: SessionDep, actor: CurrentActor
+) -> Response:
     """The file, with its stored type, as a download."""
     attachment = service.get_attachment(session, actor, attachment_id)
     return FileResponse(

@@ -22,6 +22,7 @@ from app.forms import blank_to_none, parse_form
 from app.framework import service as framework_service
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation
+from app.params import PathId
 from app.users.models import Role
 from app.web import PageActor, hx_redirect, render
 
@@ -209,7 +210,7 @@ def _pct_code(session: SessionDep, actor: PageActor) -> str:
 
 @router.get("/evidence/{evidence_id}", response_class=HTMLResponse)
 def evidence_item(
-    request: Request, session: SessionDep, actor: PageActor, evidence_id: int
+    request: Request, session: SessionDep, actor: PageActor, evidence_id: PathId
 ) -> Response:
     item = service.get_evidence(session, actor, evidence_id)
     read = queries.read_models(session, [item])[0]
@@ -228,7 +229,7 @@ def evidence_item(
 
 @router.post("/evidence/{evidence_id}/attachments", response_class=HTMLResponse)
 async def upload(
-    request: Request, session: SessionDep, actor: PageActor, evidence_id: int
+    request: Request, session: SessionDep, actor: PageActor, evidence_id: PathId
 ) -> Response:
     await run_in_threadpool(service.check_may_attach, session, actor, evidence_id)
     form = await request.form()

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 
 from app.evidence.models import EvidenceKind
+from app.params import MAX_ID
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
@@ -59,7 +60,7 @@ class EvidenceUpdate(BaseModel):
     practice_code: str | None = Field(default=None, max_length=12)
     clinicians_involved: int | None = Field(default=None, ge=0, le=100_000)
     practices_involved: int | None = Field(default=None, ge=0, le=10_000)
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class AttachmentRead(BaseModel):

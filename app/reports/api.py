@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
+from app.params import PathId
 from app.reports import context, documents, spreadsheet
 from app.reports.pool import render_pdf_in_pool
 
@@ -40,7 +41,7 @@ def _download(body: bytes | str, media_type: str, filename: str) -> Response:
     responses={200: PDF, **errors(401, 404)},
 )
 async def assessment_report(
-    assessment_id: int, session: SessionDep, actor: CurrentActor
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor
 ) -> Response:
     """The PCT assurance report as PDF; marked as a draft on every page until finalised."""
     report = await run_in_threadpool(context.assessment_report, session, actor, assessment_id)
@@ -57,7 +58,7 @@ async def assessment_report(
         **errors(401, 404),
     },
 )
-def assessment_xlsx(assessment_id: int, session: SessionDep, actor: CurrentActor) -> Response:
+def assessment_xlsx(assessment_id: PathId, session: SessionDep, actor: CurrentActor) -> Response:
     """Scores and evidence as an Excel workbook (two sheets)."""
     report = context.assessment_report(session, actor, assessment_id)
     name = _filename("wcc", report.organisation.code, report.cycle.name) + ".xlsx"
@@ -69,7 +70,7 @@ def assessment_xlsx(assessment_id: int, session: SessionDep, actor: CurrentActor
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "Scores"}, **errors(401, 404)},
 )
-def assessment_csv(assessment_id: int, session: SessionDep, actor: CurrentActor) -> Response:
+def assessment_csv(assessment_id: PathId, session: SessionDep, actor: CurrentActor) -> Response:
     """The scores as CSV, with the same columns as the workbook's Scores sheet."""
     report = context.assessment_report(session, actor, assessment_id)
     name = _filename("wcc", report.organisation.code, report.cycle.name, "scores") + ".csv"
@@ -82,7 +83,7 @@ def assessment_csv(assessment_id: int, session: SessionDep, actor: CurrentActor)
     responses={200: PDF, **errors(401, 403, 404, 422)},
 )
 async def sha_report(
-    cycle_id: int,
+    cycle_id: PathId,
     session: SessionDep,
     actor: CurrentActor,
     sha_code: Annotated[str, Query(min_length=1, max_length=12)],

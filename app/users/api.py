@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
+from app.params import PathId
 from app.users import service
 from app.users.models import User
 from app.users.schemas import UserCreate, UserRead, UserUpdate
@@ -58,7 +59,7 @@ def create_user(body: UserCreate, session: SessionDep, actor: CurrentActor) -> U
 
 @router.patch("/{user_id}", response_model=UserRead, responses=errors(401, 403, 404, 409, 422))
 def update_user(
-    user_id: int, body: UserUpdate, session: SessionDep, actor: CurrentActor
+    user_id: PathId, body: UserUpdate, session: SessionDep, actor: CurrentActor
 ) -> UserRead:
     """Administrators: rename, deactivate or reactivate, or reset the password."""
     user = service.update_user(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.params import MAX_ID
 from app.users.models import Role
 
 
@@ -23,7 +24,7 @@ class UserUpdate(BaseModel):
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
     is_active: bool | None = None
     password: str | None = Field(default=None, min_length=1, max_length=200)
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class UserRead(BaseModel):
