@@ -92,7 +92,32 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITE_OPTION = "wcc_write"
+
+
+def begin_write(session: Session) -> None:
+    """Start the transaction of a command that will write.
+
+    On SQLite a transaction that begins as a reader cannot become a writer once another
+    writer has committed (it fails at once instead of waiting), so commands take the write
+    lock up front with BEGIN IMMEDIATE and wait their turn (busy timeout). A read-only
+    transaction already open (signing the caller in) is ended first. PostgreSQL needs
+    nothing here: commands lock the rows they change with SELECT ... FOR UPDATE.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            return
+        if session.in_nested_transaction():
+            return
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
 
 
 def create_db_engine(url: str) -> Engine:

@@ -32,7 +32,7 @@ from app.assessments.schemas import (
 )
 from app.assessments.workflow import Move
 from app.cycles.models import Cycle
-from app.db import utcnow
+from app.db import begin_write, utcnow
 from app.errors import Conflict, InvalidInput, NotFound, StaleEdit, WorkflowError
 from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem
 from app.framework import service as framework_service
@@ -295,6 +295,7 @@ def fingerprint(session: Session, assessment: Assessment) -> str:
 def open_assessment(
     session: Session, actor: Actor, *, organisation_code: str, cycle_id: int
 ) -> Assessment:
+    begin_write(session)
     require(actor, Action.OPEN_ASSESSMENT)
     organisation = organisation_service.find_by_code(session, organisation_code)
     if organisation is None or not (actor.is_admin or acts_for_pct(actor, organisation.id or 0)):
@@ -335,6 +336,7 @@ def open_assessment(
 def put_self_score(
     session: Session, actor: Actor, assessment_id: int, number: int, *, data: SelfScoreWrite
 ) -> SelfScore:
+    begin_write(session)
     assessment = get_assessment(session, actor, assessment_id, for_update=True)
     _require_pct_side(actor, assessment, Action.SCORE_SELF)
     _check_competency(number)
@@ -389,6 +391,7 @@ def _self_score_view(score: SelfScore) -> dict[str, Any]:
 def sign_off(
     session: Session, actor: Actor, assessment_id: int, *, expected_version: int | None = None
 ) -> Assessment:
+    begin_write(session)
     assessment = get_assessment(session, actor, assessment_id, for_update=True)
     _require_pct_side(actor, assessment, Action.SIGN_OFF)
     _check_version(assessment, expected_version)
@@ -416,6 +419,7 @@ def submit(
     session: Session, actor: Actor, assessment_id: int, *, expected_version: int | None = None
 ) -> Assessment:
     """Send to the SHA, freezing each evidence item as it stands now."""
+    begin_write(session)
     assessment = get_assessment(session, actor, assessment_id, for_update=True)
     _require_pct_side(actor, assessment, Action.SUBMIT)
     _check_version(assessment, expected_version)
@@ -458,6 +462,7 @@ def submit(
 def put_review_score(
     session: Session, actor: Actor, assessment_id: int, number: int, *, data: ReviewScoreWrite
 ) -> ReviewScore:
+    begin_write(session)
     assessment = get_assessment(session, actor, assessment_id, for_update=True)
     _require_reviewer(session, actor, assessment, Action.SCORE_REVIEW)
     _check_competency(number)
@@ -524,6 +529,7 @@ def put_evidence_rating(
     *,
     data: EvidenceRatingWrite,
 ) -> EvidenceRating:
+    begin_write(session)
     assessment = get_assessment(session, actor, assessment_id, for_update=True)
     _require_reviewer(session, actor, assessment, Action.RATE_EVIDENCE)
     workflow.next_status(Move.START_REVIEW, assessment.status)
@@ -580,6 +586,7 @@ def return_assessment(
     reason: str,
     expected_version: int | None = None,
 ) -> Assessment:
+    begin_write(session)
     assessment = get_assessment(session, actor, assessment_id, for_update=True)
     _require_reviewer(session, actor, assessment, Action.RETURN)
     _check_version(assessment, expected_version)
@@ -595,6 +602,7 @@ def return_assessment(
 def finalise(
     session: Session, actor: Actor, assessment_id: int, *, expected_version: int | None = None
 ) -> Assessment:
+    begin_write(session)
     assessment = get_assessment(session, actor, assessment_id, for_update=True)
     _require_reviewer(session, actor, assessment, Action.FINALISE)
     _check_version(assessment, expected_version)
@@ -622,6 +630,7 @@ def reopen(
     reason: str | None = None,
     expected_version: int | None = None,
 ) -> Assessment:
+    begin_write(session)
     require(actor, Action.REOPEN)
     assessment = get_assessment(session, actor, assessment_id, for_update=True)
     _check_version(assessment, expected_version)

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.actors import Actor
 from app.cycles.models import Cycle
+from app.db import begin_write
 from app.errors import Conflict, InvalidInput
 from app.framework import service as framework_service
 from app.permissions import Action, require
@@ -28,6 +29,7 @@ def create_cycle(
     review_due: date,
     framework_version: str | None = None,
 ) -> Cycle:
+    begin_write(session)
     require(actor, Action.MANAGE_CYCLES)
     name = name.strip()
     if not name:

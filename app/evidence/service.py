@@ -12,7 +12,7 @@ from app.actors import Actor
 from app.assessments import service as assessment_service
 from app.assessments.models import Assessment, EvidenceSnapshot
 from app.cycles.models import Cycle
-from app.db import utcnow
+from app.db import begin_write, utcnow
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleEdit
 from app.evidence import filetypes, queries, storage
 from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem, EvidenceKind
@@ -44,10 +44,13 @@ def _audit_view(item: EvidenceItem, numbers: list[int]) -> dict[str, object]:
     return {**audit.snapshot(item), "competency_numbers": numbers}
 
 
-def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceItem:
-    item = session.exec(
-        queries.visible_evidence(actor).where(col(EvidenceItem.id) == evidence_id)
-    ).first()
+def get_evidence(
+    session: Session, actor: Actor, evidence_id: int, *, for_update: bool = False
+) -> EvidenceItem:
+    statement = queries.visible_evidence(actor).where(col(EvidenceItem.id) == evidence_id)
+    if for_update:
+        statement = statement.with_for_update()
+    item = session.exec(statement).first()
     if item is None:
         raise NotFound(f"Evidence item {evidence_id} not found")
     return item
@@ -127,6 +130,7 @@ def _set_links(session: Session, item: EvidenceItem, numbers: list[int]) -> None
 
 
 def create_evidence(session: Session, actor: Actor, *, data: EvidenceCreate) -> EvidenceItem:
+    begin_write(session)
     require(actor, Action.LOG_EVIDENCE)
     pct = _owning_pct(session, actor, data.organisation_code)
     assert actor.user_id is not None and pct.id is not None
@@ -161,9 +165,14 @@ def create_evidence(session: Session, actor: Actor, *, data: EvidenceCreate) -> 
 
 
 def _editable(
-    session: Session, actor: Actor, evidence_id: int, expected_version: int | None
+    session: Session,
+    actor: Actor,
+    evidence_id: int,
+    expected_version: int | None,
+    *,
+    lock: bool = True,
 ) -> EvidenceItem:
-    item = get_evidence(session, actor, evidence_id)
+    item = get_evidence(session, actor, evidence_id, for_update=lock)
     if not may_edit_evidence(actor, item):
         raise Forbidden("You cannot change this evidence item")
     if expected_version is not None and expected_version != item.version:
@@ -183,6 +192,7 @@ def _editable(
 def update_evidence(
     session: Session, actor: Actor, evidence_id: int, *, data: EvidenceUpdate
 ) -> EvidenceItem:
+    begin_write(session)
     item = _editable(session, actor, evidence_id, data.version)
     assert item.id is not None
     before_numbers = queries.competency_numbers(session, [item.id]).get(item.id, [])
@@ -226,6 +236,7 @@ def update_evidence(
 def delete_evidence(
     session: Session, actor: Actor, evidence_id: int, *, expected_version: int | None = None
 ) -> None:
+    begin_write(session)
     item = _editable(session, actor, evidence_id, expected_version)
     assert item.id is not None
     if assessment_service.presented_anywhere(session, item.id):
@@ -255,14 +266,19 @@ def delete_evidence(
 
 
 def check_may_attach(session: Session, actor: Actor, evidence_id: int) -> None:
-    """Refuse before a byte is read: unknown item (404), not allowed (403), frozen (409)."""
-    _editable(session, actor, evidence_id, None)
+    """Refuse before a byte is read: unknown item (404), not allowed (403), frozen (409).
+    Takes no lock and ends its transaction, so nothing is held while the file arrives."""
+    try:
+        _editable(session, actor, evidence_id, None, lock=False)
+    finally:
+        session.rollback()
 
 
 def add_attachment(
     session: Session, actor: Actor, evidence_id: int, *, received: ReceivedFile
 ) -> Attachment:
     """Store a received file and record it; on any failure no file and no row remain."""
+    begin_write(session)
     blob = received.blob
     try:
         item = _editable(session, actor, evidence_id, None)

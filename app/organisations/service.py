@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.actors import Actor
+from app.db import begin_write
 from app.errors import Conflict, InvalidInput, NotFound
 from app.organisations.models import ALLOWED_PARENT_KINDS, Organisation, OrganisationKind
 from app.permissions import Action, organisation_scope, require
@@ -39,6 +40,7 @@ def create_organisation(
     parent_code: str | None = None,
     population: int | None = None,
 ) -> Organisation:
+    begin_write(session)
     require(actor, Action.MANAGE_ORGANISATIONS)
     code = normalise_code(code)
     if not code:

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.actors import Actor
 from app.auth.models import BrowserSession
-from app.db import utcnow
+from app.db import begin_write, utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation, OrganisationKind
@@ -45,6 +45,7 @@ def create_user(
     role: Role,
     organisation_code: str | None = None,
 ) -> User:
+    begin_write(session)
     require(actor, Action.MANAGE_USERS)
     email = normalise_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
@@ -105,6 +106,7 @@ def update_user(
     expected_version: int | None = None,
 ) -> User:
     """Administrators: rename, deactivate or reactivate a user, or set a new password."""
+    begin_write(session)
     require(actor, Action.MANAGE_USERS)
     user = session.get(User, user_id)
     if user is None:
