@@ -60,3 +60,7 @@ class ServiceUnavailable(DomainError):
 
 class TooManyRequests(DomainError):
     status_code = 429
+
+
+class InsufficientStorage(DomainError):
+    status_code = 507

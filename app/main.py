@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -141,6 +141,15 @@ async def _stale_write(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": detail}, status_code=409)
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database cannot be reached: say so (503) instead of failing; the connection pool
+    reconnects by itself once it is back (pre-ping)."""
+    detail = "The database is unavailable at the moment; try again shortly"
+    if _wants_html(request):
+        return _html_error(request, 503, detail)
+    return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
+
+
 async def _integrity_error(request: Request, exc: Exception) -> Response:
     detail = "That conflicts with data saved at the same moment; reload and try again"
     return JSONResponse({"detail": detail}, status_code=409)
@@ -171,6 +180,8 @@ def create_app() -> FastAPI:
     app.add_middleware(CSRFMiddleware)
     app.add_exception_handler(StaleDataError, _stale_write)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(InterfaceError, _database_unavailable)
     app.mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static")
     # The NHS.UK frontend stylesheet refers to its icons at /assets/images/...
     app.mount("/assets", StaticFiles(directory=BASE_DIR / NHSUK_ASSETS), name="assets")

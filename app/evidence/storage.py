@@ -3,6 +3,7 @@ under their SHA-256. Nothing half-written is ever visible under ``objects/``."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import secrets
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Self
 
 from app.config import get_settings
-from app.errors import PayloadTooLarge
+from app.errors import InsufficientStorage, PayloadTooLarge
 
 TEMP_SUFFIX = ".part"
 
@@ -61,7 +62,13 @@ class TempBlob:
             limit = self.max_bytes // (1024 * 1024)
             raise PayloadTooLarge(f"The file is larger than the {limit} MB limit")
         self._hash.update(chunk)
-        self._file.write(chunk)
+        try:
+            self._file.write(chunk)
+        except OSError as exc:
+            self.discard()
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise InsufficientStorage("The file could not be stored: storage is full") from None
+            raise
 
     @property
     def sha256(self) -> str:
