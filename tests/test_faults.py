@@ -227,7 +227,9 @@ from app.organisations.models import OrganisationKind
 engine = create_db_engine(sys.argv[1])
 with Session(engine) as session:
     for n in range(100000):
-        org = create_organisation(session, SYSTEM, code=f"K{n}", name=f"Killed {n}", kind=OrganisationKind.SHA)
+        org = create_organisation(
+            session, SYSTEM, code=f"K{n}", name=f"Killed {n}", kind=OrganisationKind.SHA
+        )
         print(org.code, flush=True)
 """
 
