@@ -1,0 +1,168 @@
+"""Every HTML route, tried by every role, on its own organisation's data and another's:
+the same rules as the API, and a signed-out visitor is always sent to sign in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api_steps import log_evidence, open_assessment, ready_to_sign, submitted
+from tests.web.steps import csrf_from, sign_in
+
+ACTORS = ("ADMIN", "LEAD", "BOARD", "CLIN", "REV", "OREV", "BLEAD")
+
+
+def _user(world, name: str):
+    return {
+        "ADMIN": world.admin,
+        "LEAD": world.a.lead,
+        "BOARD": world.a.board,
+        "CLIN": world.a.clinician,
+        "REV": world.reviewer,
+        "OREV": world.other_reviewer,
+        "BLEAD": world.b.lead,
+    }[name]
+
+
+def only(allowed: dict[str, int], otherwise: int) -> dict[str, int]:
+    return {actor: allowed.get(actor, otherwise) for actor in ACTORS}
+
+
+def _draft(w, c) -> int:
+    return open_assessment(c, w.a.lead, w.a.pct.code, w.cycle.id)["id"]
+
+
+def _submitted(w, c) -> int:
+    return submitted(c, w.a.lead, w.a.board, w.a.pct.code, w.cycle.id)["id"]
+
+
+def _item(w, c) -> int:
+    return log_evidence(c, w.a.lead, w.a.pct.code, [4])["id"]
+
+
+PCT = {"ADMIN": 200, "LEAD": 200, "BOARD": 200, "CLIN": 200}
+GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = [
+    ("home", lambda w, c: "/", only({}, 200)),
+    ("board", lambda w, c: f"/assessments/{_draft(w, c)}", only(PCT, 404)),
+    ("competency", lambda w, c: f"/assessments/{_draft(w, c)}/competencies/4", only(PCT, 404)),
+    (
+        "submitted board",
+        lambda w, c: f"/assessments/{_submitted(w, c)}",
+        only(PCT | {"REV": 200}, 404),
+    ),
+    (
+        "review",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/review",
+        only(PCT | {"REV": 200}, 404),
+    ),
+    (
+        "review competency",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/review/4",
+        only(PCT | {"REV": 200}, 404),
+    ),
+    ("evidence library", lambda w, c: "/evidence", only({}, 200)),
+    ("evidence item", lambda w, c: f"/evidence/{_item(w, c)}", only(PCT, 404)),
+    (
+        "log evidence",
+        lambda w, c: "/evidence/new",
+        only({"LEAD": 200, "CLIN": 200, "BLEAD": 200}, 403),
+    ),
+    ("review queue", lambda w, c: "/reviews", only({}, 200)),
+    ("admin", lambda w, c: "/admin", only({"ADMIN": 200}, 403)),
+    ("admin users", lambda w, c: "/admin/users", only({"ADMIN": 200}, 403)),
+    ("admin organisations", lambda w, c: "/admin/organisations", only({"ADMIN": 200}, 403)),
+    ("admin cycles", lambda w, c: "/admin/cycles", only({"ADMIN": 200}, 403)),
+]
+
+POST_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, Any], dict[str, int]]] = [
+    (
+        "save self score",
+        lambda w, c: f"/assessments/{_draft(w, c)}/competencies/4",
+        {"level": "2", "rationale": "Because."},
+        only({"LEAD": 303, "ADMIN": 403, "BOARD": 403, "CLIN": 403}, 404),
+    ),
+    (
+        "sign off",
+        lambda w, c: (
+            f"/assessments/{ready_to_sign(c, w.a.lead, w.a.pct.code, w.cycle.id)['id']}/sign-off"
+        ),
+        {},
+        only({"BOARD": 303, "LEAD": 403, "ADMIN": 403, "CLIN": 403}, 404),
+    ),
+    (
+        "review score",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/review/4",
+        {"level": "2", "comment": "Agreed."},
+        only({"REV": 303, "LEAD": 403, "BOARD": 403, "CLIN": 403, "ADMIN": 403}, 404),
+    ),
+    (
+        "return",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/return",
+        {"reason": "More, please."},
+        only({"REV": 303, "LEAD": 403, "BOARD": 403, "CLIN": 403, "ADMIN": 403}, 404),
+    ),
+    (
+        "add user",
+        lambda w, c: "/admin/users",
+        {
+            "email": "someone.new@test.nhs.test",
+            "full_name": "Someone",
+            "password": "long-enough-pw",
+            "role": "admin",
+        },
+        only({"ADMIN": 303}, 403),
+    ),
+    (
+        "add cycle",
+        lambda w, c: "/admin/cycles",
+        {
+            "name": "2010/11",
+            "opens_on": "2010-09-01",
+            "submission_due": "2010-12-01",
+            "review_due": "2011-03-01",
+        },
+        only({"ADMIN": 303}, 403),
+    ),
+]
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize(("name", "path", "expected"), GET_CASES, ids=[c[0] for c in GET_CASES])
+def test_html_pages_by_role(
+    client: TestClient, world, name: str, path, expected, actor: str
+) -> None:
+    target = path(world, client)
+    sign_in(client, _user(world, actor))
+    response = client.get(target, follow_redirects=False)
+    assert response.status_code == expected[actor], response.text[:300]
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize(
+    ("name", "path", "data", "expected"), POST_CASES, ids=[c[0] for c in POST_CASES]
+)
+def test_html_actions_by_role(
+    client: TestClient, world, name: str, path, data, expected, actor: str
+) -> None:
+    target = path(world, client)
+    sign_in(client, _user(world, actor))
+    token = csrf_from(client.get("/").text)
+    response = client.post(target, data={"csrftoken": token, **data}, follow_redirects=False)
+    assert response.status_code == expected[actor], response.text[:300]
+
+
+@pytest.mark.parametrize(("name", "path", "expected"), GET_CASES, ids=[c[0] for c in GET_CASES])
+def test_signed_out_visitors_are_sent_to_sign_in(
+    client: TestClient, world, name: str, path, expected
+) -> None:
+    target = path(world, client)
+    response = client.get(target, follow_redirects=False)
+    if target == "/":
+        assert response.status_code == 200  # the public landing page
+    else:
+        assert response.status_code == 303 and response.headers["location"].startswith(
+            "/login?next="
+        )
