@@ -1,0 +1,96 @@
+"""Each list, dashboard and read runs a fixed number of SQL statements, whatever the data:
+measured at two data sizes, the counts must be equal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests import factories
+from tests.api_steps import log_evidence, ok, submitted
+from tests.factories import auth
+from tests.web.steps import sign_in
+
+
+@contextmanager
+def counting(session: Session) -> Iterator[list[str]]:
+    statements: list[str] = []
+    connection = session.connection()
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    sa.event.listen(connection, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(connection, "before_cursor_execute", count)
+
+
+def _grow(client: TestClient, session: Session, world, *, items: int) -> None:
+    """More of everything the pages list: evidence (with links), other PCTs' assessments,
+    reviews and ratings."""
+    for n in range(items):
+        log_evidence(
+            client, world.a.clinician, world.a.pct.code, [1 + n % 11, 4], title=f"Growth {n}"
+        )
+    for _ in range(2):
+        pct = factories.make_pct(session, sha=world.sha)
+        lead = factories.make_user(session, role=factories.Role.PCT_LEAD, organisation=pct)
+        board = factories.make_user(session, role=factories.Role.BOARD_MEMBER, organisation=pct)
+        done = submitted(client, lead, board, pct.code, world.cycle.id)
+        ok(
+            client.put(
+                f"/api/v1/assessments/{done['id']}/review-scores/2",
+                json={"level": 2, "comment": "Agreed."},
+                headers=auth(world.reviewer),
+            )
+        )
+
+
+READS = [
+    ("lead", "/api/v1/evidence?limit=50"),
+    ("lead", "/api/v1/evidence?q=growth&competency=4"),
+    ("lead", "/api/v1/assessments"),
+    ("lead", "/api/v1/assessments/{aid}"),
+    ("lead", "/api/v1/organisations"),
+    ("lead", "/api/v1/audit"),
+    ("lead", "/"),
+    ("lead", "/assessments/{aid}"),
+    ("lead", "/assessments/{aid}/competencies/4"),
+    ("lead", "/evidence"),
+    ("reviewer", "/"),
+    ("reviewer", "/reviews"),
+    ("reviewer", "/assessments/{aid}/review"),
+    ("reviewer", "/assessments/{aid}/review/4"),
+    ("reviewer", "/api/v1/evidence"),
+]
+
+
+@pytest.mark.parametrize(("who", "path"), READS)
+def test_reads_run_the_same_number_of_statements_at_two_data_sizes(
+    client: TestClient, session: Session, world, who: str, path: str
+) -> None:
+    log_evidence(client, world.a.lead, world.a.pct.code, [4], title="Growth to start with")
+    assessment = submitted(client, world.a.lead, world.a.board, world.a.pct.code, world.cycle.id)
+    user = world.a.lead if who == "lead" else world.reviewer
+    url = path.format(aid=assessment["id"])
+    sign_in(client, user)
+
+    def measure() -> int:
+        with counting(session) as statements:
+            response = client.get(url)
+        assert response.status_code == 200, response.text[:200]
+        return len(statements)
+
+    small = measure()
+    _grow(client, session, world, items=25)
+    sign_in(client, user)
+    large = measure()
+    assert large == small, f"{url}: {small} statements with little data, {large} with more"
