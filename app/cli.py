@@ -72,12 +72,19 @@ def db_upgrade(
 
 
 @app.command()
-def demo() -> None:
+def demo(
+    scale: Annotated[
+        str, typer.Option(help="'demo' (realistic, small) or 'national' (for benchmarks).")
+    ] = "demo",
+) -> None:
     """Load the demo organisations, users, cycles, evidence and assessments (idempotent)."""
     from app.demo import load_demo
+    from app.demo_national import load_national
 
+    if scale not in ("demo", "national"):
+        raise fail(f"unknown scale {scale!r}; choose demo or national")
     with _cli_errors():
-        result = _with_session(load_demo)
+        result = _with_session(load_demo if scale == "demo" else load_national)
     created = sum(result.created.values())
     typer.echo(f"Demo data ready ({created} rows created).")
     typer.echo("Demo sign-ins (role, organisation, email, password):")
