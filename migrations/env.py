@@ -7,6 +7,7 @@ from alembic import context
 
 from app.config import get_settings
 from app.db import create_db_engine
+from app.schema_migrations import include_object
 from app.tables import metadata
 
 config = context.config
@@ -19,6 +20,7 @@ def _configure(connection: sa.Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         compare_server_default=True,
+        include_object=include_object,
     )
 
 

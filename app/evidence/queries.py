@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -21,6 +22,37 @@ from app.users.models import User
 
 def visible_evidence(actor: Actor) -> sa.Select[tuple[EvidenceItem]]:
     return select(EvidenceItem).where(evidence_scope(actor))
+
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def text_match(session: Session, text: str) -> sa.ColumnElement[bool]:
+    """Items whose title or description holds every word typed, each as a word prefix
+    (so "diab path" finds "Diabetes pathway"), through the database's own full-text index:
+    SQLite FTS5, or a PostgreSQL tsvector with a GIN index. Input with no words at all is
+    matched literally instead."""
+    words = [w.lower() for w in WORD.findall(text)][:8]
+    if not words:
+        pattern = text.strip().lower()
+        return sa.or_(
+            sa.func.lower(EvidenceItem.title).contains(pattern, autoescape=True),
+            sa.func.lower(EvidenceItem.description).contains(pattern, autoescape=True),
+        )
+    if session.get_bind().dialect.name == "sqlite":
+        query = " AND ".join(f'"{w}"*' for w in words)
+        matching = (
+            sa.select(sa.literal_column("rowid"))
+            .select_from(sa.text("evidence_search"))
+            .where(sa.text("evidence_search MATCH :search").bindparams(search=query))
+        )
+        return col(EvidenceItem.id).in_(matching)
+    query = " & ".join(f"{w}:*" for w in words)
+    document = sa.func.to_tsvector(
+        sa.literal_column("'simple'"),
+        sa.literal_column("evidence_item.title || ' ' || evidence_item.description"),
+    )
+    return document.op("@@")(sa.func.to_tsquery(sa.literal_column("'simple'"), query))
 
 
 def frozen_ids(session: Session, evidence_ids: Sequence[int]) -> set[int]:

@@ -79,14 +79,7 @@ def list_evidence(
     if filters.kind is not None:
         statement = statement.where(col(EvidenceItem.kind) == filters.kind)
     if filters.q and filters.q.strip():
-        for word in filters.q.split()[:8]:
-            pattern = word.lower()
-            statement = statement.where(
-                sa.or_(
-                    sa.func.lower(EvidenceItem.title).contains(pattern, autoescape=True),
-                    sa.func.lower(EvidenceItem.description).contains(pattern, autoescape=True),
-                )
-            )
+        statement = statement.where(queries.text_match(session, filters.q))
     total = session.exec(select(sa.func.count()).select_from(statement.subquery())).one()
     page = session.exec(
         statement.order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
