@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format bench load clean
+.PHONY: run test install lint format bench bench-suite load clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x)")'
@@ -32,6 +32,9 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/reports.py
+
+bench-suite: install
+	$(BIN)/python bench/suite.py
 
 load: install
 	$(BIN)/python bench/load.py

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
@@ -93,3 +94,53 @@ async def sha_report(
     pdf = await render_pdf_in_pool(documents.sha_html(report))
     name = _filename("wcc", report.sha.code, report.cycle.name, "summary") + ".pdf"
     return _download(pdf, "application/pdf", name)
+
+
+class HeatmapRow(BaseModel):
+    organisation_code: str
+    organisation_name: str
+    status: str
+    self_levels: dict[int, int]
+    review_levels: dict[int, int]
+    gaps: dict[int, int]
+
+
+class Heatmap(BaseModel):
+    sha_code: str
+    cycle_id: int
+    competencies: list[int]
+    rows: list[HeatmapRow]
+
+
+@router.get(
+    "/cycles/{cycle_id}/heatmap", response_model=Heatmap, responses=errors(401, 403, 404, 422)
+)
+def sha_heatmap(
+    cycle_id: PathId,
+    session: SessionDep,
+    actor: CurrentActor,
+    sha_code: Annotated[str, Query(min_length=1, max_length=12)],
+) -> Heatmap:
+    """The regional view as data: each PCT of the SHA by competency, with self level, review
+    level and the gap between them (review minus self), for assessments the caller may see."""
+    report = context.sha_report(session, actor, cycle_id, sha_code)
+    return Heatmap(
+        sha_code=report.sha.code,
+        cycle_id=cycle_id,
+        competencies=[c.number for c in report.framework.competencies],
+        rows=[
+            HeatmapRow(
+                organisation_code=line.organisation.code,
+                organisation_name=line.organisation.name,
+                status=line.status_label,
+                self_levels=line.self_levels,
+                review_levels=line.review_levels,
+                gaps={
+                    n: line.review_levels[n] - line.self_levels[n]
+                    for n in line.review_levels
+                    if n in line.self_levels
+                },
+            )
+            for line in report.pcts
+        ],
+    )

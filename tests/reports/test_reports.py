@@ -273,3 +273,29 @@ def test_wcc_report_writes_a_pdf(tmp_path: Path, run_dir: Path) -> None:
         text=True,
     )
     assert missing.returncode == 1 and "Assessment 999 not found" in missing.stderr
+
+
+def test_heatmap_gives_levels_and_gaps_for_the_shas_pcts_only(
+    client: TestClient, world, reviewed: dict
+) -> None:
+    data = ok(
+        client.get(
+            f"/api/v1/cycles/{world.cycle.id}/heatmap",
+            params={"sha_code": world.sha.code},
+            headers=auth(world.reviewer),
+        )
+    )
+    codes = [row["organisation_code"] for row in data["rows"]]
+    assert world.a.pct.code in codes and world.c.pct.code not in codes
+    row = next(r for r in data["rows"] if r["organisation_code"] == world.a.pct.code)
+    assert (
+        row["review_levels"]["4"] == 2 and row["self_levels"]["4"] == 3 and row["gaps"]["4"] == -1
+    )
+    assert (
+        client.get(
+            f"/api/v1/cycles/{world.cycle.id}/heatmap",
+            params={"sha_code": world.other_sha.code},
+            headers=auth(world.reviewer),
+        ).status_code
+        == 404
+    )

@@ -1,0 +1,338 @@
+"""The national-scale benchmark suite (not a test). One command runs it all:
+
+    .venv/bin/python bench/suite.py     # or: make bench-suite (needs wrk: apt-get install wrk)
+
+For each database (SQLite, then PostgreSQL) it loads the national data set (10 SHAs, 150
+PCTs, 3 cycles, 100,000 evidence items) and a tenth of it (10,000 items), starts
+`wcc serve`, and measures with wrk on loopback: requests/s and p50/p99 for a bare endpoint
+(the ceiling), the competency list, the evidence search, the PCT assessment board page, the
+reviewer queue, the SHA heat-map data and the PCT report, each also as a ratio to the
+ceiling measured in the same run; the server's peak memory; throughput with 32 connections
+against 1; two workers against one; and the board and queue at 100,000 items against 10,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+PASSWORD = "world-class-2008"
+LEAD = "lead.n001@demo.wcc.nhs.test"
+REVIEWER = "reviewer.q30@demo.wcc.nhs.test"
+
+
+@dataclass
+class Result:
+    rps: float
+    p50: float
+    p99: float
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url: str, headers: dict[str, str], *, connections: int, seconds: int) -> Result:
+    command = [
+        "wrk",
+        "-t",
+        str(min(2, connections)),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "--timeout",
+        "30s",
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in output:
+        raise RuntimeError(f"{url}: non-2xx answers\n{output}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
+    return Result(rps, p50, p99)
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wcc(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], env=env, cwd=ROOT, check=True, capture_output=True
+    )
+
+
+class Server:
+    def __init__(self, env: dict[str, str], workers: int) -> None:
+        self.port = _port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "app.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{self.base}/readyz", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def peak_memory_mb(self) -> float:
+        pids = [self.process.pid]
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout
+        pids += [int(p) for p in children.split()]
+        total = 0
+        for pid in pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            match = re.search(r"VmHWM:\s+(\d+) kB", status)
+            total += int(match.group(1)) if match else 0
+        return total / 1024
+
+    def token(self, email: str) -> str:
+        data = urllib.parse.urlencode({"username": email, "password": PASSWORD}).encode()
+        with urllib.request.urlopen(f"{self.base}/api/v1/auth/token", data=data) as response:
+            return json.loads(response.read())["access_token"]
+
+    def cookie(self, email: str) -> str:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{self.base}/login").read().decode()
+        token = re.search(r'name="csrftoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        form = urllib.parse.urlencode(
+            {"email": email, "password": PASSWORD, "next": "/", "csrftoken": token}
+        )
+        opener.open(f"{self.base}/login", data=form.encode()).read()
+        return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _assessment_ids(url: str) -> tuple[int, int, int]:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        board = connection.execute(
+            sa.text(
+                "SELECT a.id FROM assessment a JOIN organisation o ON o.id = a.organisation_id "
+                "WHERE o.code = 'N001' ORDER BY a.cycle_id DESC LIMIT 1"
+            )
+        ).scalar_one()
+        cycle = connection.execute(sa.text("SELECT MAX(id) FROM cycle")).scalar_one()
+        report = connection.execute(
+            sa.text(
+                "SELECT a.id FROM assessment a JOIN organisation o ON o.id = a.organisation_id "
+                "WHERE o.code = 'N001' ORDER BY a.cycle_id LIMIT 1"
+            )
+        ).scalar_one()
+    engine.dispose()
+    return board, cycle, report
+
+
+def prepare(
+    kind: str, items: int, work: Path, server_url: str
+) -> tuple[str, dict[str, str], object]:
+    if kind == "sqlite":
+        url = f"sqlite:///{work / f'national-{items}.db'}"
+        cleanup = None
+    else:
+        name = f"wcc_bench_{items}_{secrets.token_hex(3)}"
+        admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+        def cleanup() -> None:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+
+    env = {
+        **os.environ,
+        "WCC_DATABASE_URL": url,
+        "WCC_DATA_DIR": str(work / "files"),
+        "WCC_ENV": "production",
+        "WCC_SECRET_KEY": "bench-only-secret",
+        "WCC_SIGN_IN_FAILURES_PER_ADDRESS": "100000",
+    }
+    _wcc(env, "db", "upgrade")
+    started = time.perf_counter()
+    if items == 100_000:
+        _wcc(env, "demo", "--scale", "national")
+    else:
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from sqlmodel import Session; from app.db import get_engine; "
+                "from app.demo_national import load_national; "
+                f"load_national(Session(get_engine()), evidence_items={items})",
+            ],
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
+    print(f"  {kind}: {items:,} evidence items loaded in {time.perf_counter() - started:.1f} s")
+    return url, env, cleanup
+
+
+def run_database(kind: str, seconds: int, server_url: str) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix=f"wcc-suite-{kind}-"))
+    figures: dict[str, object] = {}
+    url, env, cleanup = prepare(kind, 100_000, work, server_url)
+    small_url, small_env, small_cleanup = prepare(kind, 10_000, work, server_url)
+    try:
+        board_id, cycle_id, report_id = _assessment_ids(url)
+        server = Server(env, workers=1)
+        bearer = {"Authorization": f"Bearer {server.token(LEAD)}"}
+        reviewer = {"Authorization": f"Bearer {server.token(REVIEWER)}"}
+        lead_cookie = {"Cookie": server.cookie(LEAD)}
+        reviewer_cookie = {"Cookie": server.cookie(REVIEWER)}
+        cases = [
+            ("bare endpoint (/healthz)", "/healthz", {}, 8),
+            ("competency list", "/api/v1/competencies", bearer, 8),
+            ("evidence search", "/api/v1/evidence?q=diabetes%20path&limit=20", bearer, 8),
+            ("assessment board page", f"/assessments/{board_id}", lead_cookie, 8),
+            ("reviewer queue page", "/reviews", reviewer_cookie, 8),
+            ("SHA heat-map data", f"/api/v1/cycles/{cycle_id}/heatmap?sha_code=Q30", reviewer, 8),
+            ("PCT report (PDF)", f"/api/v1/assessments/{report_id}/report.pdf", bearer, 2),
+        ]
+        results = {}
+        for label, path, headers, connections in cases:
+            results[label] = wrk(
+                server.base + path, headers, connections=connections, seconds=seconds
+            )
+        figures["endpoints"] = results
+        one = wrk(server.base + "/api/v1/competencies", bearer, connections=1, seconds=seconds)
+        many = wrk(server.base + "/api/v1/competencies", bearer, connections=32, seconds=seconds)
+        figures["connections"] = (one, many)
+        figures["memory_mb"] = server.peak_memory_mb()
+        server.stop()
+        two = Server(env, workers=2)
+        bearer2 = {"Authorization": f"Bearer {two.token(LEAD)}"}
+        figures["workers"] = (
+            many,
+            wrk(two.base + "/api/v1/competencies", bearer2, connections=32, seconds=seconds),
+        )
+        two.stop()
+        small = Server(small_env, workers=1)
+        small_board, _, _ = _assessment_ids(small_url)
+        figures["scale"] = {
+            "board": (
+                wrk(
+                    small.base + f"/assessments/{small_board}",
+                    {"Cookie": small.cookie(LEAD)},
+                    connections=8,
+                    seconds=seconds,
+                ),
+                results["assessment board page"],
+            ),
+            "queue": (
+                wrk(
+                    small.base + "/reviews",
+                    {"Cookie": small.cookie(REVIEWER)},
+                    connections=8,
+                    seconds=seconds,
+                ),
+                results["reviewer queue page"],
+            ),
+        }
+        small.stop()
+    finally:
+        for step in (cleanup, small_cleanup):
+            if step:
+                step()
+        shutil.rmtree(work, ignore_errors=True)
+    return figures
+
+
+def report(kind: str, figures: dict) -> None:  # type: ignore[type-arg]
+    results = figures["endpoints"]
+    ceiling = results["bare endpoint (/healthz)"].rps
+    print(f"\n### {kind}\n")
+    print("| endpoint | req/s | p50 ms | p99 ms | throughput / ceiling |")
+    print("|---|---|---|---|---|")
+    for label, r in results.items():
+        print(f"| {label} | {r.rps:,.0f} | {r.p50:.1f} | {r.p99:.1f} | {r.rps / ceiling:.2f} |")
+    one, many = figures["connections"]
+    single, double = figures["workers"]
+    print(f"\n- peak memory of the server: {figures['memory_mb']:.0f} MB")
+    print(
+        f"- competency list, 32 connections / 1: {many.rps:,.0f} / {one.rps:,.0f} req/s "
+        f"= {many.rps / one.rps:.2f} (goal >= 1)"
+    )
+    print(
+        f"- two workers / one (32 connections): {double.rps:,.0f} / {single.rps:,.0f} req/s "
+        f"= {double.rps / single.rps:.2f} (goal >= 1.6)"
+    )
+    for name, (small, large) in figures["scale"].items():
+        print(
+            f"- {name} p50 at 100,000 items / 10,000: {large.p50:.1f} / {small.p50:.1f} ms "
+            f"= {large.p50 / small.p50:.2f} (goal <= 1.2)"
+        )
+    search = results["evidence search"]
+    print(f"- evidence search p99 at 100,000 items: {search.p99:.1f} ms (goal < 50)")
+    api = min(results["competency list"].rps, results["evidence search"].rps)
+    print(f"- API reads / bare endpoint: {api / ceiling:.2f} (goal >= 0.7)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument(
+        "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("bench/suite.py needs wrk: apt-get install wrk")
+    for kind in args.databases.split(","):
+        report(kind, run_database(kind, args.seconds, args.database_url))
+
+
+if __name__ == "__main__":
+    main()
