@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -150,6 +150,15 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
 
 
+async def _unstorable_value(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold (such as a NUL character in text): the caller's input
+    is at fault, so 422, never a 500."""
+    detail = "The request holds a value that cannot be stored (for example a NUL character)"
+    if _wants_html(request):
+        return _html_error(request, 422, detail)
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
 async def _integrity_error(request: Request, exc: Exception) -> Response:
     detail = "That conflicts with data saved at the same moment; reload and try again"
     return JSONResponse({"detail": detail}, status_code=409)
@@ -181,6 +190,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(StaleDataError, _stale_write)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(DataError, _unstorable_value)
     app.add_exception_handler(InterfaceError, _database_unavailable)
     app.mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static")
     # The NHS.UK frontend stylesheet refers to its icons at /assets/images/...

@@ -76,3 +76,19 @@ def test_vendored_assets_are_served(client: TestClient) -> None:
         start = html.index(marker) + len(marker.split('"')[0]) + 1
         path = html[start : html.index('"', start)]
         assert client.get(path).status_code == 200, path
+
+
+def test_a_nul_character_in_input_is_422_on_every_database(client: TestClient, world) -> None:
+    response = client.post(
+        "/api/v1/cycles",
+        json={
+            "name": "\u0000",
+            "opens_on": "2000-01-01",
+            "submission_due": "2000-01-01",
+            "review_due": "2000-01-01",
+        },
+        headers=auth(world.admin),
+    )
+    assert response.status_code in (201, 422)
+    search = client.get("/api/v1/evidence", params={"q": "a\u0000b"}, headers=auth(world.a.lead))
+    assert search.status_code in (200, 422)
