@@ -212,6 +212,45 @@ def _require_reviewer(
         raise NotFound(f"Assessment {assessment.id} not found")
 
 
+def _check_row_version(
+    row: ReviewScore | EvidenceRating | None, expected: int | None, what: str
+) -> None:
+    if row is not None and expected is not None and expected != row.version:
+        raise StaleEdit(
+            f"{what} was changed by someone else (version {row.version}, you had {expected}); "
+            "reload and try again"
+        )
+
+
+def _save_review_row(
+    session: Session,
+    actor: Actor,
+    assessment: Assessment,
+    row: ReviewScore | EvidenceRating,
+    *,
+    entity: str,
+    before: dict[str, Any] | None,
+) -> None:
+    """Save a reviewer's score or rating, audit it, and move a submitted assessment into
+    review; commits."""
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    audit.record(
+        session,
+        actor,
+        entity=entity,
+        entity_id=row.id,
+        action="update" if before else "create",
+        before=before,
+        after=audit.snapshot(row),
+        organisation_id=assessment.organisation_id,
+    )
+    if assessment.status is AssessmentStatus.SUBMITTED:
+        _move(session, actor, assessment, Move.START_REVIEW)
+    session.commit()
+
+
 def _check_competency(number: int) -> None:
     if number not in COMPETENCY_NUMBERS:
         raise NotFound(f"Competency {number} does not exist; competencies are numbered 1 to 11")
@@ -484,11 +523,7 @@ def put_review_score(
             col(ReviewScore.competency_number) == number,
         )
     ).first()
-    if score is not None and data.version is not None and data.version != score.version:
-        raise StaleEdit(
-            f"The review score of competency {number} was changed by someone else "
-            f"(version {score.version}, you had {data.version}); reload and try again"
-        )
+    _check_row_version(score, data.version, f"The review score of competency {number}")
     before = audit.snapshot(score) if score else None
     assert actor.user_id is not None
     if score is None:
@@ -502,22 +537,7 @@ def put_review_score(
     score.comment = data.comment
     score.reviewer_id = actor.user_id
     score.scored_at = utcnow()
-    session.add(score)
-    session.flush()
-    assert score.id is not None
-    audit.record(
-        session,
-        actor,
-        entity="review_score",
-        entity_id=score.id,
-        action="update" if before else "create",
-        before=before,
-        after=audit.snapshot(score),
-        organisation_id=assessment.organisation_id,
-    )
-    if assessment.status is AssessmentStatus.SUBMITTED:
-        _move(session, actor, assessment, Move.START_REVIEW)
-    session.commit()
+    _save_review_row(session, actor, assessment, score, entity="review_score", before=before)
     return score
 
 
@@ -541,11 +561,7 @@ def put_evidence_rating(
             col(EvidenceRating.evidence_id) == evidence_id,
         )
     ).first()
-    if rating is not None and data.version is not None and data.version != rating.version:
-        raise StaleEdit(
-            f"The rating of evidence item {evidence_id} was changed by someone else "
-            f"(version {rating.version}, you had {data.version}); reload and try again"
-        )
+    _check_row_version(rating, data.version, f"The rating of evidence item {evidence_id}")
     before = audit.snapshot(rating) if rating else None
     assert actor.user_id is not None
     if rating is None:
@@ -559,22 +575,7 @@ def put_evidence_rating(
     rating.comment = data.comment
     rating.reviewer_id = actor.user_id
     rating.rated_at = utcnow()
-    session.add(rating)
-    session.flush()
-    assert rating.id is not None
-    audit.record(
-        session,
-        actor,
-        entity="evidence_rating",
-        entity_id=rating.id,
-        action="update" if before else "create",
-        before=before,
-        after=audit.snapshot(rating),
-        organisation_id=assessment.organisation_id,
-    )
-    if assessment.status is AssessmentStatus.SUBMITTED:
-        _move(session, actor, assessment, Move.START_REVIEW)
-    session.commit()
+    _save_review_row(session, actor, assessment, rating, entity="evidence_rating", before=before)
     return rating
 
 

@@ -24,6 +24,18 @@ class EvidenceKind(StrEnum):
     OTHER = "other"
 
 
+KIND_LABELS: dict[str, str] = {
+    EvidenceKind.DOCUMENT: "Document",
+    EvidenceKind.MINUTES: "Minutes",
+    EvidenceKind.ENGAGEMENT: "Engagement",
+    EvidenceKind.DATA: "Data",
+    EvidenceKind.CASE_STUDY: "Case study",
+    EvidenceKind.CONTRACT: "Contract",
+    EvidenceKind.PLAN: "Plan",
+    EvidenceKind.OTHER: "Other",
+}
+
+
 class EvidenceItemBase(SQLModel):
     title: str = Field(max_length=200, min_length=1)
     description: str = Field(default="", sa_type=sa.Text)

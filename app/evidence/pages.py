@@ -15,7 +15,7 @@ from app.config import get_settings
 from app.deps import SessionDep
 from app.errors import DomainError, Forbidden, InvalidInput
 from app.evidence import queries, service, storage
-from app.evidence.models import EvidenceKind
+from app.evidence.models import KIND_LABELS, EvidenceKind
 from app.evidence.schemas import EvidenceCreate
 from app.evidence.uploads import ReceivedFile
 from app.forms import blank_to_none, parse_form
@@ -28,16 +28,6 @@ from app.web import PageActor, hx_redirect, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
-KIND_LABELS = {
-    "document": "Document",
-    "minutes": "Minutes",
-    "engagement": "Engagement",
-    "data": "Data",
-    "case_study": "Case study",
-    "contract": "Contract",
-    "plan": "Plan",
-    "other": "Other",
-}
 LABELS = {
     "title": "a title",
     "description": "what happened",

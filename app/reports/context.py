@@ -23,6 +23,7 @@ from app.assessments.models import (
 from app.cycles.models import Cycle
 from app.db import utcnow
 from app.errors import NotFound
+from app.evidence.models import KIND_LABELS
 from app.framework import service as framework_service
 from app.framework.models import Competency, Framework
 from app.organisations.models import Organisation, OrganisationKind
@@ -37,16 +38,6 @@ STATUS_LABELS = {
     AssessmentStatus.IN_REVIEW: "In review",
     AssessmentStatus.RETURNED: "Returned",
     AssessmentStatus.FINALISED: "Finalised",
-}
-KIND_LABELS = {
-    "document": "Document",
-    "minutes": "Minutes",
-    "engagement": "Engagement",
-    "data": "Data",
-    "case_study": "Case study",
-    "contract": "Contract",
-    "plan": "Plan",
-    "other": "Other",
 }
 RATING_LABELS = {
     "strong": "Strong",
