@@ -19,6 +19,19 @@ from app.users.models import Role, User
 from app.users.passwords import hash_password
 
 PASSWORD = "correct-horse-battery"
+COMPETENCY_TITLES = [
+    "Locally lead the NHS",
+    "Work with community partners",
+    "Engage with public and patients",
+    "Collaborate with clinicians",
+    "Manage knowledge and assess needs",
+    "Prioritise investment",
+    "Stimulate the market",
+    "Promote improvement and innovation",
+    "Secure procurement skills",
+    "Manage the local health system",
+    "Make sound financial investments",
+]
 _numbers = itertools.count(1)
 
 

@@ -11,23 +11,10 @@ import yaml
 
 from app.config import BASE_DIR
 from app.framework.loader import FrameworkError, load_framework, load_frameworks
+from tests.factories import COMPETENCY_TITLES
 
 PUBLISHED = BASE_DIR / "competencies" / "wcc-2008.yaml"
 DATA = Path(__file__).parent / "data"
-
-OFFICIAL_TITLES = [
-    "Locally lead the NHS",
-    "Work with community partners",
-    "Engage with public and patients",
-    "Collaborate with clinicians",
-    "Manage knowledge and assess needs",
-    "Prioritise investment",
-    "Stimulate the market",
-    "Promote improvement and innovation",
-    "Secure procurement skills",
-    "Manage the local health system",
-    "Make sound financial investments",
-]
 
 
 def test_published_framework_has_eleven_competencies_with_four_levels_each() -> None:
@@ -35,7 +22,7 @@ def test_published_framework_has_eleven_competencies_with_four_levels_each() -> 
     framework = loaded.framework
     assert framework.version == "wcc-2008"
     assert [c.number for c in framework.competencies] == list(range(1, 12))
-    assert [c.title for c in framework.competencies] == OFFICIAL_TITLES
+    assert [c.title for c in framework.competencies] == COMPETENCY_TITLES
     for competency in framework.competencies:
         assert [d.level for d in competency.levels] == [1, 2, 3, 4]
         assert all(d.descriptor for d in competency.levels)

@@ -22,22 +22,9 @@ from app.errors import ServiceUnavailable
 from app.reports import pool
 from app.reports.pdf import render_pdf
 from tests.api_steps import log_evidence, ok, ready_to_sign
-from tests.factories import auth
+from tests.factories import COMPETENCY_TITLES, auth
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-TITLES = [
-    "Locally lead the NHS",
-    "Work with community partners",
-    "Engage with public and patients",
-    "Collaborate with clinicians",
-    "Manage knowledge and assess needs",
-    "Prioritise investment",
-    "Stimulate the market",
-    "Promote improvement and innovation",
-    "Secure procurement skills",
-    "Manage the local health system",
-    "Make sound financial investments",
-]
 
 
 def _pages(pdf: bytes) -> list[str]:
@@ -103,7 +90,7 @@ def test_assurance_report_holds_the_assessment_and_is_marked_draft_on_every_page
     pages = _pages(response.content)
     text = "\n".join(pages)
     assert world.a.pct.name in text
-    for title in TITLES:
+    for title in COMPETENCY_TITLES:
         assert title in text, title
     assert "Most practices take part in pathway redesign." in text
     assert "Engagement is real but uneven across localities." in text
