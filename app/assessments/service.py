@@ -278,7 +278,7 @@ def _evidence_content(
     }
 
 
-def _canonical_hash(value: Any) -> str:
+def canonical_hash(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -325,7 +325,7 @@ def fingerprint(session: Session, assessment: Assessment) -> str:
         for s in self_scores(session, assessment.id or 0)
     ]
     evidence = current_evidence_set(session, assessment.organisation_id)
-    return _canonical_hash({"self_scores": scores, "evidence": evidence})
+    return canonical_hash({"self_scores": scores, "evidence": evidence})
 
 
 # Commands ------------------------------------------------------------------------------------
@@ -478,7 +478,7 @@ def submit(
             assessment_id=assessment_id,
             evidence_id=content["id"],
             content=content,
-            sha256=_canonical_hash(content),
+            sha256=canonical_hash(content),
             frozen_at=now,
         )
         for content in evidence
