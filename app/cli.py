@@ -78,13 +78,16 @@ def demo(
     ] = "demo",
 ) -> None:
     """Load the demo organisations, users, cycles, evidence and assessments (idempotent)."""
+    from app.db import get_engine
     from app.demo import load_demo
-    from app.demo_national import load_national
+    from app.demo_national import load_national, refresh_statistics
 
     if scale not in ("demo", "national"):
         raise fail(f"unknown scale {scale!r}; choose demo or national")
     with _cli_errors():
         result = _with_session(load_demo if scale == "demo" else load_national)
+        if scale == "national":
+            refresh_statistics(get_engine())
     created = sum(result.created.values())
     typer.echo(f"Demo data ready ({created} rows created).")
     typer.echo("Demo sign-ins (role, organisation, email, password):")

@@ -8,7 +8,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,10 +33,18 @@ class Settings(BaseSettings):
     frameworks_dir: Path = BASE_DIR / "competencies"
     default_framework: str = "wcc-2008"
     sqlite_busy_timeout_ms: int = 15_000
+    # Connections each worker keeps open (and as many again at a peak). Below the number of
+    # requests in flight, connections would be opened and closed on every request.
+    database_pool_size: int = Field(default=20, ge=1, le=200)
+    # Requests of one worker working on the database at once (see app.db.get_session); the
+    # pool must be at least this large.
+    database_concurrency: int = Field(default=min(4, os.cpu_count() or 2), ge=1, le=200)
     token_minutes: int = 8 * 60
     session_hours: int = 12
     report_workers: int = max(1, (os.cpu_count() or 2) - 1)
     report_queue: int = 16
+    # Rendered reports kept on disk (app.reports.cache); 0 turns the cache off.
+    report_cache_mb: int = Field(default=256, ge=0)
     sign_in_failures_per_account: int = 5
     sign_in_failures_per_address: int = 30
     sign_in_window_minutes: int = 15
@@ -45,6 +53,11 @@ class Settings(BaseSettings):
     def _require_secret_in_production(self) -> Settings:
         if self.env is Environment.PRODUCTION and not self.secret_key:
             raise ValueError("WCC_SECRET_KEY must be set when WCC_ENV=production")
+        if self.database_pool_size < self.database_concurrency:
+            raise ValueError(
+                "WCC_DATABASE_POOL_SIZE must be at least WCC_DATABASE_CONCURRENCY "
+                f"({self.database_pool_size} < {self.database_concurrency})"
+            )
         if self.max_upload_mb < 1:
             raise ValueError("WCC_MAX_UPLOAD_MB must be at least 1")
         return self

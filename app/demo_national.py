@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -125,6 +126,16 @@ def _bulk(session: Session, model: Any, rows: list[dict[str, Any]], result: Nati
 
 def _ids(session: Session, model: Any, where: Any) -> list[int]:
     return list(session.exec(select(model.id).where(where).order_by(model.id)).all())
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """After a bulk load, what autovacuum would do in time: planner statistics, and on
+    PostgreSQL the visibility map that lets index-only scans skip the table."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("VACUUM (ANALYZE)")
+        else:
+            connection.exec_driver_sql("ANALYZE")
 
 
 def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> NationalResult:

@@ -33,20 +33,20 @@ def optional_actor(
     An invalid or expired credential raises 401."""
     if token:
         user_id = user_id_from_token(token)
+        actor = auth_service.actor_for_user(session, user_id) if user_id is not None else None
     elif cookie := request.cookies.get(SESSION_COOKIE):
-        user_id = auth_service.user_id_for_session_token(session, cookie)
-        if user_id is None:
+        actor = auth_service.actor_for_session_token(session, cookie)
+        if actor is None:
             return None
     else:
         return None
-    actor = auth_service.actor_for_user(session, user_id) if user_id is not None else None
     if actor is None:
         raise NotSignedIn("Invalid or expired sign-in; sign in again")
     return actor
 
 
-def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
-    """The signed-in caller; 401 when not signed in."""
+async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+    """The signed-in caller; 401 when not signed in. (No I/O: runs on the event loop.)"""
     if actor is None:
         raise NotSignedIn("Not signed in")
     return actor

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import get_engine
+from app.deps import SessionDep
 from app.schema_migrations import current_revision, head_revision
 
 router = APIRouter(tags=["health"])
@@ -17,6 +18,13 @@ router = APIRouter(tags=["health"])
 def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}
+
+
+@router.get("/healthz/database", responses={503: {"description": "Database unreachable"}})
+def healthz_database(session: SessionDep) -> dict[str, str]:
+    """The database answers a query (one statement, no schema check: see /readyz)."""
+    session.exec(sa.select(sa.literal(1))).one()
+    return {"status": "ok", "database": "ok"}
 
 
 @router.get("/readyz", responses={503: {"description": "Database unreachable or not migrated"}})

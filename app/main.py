@@ -22,6 +22,7 @@ from app.auth import pages as auth_pages
 from app.config import BASE_DIR
 from app.csrf import CSRFMiddleware
 from app.cycles import api as cycles_api
+from app.db import SESSION_SLOTS, session_slots
 from app.errors import DomainError
 from app.evidence import api as evidence_api
 from app.evidence import pages as evidence_pages
@@ -33,6 +34,7 @@ from app.home import pages as home_pages
 from app.organisations import api as organisations_api
 from app.reports import api as reports_api
 from app.reports import pool as report_pool
+from app.security_headers import SecurityHeadersMiddleware
 from app.users import api as users_api
 from app.web import (
     NHSUK_FRONTEND_VERSION,
@@ -44,25 +46,13 @@ from app.web import (
 
 NHSUK_ASSETS = f"static/vendor/nhsuk-frontend-{NHSUK_FRONTEND_VERSION}/assets"
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-        "form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
-
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # A bad framework file raises FrameworkError here and stops start-up.
     app.state.frameworks = framework_service.loaded_frameworks()
     storage.clean_temp()
+    setattr(app.state, SESSION_SLOTS, session_slots())
     yield
     report_pool.shutdown()
 
@@ -172,21 +162,13 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path.startswith("/docs"):
-            # Swagger UI loads its own inline bootstrap script.
-            del response.headers["Content-Security-Policy"]
-        return response
-
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(CSRFMiddleware)
+    # Outermost, so that refusals from the CSRF check carry the headers too.
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(StaleDataError, _stale_write)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(OperationalError, _database_unavailable)

@@ -36,7 +36,7 @@ def current_revision(connection: sa.Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-SEARCH_OBJECTS = ("evidence_search", "ix_evidence_item_search")
+SEARCH_OBJECTS = ("evidence_search", "ix_evidence_item_search", "search_document")
 
 
 def include_object(

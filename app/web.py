@@ -19,6 +19,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 
 from app.actors import Actor
 from app.config import BASE_DIR, get_settings
+from app.config import Environment as AppEnvironment
 from app.deps import OptionalActor
 from app.users.models import Role
 
@@ -47,6 +48,9 @@ def _make_templates() -> Jinja2Blocks:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # In production the templates do not change under a running server: skip checking
+        # each template file (and every one it imports) for changes on every render.
+        auto_reload=get_settings().env is not AppEnvironment.PRODUCTION,
     )
     env.globals.update(
         service_name="WCC Assurance Tracker",
@@ -155,7 +159,7 @@ def login_url(next_url: str) -> str:
     return f"/login?next={quote(next_url, safe='/')}"
 
 
-def page_actor(request: Request, actor: OptionalActor) -> Actor:
+async def page_actor(request: Request, actor: OptionalActor) -> Actor:
     """The signed-in user of a page; anyone else is sent to sign in and then brought back."""
     if actor is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

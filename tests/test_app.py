@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from app.framework import service as framework_service
 from tests.factories import auth
 
 
@@ -13,12 +14,36 @@ def test_healthz_answers_ok(client: TestClient) -> None:
     assert response.json() == {"status": "ok"}
 
 
+def test_healthz_database_runs_one_query(client: TestClient) -> None:
+    response = client.get("/healthz/database")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
 def test_readyz_checks_the_database_and_schema(client: TestClient) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
     body = response.json()
     assert body["database"] == "ok"
     assert body["schema"]
+
+
+def test_competency_list_carries_the_framework_hash_as_etag_and_answers_304(
+    client: TestClient, world
+) -> None:
+    first = client.get("/api/v1/competencies", headers=auth(world.a.lead))
+    etag = first.headers["ETag"]
+    assert etag == f'"{framework_service.current_framework().sha256}"'
+    again = client.get(
+        "/api/v1/competencies", headers={**auth(world.a.lead), "If-None-Match": etag}
+    )
+    assert again.status_code == 304 and again.content == b""
+    changed = client.get(
+        "/api/v1/competencies", headers={**auth(world.a.lead), "If-None-Match": '"other"'}
+    )
+    assert changed.status_code == 200 and changed.json() == first.json()
+    # The ETag never stands in for signing in.
+    assert client.get("/api/v1/competencies", headers={"If-None-Match": etag}).status_code == 401
 
 
 def test_competencies_api_lists_eleven_with_four_levels_each(client: TestClient, world) -> None:

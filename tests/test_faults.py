@@ -126,6 +126,8 @@ def test_database_outage_is_503_with_a_message_and_the_service_recovers(outage_c
     ready = client.get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["detail"] == "The database is not reachable"
+    probe = client.get("/healthz/database")
+    assert probe.status_code == 503
     api = client.post(
         "/api/v1/auth/token", data={"username": "x@y.test", "password": "whatever-it-is"}
     )

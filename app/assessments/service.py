@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlmodel import Session, col, delete, select
@@ -36,6 +36,7 @@ from app.db import begin_write, utcnow
 from app.errors import Conflict, InvalidInput, NotFound, StaleEdit, WorkflowError
 from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem
 from app.framework import service as framework_service
+from app.framework.models import Framework
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation, OrganisationKind
 from app.permissions import Action, acts_for_pct, require
@@ -121,6 +122,13 @@ def readiness(session: Session, assessment: Assessment) -> workflow.Readiness:
     framework = _framework_for(session, assessment)
     scores = {s.competency_number: s for s in self_scores(session, assessment.id or 0)}
     counts = queries.evidence_counts(session, assessment.organisation_id)
+    return readiness_of(framework, scores, counts)
+
+
+def readiness_of(
+    framework: Framework, scores: Mapping[int, SelfScore], counts: Mapping[int, int]
+) -> workflow.Readiness:
+    """Readiness from scores and evidence counts already read (one rule, two callers)."""
     facts = [
         workflow.ScoreFacts(
             number=c.number,

@@ -142,7 +142,7 @@ def assessment_view(session: Session, actor: Actor, assessment_id: int) -> Asses
         organisation=organisation,
         cycle=cycle,
         framework=framework,
-        readiness=service.readiness(session, assessment),
+        readiness=service.readiness_of(framework, selfs, counts),
         rows=rows,
         can_edit=can(actor, Action.SCORE_SELF)
         and assessment.status in {S.DRAFT, S.SIGNED_OFF, S.RETURNED},

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -19,7 +21,7 @@ from app.db import utcnow
 from app.errors import NotSignedIn, TooManyRequests
 from app.organisations.models import Organisation, OrganisationKind
 from app.users import service as user_service
-from app.users.models import User
+from app.users.models import Role, User
 from app.users.passwords import verify_password
 
 BAD_CREDENTIALS = "Incorrect email address or password"
@@ -83,33 +85,82 @@ def sign_in(session: Session, *, email: str, password: str, address: str) -> Use
     return user
 
 
-def actor_for_user(session: Session, user_id: int) -> Actor | None:
-    """The Actor for an active user, with its PCT and SHA resolved in one query."""
+@cache
+def _actor_query() -> sa.Select[Any]:
+    """The columns an Actor needs: the user, their organisation and the two above it. Built
+    once; each call only binds its parameters."""
     org, parent, grandparent = (aliased(Organisation) for _ in range(3))
-    row = session.exec(
-        select(User, org, parent, grandparent)
+    return (
+        sa.select(
+            col(User.id),
+            col(User.email),
+            col(User.role),
+            col(User.is_active),
+            *(
+                column
+                for o in (org, parent, grandparent)
+                for column in (o.id, o.code, o.kind, o.parent_id)
+            ),
+        )
+        .select_from(User)
         .outerjoin(org, org.id == User.organisation_id)
         .outerjoin(parent, parent.id == org.parent_id)
         .outerjoin(grandparent, grandparent.id == parent.parent_id)
-        .where(User.id == user_id)
-    ).first()
-    if row is None or not row[0].is_active:
+    )
+
+
+@cache
+def _actor_by_user_query() -> sa.Select[Any]:
+    return _actor_query().where(col(User.id) == sa.bindparam("user_id"))
+
+
+@cache
+def _actor_by_browser_session_query() -> sa.Select[Any]:
+    return _actor_query().where(
+        sa.exists().where(
+            col(BrowserSession.user_id) == col(User.id),
+            col(BrowserSession.token_sha256) == sa.bindparam("token_sha256"),
+            col(BrowserSession.ended_at).is_(None),
+            col(BrowserSession.expires_at) > sa.bindparam("now"),
+        )
+    )
+
+
+def _actor_from_row(row: sa.Row[Any] | None) -> Actor | None:
+    if row is None or not row[3]:
         return None
-    user, *chain = row
-    organisations = [o for o in chain if o is not None]
-    pct = next((o for o in organisations if o.kind is OrganisationKind.PCT), None)
-    sha = next((o for o in organisations if o.kind is OrganisationKind.SHA), None)
-    sha_id = pct.parent_id if pct is not None else (sha.id if sha else None)
+    user_id, email, role, _, *columns = row
+    chain = [tuple(columns[i : i + 4]) for i in range(0, 12, 4)]
+    organisations = [o for o in chain if o[0] is not None]
+    pct = next((o for o in organisations if o[2] == OrganisationKind.PCT), None)
+    sha = next((o for o in organisations if o[2] == OrganisationKind.SHA), None)
+    sha_id = pct[3] if pct is not None else (sha[0] if sha else None)
     own = organisations[0] if organisations else None
     return Actor(
-        user_id=user.id,
-        label=user.email,
-        role=user.role,
-        organisation_id=own.id if own else None,
-        organisation_code=own.code if own else None,
-        pct_id=pct.id if pct else None,
+        user_id=user_id,
+        label=email,
+        role=Role(role),
+        organisation_id=own[0] if own else None,
+        organisation_code=own[1] if own else None,
+        pct_id=pct[0] if pct else None,
         sha_id=sha_id,
     )
+
+
+def actor_for_user(session: Session, user_id: int) -> Actor | None:
+    """The Actor for an active user, with its PCT and SHA resolved in one query."""
+    row = session.exec(_actor_by_user_query(), params={"user_id": user_id}).first()
+    return _actor_from_row(row)
+
+
+def actor_for_session_token(session: Session, token: str) -> Actor | None:
+    """The Actor of a live browser session (not ended, not expired) of an active user, in one
+    query; None for anything else."""
+    row = session.exec(
+        _actor_by_browser_session_query(),
+        params={"token_sha256": _token_hash(token), "now": utcnow()},
+    ).first()
+    return _actor_from_row(row)
 
 
 def _token_hash(token: str) -> str:
@@ -139,17 +190,6 @@ def start_browser_session(session: Session, user: User, *, address: str) -> str:
     )
     session.commit()
     return token
-
-
-def user_id_for_session_token(session: Session, token: str) -> int | None:
-    """The user of a live browser session (not ended, not expired)."""
-    return session.exec(
-        select(BrowserSession.user_id).where(
-            col(BrowserSession.token_sha256) == _token_hash(token),
-            col(BrowserSession.ended_at).is_(None),
-            col(BrowserSession.expires_at) > utcnow(),
-        )
-    ).first()
 
 
 def end_browser_session(session: Session, token: str) -> None:

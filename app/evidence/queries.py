@@ -30,7 +30,7 @@ WORD = re.compile(r"\w+", re.UNICODE)
 def text_match(session: Session, text: str) -> sa.ColumnElement[bool]:
     """Items whose title or description holds every word typed, each as a word prefix
     (so "diab path" finds "Diabetes pathway"), through the database's own full-text index:
-    SQLite FTS5, or a PostgreSQL tsvector with a GIN index. Input with no words at all is
+    SQLite FTS5, or a stored PostgreSQL tsvector with a GIN index. Input with no words at all is
     matched literally instead."""
     words = [w.lower() for w in WORD.findall(text)][:8]
     if not words:
@@ -48,36 +48,49 @@ def text_match(session: Session, text: str) -> sa.ColumnElement[bool]:
         )
         return col(EvidenceItem.id).in_(matching)
     query = " & ".join(f"{w}:*" for w in words)
-    document = sa.func.to_tsvector(
-        sa.literal_column("'simple'"),
-        sa.literal_column("evidence_item.title || ' ' || evidence_item.description"),
-    )
+    # A stored generated tsvector column with a GIN index (see the migrations).
+    document = sa.literal_column("evidence_item.search_document")
     return document.op("@@")(sa.func.to_tsquery(sa.literal_column("'simple'"), query))
+
+
+# The statements below are built once and bound to each page's ids ("expanding" parameters):
+# building a statement costs more Python than running it on a page of twenty.
+IDS = sa.bindparam("ids", expanding=True)
+PRACTICE = aliased(Organisation, name="practice")
+
+FROZEN_IDS = (
+    select(EvidenceSnapshot.evidence_id)
+    .join(Assessment, col(Assessment.id) == EvidenceSnapshot.assessment_id)
+    .where(col(EvidenceSnapshot.evidence_id).in_(IDS), col(Assessment.status).in_(FROZEN_STATUSES))
+    .distinct()
+)
+COMPETENCY_NUMBERS = (
+    select(EvidenceCompetency.evidence_id, EvidenceCompetency.competency_number)
+    .where(col(EvidenceCompetency.evidence_id).in_(IDS))
+    .order_by(EvidenceCompetency.evidence_id, EvidenceCompetency.competency_number)
+)
+ATTACHMENTS = select(Attachment).where(col(Attachment.evidence_id).in_(IDS)).order_by(Attachment.id)
+LABELS = (
+    select(EvidenceItem.id, Organisation.code, PRACTICE.code, User.full_name)
+    .join(Organisation, col(Organisation.id) == EvidenceItem.organisation_id)
+    .outerjoin(PRACTICE, col(PRACTICE.id) == EvidenceItem.practice_id)
+    .join(User, col(User.id) == EvidenceItem.author_id)
+    .where(col(EvidenceItem.id).in_(IDS))
+)
 
 
 def frozen_ids(session: Session, evidence_ids: Sequence[int]) -> set[int]:
     """Which of these items an assessment presents in a submitted, in-review or final state."""
     if not evidence_ids:
         return set()
-    rows = session.exec(
-        select(EvidenceSnapshot.evidence_id)
-        .join(Assessment, col(Assessment.id) == EvidenceSnapshot.assessment_id)
-        .where(
-            col(EvidenceSnapshot.evidence_id).in_(evidence_ids),
-            col(Assessment.status).in_(FROZEN_STATUSES),
-        )
-        .distinct()
-    ).all()
-    return set(rows)
+    return set(session.exec(FROZEN_IDS, params={"ids": list(evidence_ids)}).all())
 
 
 def competency_numbers(session: Session, evidence_ids: Sequence[int]) -> dict[int, list[int]]:
     links: dict[int, list[int]] = defaultdict(list)
     if evidence_ids:
         for evidence_id, number in session.exec(
-            select(EvidenceCompetency.evidence_id, EvidenceCompetency.competency_number)
-            .where(col(EvidenceCompetency.evidence_id).in_(evidence_ids))
-            .order_by(EvidenceCompetency.evidence_id, EvidenceCompetency.competency_number)
+            COMPETENCY_NUMBERS, params={"ids": list(evidence_ids)}
         ).all():
             links[evidence_id].append(number)
     return links
@@ -88,11 +101,7 @@ def attachments_by_item(
 ) -> dict[int, list[Attachment]]:
     found: dict[int, list[Attachment]] = defaultdict(list)
     if evidence_ids:
-        for attachment in session.exec(
-            select(Attachment)
-            .where(col(Attachment.evidence_id).in_(evidence_ids))
-            .order_by(Attachment.id)
-        ).all():
+        for attachment in session.exec(ATTACHMENTS, params={"ids": list(evidence_ids)}).all():
             found[attachment.evidence_id].append(attachment)
     return found
 
@@ -102,17 +111,7 @@ def read_models(session: Session, items: Sequence[EvidenceItem]) -> list[Evidenc
     ids = [item.id for item in items if item.id is not None]
     if not ids:
         return []
-    practice = aliased(Organisation)
-    labels = {
-        row[0]: row[1:]
-        for row in session.exec(
-            select(EvidenceItem.id, Organisation.code, practice.code, User.full_name)
-            .join(Organisation, col(Organisation.id) == EvidenceItem.organisation_id)
-            .outerjoin(practice, col(practice.id) == EvidenceItem.practice_id)
-            .join(User, col(User.id) == EvidenceItem.author_id)
-            .where(col(EvidenceItem.id).in_(ids))
-        ).all()
-    }
+    labels = {row[0]: row[1:] for row in session.exec(LABELS, params={"ids": ids}).all()}
     links = competency_numbers(session, ids)
     files = attachments_by_item(session, ids)
     frozen = frozen_ids(session, ids)

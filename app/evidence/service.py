@@ -60,7 +60,7 @@ def list_evidence(
     session: Session, actor: Actor, filters: EvidenceFilters, *, limit: int, offset: int
 ) -> tuple[list[EvidenceItem], int]:
     """A page of visible items, newest first, and the total that match."""
-    statement = queries.visible_evidence(actor)
+    statement = sa.select(EvidenceItem).where(evidence_scope(actor))
     if filters.organisation_code:
         organisation = organisation_service.find_by_code(session, filters.organisation_code)
         if organisation is None:
@@ -80,13 +80,19 @@ def list_evidence(
         statement = statement.where(col(EvidenceItem.kind) == filters.kind)
     if filters.q and filters.q.strip():
         statement = statement.where(queries.text_match(session, filters.q))
-    total = session.exec(select(sa.func.count()).select_from(statement.subquery())).one()
-    page = session.exec(
-        statement.order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
+    # One evaluation of the filters (the full-text match above all) gives the page and, through
+    # a window, the total; only a page past the end needs the count on its own.
+    rows = session.exec(
+        statement.add_columns(sa.func.count().over().label("total"))
+        .order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
         .limit(min(limit, MAX_PAGE))
         .offset(offset)
     ).all()
-    return list(page), total
+    if rows:
+        return [item for item, _ in rows], rows[0][1]
+    if offset == 0:
+        return [], 0
+    return [], session.exec(select(sa.func.count()).select_from(statement.subquery())).one()
 
 
 def _owning_pct(session: Session, actor: Actor, organisation_code: str) -> Organisation:

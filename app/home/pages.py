@@ -17,9 +17,10 @@ router = APIRouter(include_in_schema=False)
 
 
 def _reviewer_context(session: SessionDep, actor: Actor) -> dict[str, object]:
+    home = service.reviewer_home(session, actor)
     return {
-        "queue": service.review_queue(session, actor),
-        "done": service.reviewed(session, actor),
+        "queue": home.queue,
+        "done": home.done,
         "cycles": cycle_service.list_cycles(session),
     }
 

@@ -89,24 +89,33 @@ def pct_home(session: Session, actor: Actor) -> PctHome:
     )
 
 
-def review_queue(session: Session, actor: Actor) -> list[AssessmentCard]:
+@dataclass(frozen=True)
+class ReviewerHome:
+    queue: list[AssessmentCard]
     """Submitted and in-review assessments the reviewer can act on, soonest due first."""
-    rows = assessment_service.list_assessments(session, actor)
+    done: list[AssessmentCard]
+    """Returned and finalised assessments."""
+
+
+def reviewer_home(session: Session, actor: Actor) -> ReviewerHome:
+    """A reviewer's queue and what they have done, from one read of their assessments."""
+    cards = [
+        AssessmentCard(a, o, c, None)
+        for a, o, c in assessment_service.list_assessments(session, actor)
+    ]
     waiting = [
-        AssessmentCard(a, o, c, None)
-        for a, o, c in rows
-        if a.status in {AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW}
+        c
+        for c in cards
+        if c.assessment.status in {AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW}
     ]
-    return sorted(waiting, key=lambda card: (card.cycle.review_due, card.organisation.name))
-
-
-def reviewed(session: Session, actor: Actor) -> list[AssessmentCard]:
-    rows = assessment_service.list_assessments(session, actor)
-    return [
-        AssessmentCard(a, o, c, None)
-        for a, o, c in rows
-        if a.status in {AssessmentStatus.RETURNED, AssessmentStatus.FINALISED}
-    ]
+    return ReviewerHome(
+        queue=sorted(waiting, key=lambda card: (card.cycle.review_due, card.organisation.name)),
+        done=[
+            c
+            for c in cards
+            if c.assessment.status in {AssessmentStatus.RETURNED, AssessmentStatus.FINALISED}
+        ],
+    )
 
 
 @dataclass(frozen=True)

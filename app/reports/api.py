@@ -14,6 +14,7 @@ from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
 from app.params import PathId
 from app.reports import context, documents, spreadsheet
+from app.reports.cache import cached_pdf
 from app.reports.pool import render_pdf_in_pool
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
@@ -46,7 +47,7 @@ async def assessment_report(
 ) -> Response:
     """The PCT assurance report as PDF; marked as a draft on every page until finalised."""
     report = await run_in_threadpool(context.assessment_report, session, actor, assessment_id)
-    pdf = await render_pdf_in_pool(documents.assessment_html(report))
+    pdf = await cached_pdf(documents.assessment_html(report), render_pdf_in_pool)
     name = _filename("wcc", report.organisation.code, report.cycle.name, "report") + ".pdf"
     return _download(pdf, "application/pdf", name)
 
@@ -91,7 +92,7 @@ async def sha_report(
 ) -> Response:
     """Every PCT of the SHA in the cycle: review and self levels, distribution, status."""
     report = await run_in_threadpool(context.sha_report, session, actor, cycle_id, sha_code)
-    pdf = await render_pdf_in_pool(documents.sha_html(report))
+    pdf = await cached_pdf(documents.sha_html(report), render_pdf_in_pool)
     name = _filename("wcc", report.sha.code, report.cycle.name, "summary") + ".pdf"
     return _download(pdf, "application/pdf", name)
 

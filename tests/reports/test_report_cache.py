@@ -1,0 +1,159 @@
+"""Rendered reports are kept by content: the same content is served as first rendered, any
+change renders anew, and the folder stays under its size limit."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from app.reports import api, cache
+from tests.api_steps import ok
+from tests.factories import auth
+
+
+def _run(main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    # In a thread of its own: another test's browser may own this thread's event loop.
+    with ThreadPoolExecutor(1) as runner:
+        return runner.submit(lambda: asyncio.run(main())).result()
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    """Counts the renders the API asks of the pool; the cache gets a folder of its own."""
+    monkeypatch.setattr(cache, "folder", lambda: tmp_path / "report-cache")
+    seen: list[str] = []
+    real = api.render_pdf_in_pool
+
+    async def counting(html: str) -> bytes:
+        seen.append(html)
+        return await real(html)
+
+    monkeypatch.setattr(api, "render_pdf_in_pool", counting)
+    return seen
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_same_report_is_served_as_rendered_and_a_change_renders_anew(
+    client: TestClient, world, renders: list[str], reviewed: dict
+) -> None:
+    url = f"/api/v1/assessments/{reviewed['id']}/report.pdf"
+    first = client.get(url, headers=auth(world.a.board))
+    again = client.get(url, headers=auth(world.reviewer))
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+    assert len(renders) == 1
+    ok(
+        client.put(
+            f"/api/v1/assessments/{reviewed['id']}/review-scores/4",
+            json={"level": 3, "comment": "Moderated upwards after the locality visit."},
+            headers=auth(world.reviewer),
+        )
+    )
+    changed = client.get(url, headers=auth(world.a.board))
+    assert len(renders) == 2
+    assert "Moderated upwards after the locality visit." in _text(changed.content)
+    assert "Moderated upwards" not in _text(first.content)
+
+
+def test_a_report_the_reader_may_not_see_is_refused_before_the_cache(
+    client: TestClient, world, renders: list[str], reviewed: dict
+) -> None:
+    url = f"/api/v1/assessments/{reviewed['id']}/report.pdf"
+    assert client.get(url, headers=auth(world.a.board)).status_code == 200
+    assert client.get(url, headers=auth(world.b.lead)).status_code == 404
+
+
+def test_the_key_leaves_out_only_the_generated_stamp() -> None:
+    page = '<div class="running" data-generated="{}"></div><p>{}</p>'
+    assert cache.key(page.format("1 May 2009 10:00 UTC", "Level 2")) == cache.key(
+        page.format("2 May 2009 11:30 UTC", "Level 2")
+    )
+    assert cache.key(page.format("1 May 2009 10:00 UTC", "Level 2")) != cache.key(
+        page.format("1 May 2009 10:00 UTC", "Level 3")
+    )
+    # User text is escaped, so it cannot pose as the stamp and hide a difference.
+    assert cache.key("<p>data-generated=&#34;x&#34;</p>") != cache.key("<p></p>")
+
+
+def test_renders_of_the_same_content_at_once_share_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(cache, "folder", lambda: tmp_path)
+    calls: list[str] = []
+
+    async def render(html: str) -> bytes:
+        calls.append(html)
+        await asyncio.sleep(0.05)
+        return b"%PDF " + html.encode()
+
+    async def main() -> list[bytes]:
+        return await asyncio.gather(*(cache.cached_pdf("<p>same</p>", render) for _ in range(5)))
+
+    assert _run(main) == [b"%PDF <p>same</p>"] * 5
+    assert calls == ["<p>same</p>"]
+    assert [p.name for p in tmp_path.glob("*.pdf")] == [f"{cache.key('<p>same</p>')}.pdf"]
+
+
+def test_a_failed_render_keeps_nothing_and_others_waiting_try_for_themselves(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(cache, "folder", lambda: tmp_path)
+    calls: list[int] = []
+
+    async def render(html: str) -> bytes:
+        calls.append(len(calls))
+        await asyncio.sleep(0.05)
+        if len(calls) == 1:
+            raise RuntimeError("renderer died")
+        return b"%PDF fine"
+
+    async def main() -> list[object]:
+        return await asyncio.gather(
+            cache.cached_pdf("<p>x</p>", render),
+            cache.cached_pdf("<p>x</p>", render),
+            return_exceptions=True,
+        )
+
+    outcomes = _run(main)
+    assert sorted(type(o).__name__ for o in outcomes) == ["RuntimeError", "bytes"]
+    assert b"%PDF fine" in outcomes and len(calls) == 2
+    assert len(list(tmp_path.glob("*.pdf"))) == 1
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_the_folder_is_trimmed_least_recently_used_first(tmp_path: Path) -> None:
+    for age, name in enumerate(("newest", "middle", "oldest")):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(b"x" * 1000)
+        os.utime(path, (1_000_000 - age * 100, 1_000_000 - age * 100))
+    cache._trim(tmp_path, limit_bytes=2500)
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["middle.pdf", "newest.pdf"]
+
+
+def test_a_zero_limit_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(cache, "folder", lambda: tmp_path)
+    monkeypatch.setattr(cache.get_settings(), "report_cache_mb", 0)
+    calls: list[str] = []
+
+    async def render(html: str) -> bytes:
+        calls.append(html)
+        return b"%PDF"
+
+    async def main() -> None:
+        for _ in range(2):
+            await cache.cached_pdf("<p>x</p>", render)
+
+    _run(main)
+    assert len(calls) == 2 and not list(tmp_path.iterdir())
