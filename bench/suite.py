@@ -261,6 +261,11 @@ def run_database(kind: str, seconds: int, server_url: str) -> dict[str, object]:
             ("SHA heat-map data", f"/api/v1/cycles/{cycle_id}/heatmap?sha_code=Q30", reviewer, 8),
             ("PCT report (PDF)", f"/api/v1/assessments/{report_id}/report.pdf", bearer, 2),
         ]
+        figures["search alone"] = wrk(server.base + SEARCH, bearer, connections=1, seconds=seconds)
+        one = wrk(server.base + "/api/v1/competencies", bearer, connections=1, seconds=seconds)
+        many = wrk(server.base + "/api/v1/competencies", bearer, connections=32, seconds=seconds)
+        figures["connections"] = (one, many)
+        # The report rendered afresh, timed on its own; the table measures it again, cached.
         started = time.perf_counter()
         request = urllib.request.Request(server.base + cases[-1][1], headers=bearer)
         with urllib.request.urlopen(request, timeout=300) as response:
@@ -271,11 +276,7 @@ def run_database(kind: str, seconds: int, server_url: str) -> dict[str, object]:
             results[label] = wrk(
                 server.base + path, headers, connections=connections, seconds=seconds
             )
-        figures["search alone"] = wrk(server.base + SEARCH, bearer, connections=1, seconds=seconds)
         figures["endpoints"] = results
-        one = wrk(server.base + "/api/v1/competencies", bearer, connections=1, seconds=seconds)
-        many = wrk(server.base + "/api/v1/competencies", bearer, connections=32, seconds=seconds)
-        figures["connections"] = (one, many)
         figures["memory_mb"] = server.peak_memory_mb()
         server.stop()
         two = Server(env, workers=2)

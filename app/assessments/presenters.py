@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.assessments import queries, service
 from app.assessments.models import Assessment
@@ -15,6 +15,7 @@ from app.assessments.schemas import (
     SelfScoreRead,
 )
 from app.cycles.models import Cycle
+from app.framework import service as framework_service
 from app.organisations.models import Organisation
 
 
@@ -36,10 +37,18 @@ def summary(assessment: Assessment, organisation: Organisation, cycle: Cycle) ->
 
 def detail(session: Session, assessment: Assessment) -> AssessmentRead:
     assert assessment.id is not None
-    organisation = session.get(Organisation, assessment.organisation_id)
-    cycle = session.get(Cycle, assessment.cycle_id)
-    assert organisation is not None and cycle is not None
-    ready = service.readiness(session, assessment)
+    # The organisation and the cycle, each by its key, in one statement.
+    organisation, cycle = session.exec(
+        select(Organisation, Cycle)
+        .join(Cycle, col(Cycle.id) == assessment.cycle_id)
+        .where(col(Organisation.id) == assessment.organisation_id)
+    ).one()
+    scores = service.self_scores(session, assessment.id)
+    ready = service.readiness_of(
+        framework_service.get_framework(cycle.framework_version),
+        {s.competency_number: s for s in scores},
+        queries.evidence_counts(session, assessment.organisation_id),
+    )
     return AssessmentRead(
         **summary(assessment, organisation, cycle).model_dump(),
         framework_version=cycle.framework_version,
@@ -50,10 +59,7 @@ def detail(session: Session, assessment: Assessment) -> AssessmentRead:
         returned_at=assessment.returned_at,
         return_reason=assessment.return_reason,
         finalised_by_id=assessment.finalised_by_id,
-        self_scores=[
-            SelfScoreRead.model_validate(s, from_attributes=True)
-            for s in service.self_scores(session, assessment.id)
-        ],
+        self_scores=[SelfScoreRead.model_validate(s, from_attributes=True) for s in scores],
         review_scores=[
             ReviewScoreRead.model_validate(s, from_attributes=True)
             for s in service.review_scores(session, assessment.id)

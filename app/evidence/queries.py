@@ -70,8 +70,31 @@ COMPETENCY_NUMBERS = (
     .order_by(EvidenceCompetency.evidence_id, EvidenceCompetency.competency_number)
 )
 ATTACHMENTS = select(Attachment).where(col(Attachment.evidence_id).in_(IDS)).order_by(Attachment.id)
-LABELS = (
-    select(EvidenceItem.id, Organisation.code, PRACTICE.code, User.full_name)
+# Everything a page of items needs besides their own rows, in one statement: the labels by
+# join, and per item (correlated, each through an index) its competency numbers, whether a
+# submission has frozen it, and how many attachments it has.
+_LINKED = sa.alias(EvidenceCompetency.__table__, name="linked")
+_SNAPSHOT = sa.alias(EvidenceSnapshot.__table__, name="snapshot")
+_FILES = sa.alias(Attachment.__table__, name="files")
+_PRESENTER = sa.alias(Assessment.__table__, name="presenter")
+DETAILS = (
+    select(
+        EvidenceItem.id,
+        Organisation.code,
+        PRACTICE.code,
+        User.full_name,
+        sa.select(sa.func.aggregate_strings(sa.cast(_LINKED.c.competency_number, sa.String), ","))
+        .where(_LINKED.c.evidence_id == EvidenceItem.id)
+        .scalar_subquery(),
+        sa.exists()
+        .where(
+            _SNAPSHOT.c.evidence_id == EvidenceItem.id,
+            _PRESENTER.c.id == _SNAPSHOT.c.assessment_id,
+            _PRESENTER.c.status.in_(FROZEN_STATUSES),
+        )
+        .label("frozen"),
+        sa.select(sa.func.count()).where(_FILES.c.evidence_id == EvidenceItem.id).scalar_subquery(),
+    )
     .join(Organisation, col(Organisation.id) == EvidenceItem.organisation_id)
     .outerjoin(PRACTICE, col(PRACTICE.id) == EvidenceItem.practice_id)
     .join(User, col(User.id) == EvidenceItem.author_id)
@@ -107,18 +130,18 @@ def attachments_by_item(
 
 
 def read_models(session: Session, items: Sequence[EvidenceItem]) -> list[EvidenceRead]:
-    """API shapes for a page of items: four more queries, whatever the page size."""
+    """API shapes for a page of items: one more query, whatever the page size, and one for
+    the attachments when any item has some."""
     ids = [item.id for item in items if item.id is not None]
     if not ids:
         return []
-    labels = {row[0]: row[1:] for row in session.exec(LABELS, params={"ids": ids}).all()}
-    links = competency_numbers(session, ids)
-    files = attachments_by_item(session, ids)
-    frozen = frozen_ids(session, ids)
+    details = {row[0]: row[1:] for row in session.exec(DETAILS, params={"ids": ids}).all()}
+    with_files = [item_id for item_id, row in details.items() if row[5]]
+    files = attachments_by_item(session, with_files)
     reads = []
     for item in items:
         assert item.id is not None
-        organisation_code, practice_code, author_name = labels[item.id]
+        organisation_code, practice_code, author_name, numbers, frozen, _ = details[item.id]
         reads.append(
             EvidenceRead(
                 id=item.id,
@@ -127,7 +150,7 @@ def read_models(session: Session, items: Sequence[EvidenceItem]) -> list[Evidenc
                 description=item.description,
                 kind=item.kind,
                 occurred_on=item.occurred_on,
-                competency_numbers=links.get(item.id, []),
+                competency_numbers=sorted(int(n) for n in numbers.split(",")) if numbers else [],
                 url=item.url,
                 practice_code=practice_code,
                 clinicians_involved=item.clinicians_involved,
@@ -138,7 +161,7 @@ def read_models(session: Session, items: Sequence[EvidenceItem]) -> list[Evidenc
                     AttachmentRead.model_validate(a, from_attributes=True)
                     for a in files.get(item.id, [])
                 ],
-                is_frozen=item.id in frozen,
+                is_frozen=bool(frozen),
                 created_at=item.created_at,
                 updated_at=item.updated_at,
                 version=item.version,

@@ -26,8 +26,9 @@ import weasyprint
 from app.config import get_settings
 from app.reports.pdf import STATIC
 
-# Jinja escapes quotes in user text, so this attribute can only be the template's own.
-GENERATED = re.compile(rb' data-generated="[^"]*"')
+# The time stamps a template prints. Jinja escapes quotes and angle brackets in user text, so
+# these can only be the template's own.
+GENERATED = re.compile(rb' data-generated="[^"]*"|<td class="generated">[^<]*</td>')
 _rendering: dict[str, asyncio.Future[bytes]] = {}
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from markupsafe import Markup
 from sqlmodel import Session, col, select
 
@@ -250,14 +251,25 @@ def sha_report(session: Session, actor: Actor, cycle_id: int, sha_code: str) -> 
         ).all()
     }
     ids = [a.id for a in assessments.values()]
+    # Only the levels, both kinds in one statement: the score rows also hold long texts.
+    levels = sa.union_all(
+        sa.select(
+            sa.literal(True).label("is_review"),
+            col(ReviewScore.assessment_id),
+            col(ReviewScore.competency_number),
+            col(ReviewScore.level),
+        ).where(col(ReviewScore.assessment_id).in_(ids)),
+        sa.select(
+            sa.literal(False),
+            col(SelfScore.assessment_id),
+            col(SelfScore.competency_number),
+            col(SelfScore.level),
+        ).where(col(SelfScore.assessment_id).in_(ids)),
+    )
     selfs: dict[int, dict[int, int]] = {}
-    for score in session.exec(select(SelfScore).where(col(SelfScore.assessment_id).in_(ids))).all():
-        selfs.setdefault(score.assessment_id, {})[score.competency_number] = score.level
     reviews: dict[int, dict[int, int]] = {}
-    for score in session.exec(
-        select(ReviewScore).where(col(ReviewScore.assessment_id).in_(ids))
-    ).all():
-        reviews.setdefault(score.assessment_id, {})[score.competency_number] = score.level
+    for is_review, assessment_id, number, level in session.execute(levels):
+        (reviews if is_review else selfs).setdefault(assessment_id, {})[number] = level
     lines = []
     distribution: dict[int, Counter[int]] = {c.number: Counter() for c in framework.competencies}
     for pct in pcts:

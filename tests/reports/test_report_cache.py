@@ -8,6 +8,7 @@ import io
 import os
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from app.reports import api, cache
+from app.reports import api, cache, context
 from tests.api_steps import ok
 from tests.factories import auth
 
@@ -46,10 +47,16 @@ def _text(pdf: bytes) -> str:
 
 
 def test_the_same_report_is_served_as_rendered_and_a_change_renders_anew(
-    client: TestClient, world, renders: list[str], reviewed: dict
+    client: TestClient,
+    world,
+    renders: list[str],
+    reviewed: dict,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url = f"/api/v1/assessments/{reviewed['id']}/report.pdf"
     first = client.get(url, headers=auth(world.a.board))
+    later = context.utcnow() + timedelta(hours=1, minutes=7)
+    monkeypatch.setattr(context, "utcnow", lambda: later)
     again = client.get(url, headers=auth(world.reviewer))
     assert first.status_code == again.status_code == 200
     assert again.content == first.content
@@ -76,7 +83,10 @@ def test_a_report_the_reader_may_not_see_is_refused_before_the_cache(
 
 
 def test_the_key_leaves_out_only_the_generated_stamp() -> None:
-    page = '<div class="running" data-generated="{}"></div><p>{}</p>'
+    page = (
+        '<div class="running" data-generated="{0}"></div>'
+        '<table><tr><th>Report generated</th><td class="generated">{0}</td></tr></table><p>{1}</p>'
+    )
     assert cache.key(page.format("1 May 2009 10:00 UTC", "Level 2")) == cache.key(
         page.format("2 May 2009 11:30 UTC", "Level 2")
     )
