@@ -22,6 +22,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,7 @@ SEARCH = "/api/v1/evidence?q=diabetes%20path&limit=20"
 API_READS = ("competency list", "one assessment", "one evidence item", "evidence search")
 LEAD = "lead.n001@demo.wcc.nhs.test"
 REVIEWER = "reviewer.q30@demo.wcc.nhs.test"
+ROUNDS = 3
 
 
 @dataclass
@@ -50,6 +52,14 @@ class Result:
     rps: float
     p50: float
     p99: float
+
+
+def median(results: list[Result]) -> Result:
+    return Result(
+        statistics.median(r.rps for r in results),
+        statistics.median(r.p50 for r in results),
+        statistics.median(r.p99 for r in results),
+    )
 
 
 def _ms(text: str) -> float:
@@ -262,53 +272,60 @@ def run_database(kind: str, seconds: int, server_url: str) -> dict[str, object]:
             ("PCT report (PDF)", f"/api/v1/assessments/{report_id}/report.pdf", bearer, 2),
         ]
         figures["search alone"] = wrk(server.base + SEARCH, bearer, connections=1, seconds=seconds)
-        one = wrk(server.base + "/api/v1/competencies", bearer, connections=1, seconds=seconds)
-        many = wrk(server.base + "/api/v1/competencies", bearer, connections=32, seconds=seconds)
-        figures["connections"] = (one, many)
         # The report rendered afresh, timed on its own; the table measures it again, cached.
         started = time.perf_counter()
         request = urllib.request.Request(server.base + cases[-1][1], headers=bearer)
         with urllib.request.urlopen(request, timeout=300) as response:
             pages = len(PdfReader(io.BytesIO(response.read())).pages)
         figures["report cold"] = (time.perf_counter() - started, pages)
-        results = {}
-        for label, path, headers, connections in cases:
-            results[label] = wrk(
-                server.base + path, headers, connections=connections, seconds=seconds
-            )
+        # Every endpoint in turn, ROUNDS times; the table gives the medians.
+        runs: dict[str, list[Result]] = {label: [] for label, *_ in cases}
+        for _ in range(ROUNDS):
+            for label, path, headers, connections in cases:
+                runs[label].append(
+                    wrk(server.base + path, headers, connections=connections, seconds=seconds)
+                )
+        results = {label: median(measured) for label, measured in runs.items()}
         figures["endpoints"] = results
         figures["memory_mb"] = server.peak_memory_mb()
-        server.stop()
+        # The comparisons run side by side: the servers run at once, idle but for the one
+        # measured, and each pair is measured in turn, ROUNDS times; the medians are compared.
         two = Server(env, workers=2)
-        bearer2 = {"Authorization": f"Bearer {two.token(LEAD)}"}
-        figures["workers"] = (
-            many,
-            wrk(two.base + "/api/v1/competencies", bearer2, connections=32, seconds=seconds),
-        )
-        two.stop()
         small = Server(small_env, workers=1)
-        small_board, _, _, _ = _ids(small_url)
-        figures["scale"] = {
-            "board": (
-                wrk(
-                    small.base + f"/assessments/{small_board}",
-                    {"Cookie": small.cookie(LEAD)},
-                    connections=8,
-                    seconds=seconds,
+        try:
+            small_board, _, _, _ = _ids(small_url)
+            competencies = server.base + "/api/v1/competencies"
+            pairs = {
+                "connections": ((competencies, bearer, 1), (competencies, bearer, 32)),
+                "workers": (
+                    (competencies, bearer, 32),
+                    (
+                        two.base + "/api/v1/competencies",
+                        {"Authorization": f"Bearer {two.token(LEAD)}"},
+                        32,
+                    ),
                 ),
-                results["assessment board page"],
-            ),
-            "queue": (
-                wrk(
-                    small.base + "/reviews",
-                    {"Cookie": small.cookie(REVIEWER)},
-                    connections=8,
-                    seconds=seconds,
+                "board": (
+                    (small.base + f"/assessments/{small_board}", {"Cookie": small.cookie(LEAD)}, 8),
+                    (server.base + f"/assessments/{board_id}", lead_cookie, 8),
                 ),
-                results["reviewer queue page"],
-            ),
-        }
-        small.stop()
+                "queue": (
+                    (small.base + "/reviews", {"Cookie": small.cookie(REVIEWER)}, 8),
+                    (server.base + "/reviews", reviewer_cookie, 8),
+                ),
+            }
+            sides: dict[str, tuple[list[Result], list[Result]]] = {n: ([], []) for n in pairs}
+            for _ in range(ROUNDS):
+                for name, pair in pairs.items():
+                    for side, (url, headers, connections) in zip(sides[name], pair, strict=True):
+                        side.append(wrk(url, headers, connections=connections, seconds=seconds))
+            compared = {name: tuple(median(r) for r in pair) for name, pair in sides.items()}
+            figures["connections"] = compared.pop("connections")
+            figures["workers"] = compared.pop("workers")
+            figures["scale"] = compared
+        finally:
+            for each in (server, two, small):
+                each.stop()
     finally:
         for step in (cleanup, small_cleanup):
             if step:
@@ -359,7 +376,7 @@ def report(kind: str, figures: dict) -> None:  # type: ignore[type-arg]
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument(
         "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

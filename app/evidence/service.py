@@ -78,14 +78,20 @@ def list_evidence(
         statement = statement.where(col(EvidenceItem.id).in_(linked))
     if filters.kind is not None:
         statement = statement.where(col(EvidenceItem.kind) == filters.kind)
-    if filters.q and filters.q.strip():
-        statement = statement.where(queries.text_match(session, filters.q))
-    # One evaluation of the filters (the full-text match above all) gives the page and, through
-    # a window, the total; only a page past the end needs the count on its own.
+    page = statement.order_by(
+        col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc()
+    ).limit(min(limit, MAX_PAGE))
+    if not (filters.q and filters.q.strip()):
+        # Through the indexes, the page and the count cost little apiece; a window over the
+        # whole match would read and sort every matching row.
+        items = list(session.exec(page.offset(offset)).scalars().all())
+        return items, session.exec(select(sa.func.count()).select_from(statement.subquery())).one()
+    # A text search: one evaluation of the full-text match gives the page and, through a
+    # window, the total; only a page past the end needs the count on its own.
+    statement = statement.where(queries.text_match(session, filters.q))
     rows = session.exec(
-        statement.add_columns(sa.func.count().over().label("total"))
-        .order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
-        .limit(min(limit, MAX_PAGE))
+        page.where(queries.text_match(session, filters.q))
+        .add_columns(sa.func.count().over().label("total"))
         .offset(offset)
     ).all()
     if rows:
