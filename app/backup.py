@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from app.db import UTCDateTime, utcnow
 from app.evidence import storage
 from app.schema_migrations import current_revision, head_revision
-from app.tables import metadata
+from app.tables import DERIVED_TABLES, metadata
 
 FORMAT = "wcc-assurance-backup"
 FORMAT_VERSION = 1
@@ -45,7 +45,8 @@ def _plain(value: Any) -> Any:
 
 
 def _tables() -> list[sa.Table]:
-    return [t for t in metadata.sorted_tables]
+    """The tables a backup holds: all but those the database derives from others."""
+    return [t for t in metadata.sorted_tables if t.name not in DERIVED_TABLES]
 
 
 def _rows(connection: Connection, table: sa.Table) -> list[dict[str, Any]]:
@@ -178,7 +179,7 @@ def import_database(engine: Engine, path: Path, *, replace: bool = False) -> dic
         if not _is_empty(connection):
             if not replace:
                 raise BackupError("the database is not empty; pass --replace to overwrite it")
-            for table in reversed(_tables()):
+            for table in reversed(metadata.sorted_tables):
                 connection.execute(table.delete())
         counts: dict[str, int] = {}
         for table in _tables():

@@ -12,7 +12,12 @@ from app.assessments.models import (
 from app.audit import AuditEvent
 from app.auth.models import BrowserSession, SignInAttempt
 from app.cycles.models import Cycle
-from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem
+from app.evidence.models import (
+    Attachment,
+    CompetencyEvidenceCount,
+    EvidenceCompetency,
+    EvidenceItem,
+)
 from app.organisations.models import Organisation
 from app.users.models import User
 
@@ -23,6 +28,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "BrowserSession",
+    "CompetencyEvidenceCount",
     "Cycle",
     "EvidenceCompetency",
     "EvidenceItem",
@@ -35,3 +41,6 @@ __all__ = [
     "User",
     "metadata",
 ]
+
+# Tables the database derives from others (by trigger): never exported or imported.
+DERIVED_TABLES = frozenset({CompetencyEvidenceCount.__tablename__})

@@ -41,6 +41,7 @@ from pypdf import PdfReader  # noqa: E402
 PASSWORD = "world-class-2008"
 CEILING = "bare single-query endpoint (/healthz/database)"
 SEARCH = "/api/v1/evidence?q=diabetes%20path&limit=20"
+SEARCH_ALONE = "evidence search, one connection"
 API_READS = ("competency list", "one assessment", "one evidence item", "evidence search")
 LEAD = "lead.n001@demo.wcc.nhs.test"
 REVIEWER = "reviewer.q30@demo.wcc.nhs.test"
@@ -266,12 +267,15 @@ def run_database(kind: str, seconds: int, server_url: str) -> dict[str, object]:
             ("one assessment", f"/api/v1/assessments/{board_id}", bearer, 8),
             ("one evidence item", f"/api/v1/evidence/{evidence_id}", bearer, 8),
             ("evidence search", SEARCH, bearer, 8),
+            (SEARCH_ALONE, SEARCH, bearer, 1),
             ("assessment board page", f"/assessments/{board_id}", lead_cookie, 8),
             ("reviewer queue page", "/reviews", reviewer_cookie, 8),
             ("SHA heat-map data", f"/api/v1/cycles/{cycle_id}/heatmap?sha_code=Q30", reviewer, 8),
             ("PCT report (PDF)", f"/api/v1/assessments/{report_id}/report.pdf", bearer, 2),
         ]
-        figures["search alone"] = wrk(server.base + SEARCH, bearer, connections=1, seconds=seconds)
+        # Warm up (caches, compiled statements, the database's pages), unrecorded.
+        for _, path, headers, connections in cases[:-1]:
+            wrk(server.base + path, headers, connections=connections, seconds=2)
         # The report rendered afresh, timed on its own; the table measures it again, cached.
         started = time.perf_counter()
         request = urllib.request.Request(server.base + cases[-1][1], headers=bearer)
@@ -358,7 +362,7 @@ def report(kind: str, figures: dict) -> None:  # type: ignore[type-arg]
             f"- {name} p50 at 100,000 items / 10,000: {large.p50:.1f} / {small.p50:.1f} ms "
             f"= {large.p50 / small.p50:.2f} (goal <= 1.2)"
         )
-    alone = figures["search alone"]
+    alone = results[SEARCH_ALONE]
     search = results["evidence search"]
     print(
         f"- evidence search p99 at 100,000 items: {alone.p99:.1f} ms one request at a time "

@@ -9,9 +9,11 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlmodel import Session
 
 from app.schema_migrations import alembic_config, head_revision, include_object
 from app.tables import metadata
+from tests import factories
 from tests.databases import fresh_database, new_database_url
 
 
@@ -65,3 +67,28 @@ def test_suite_runs_on_the_requested_database(engine: sa.Engine) -> None:
         assert engine.dialect.name == expected
     else:
         assert engine.dialect.name in {"sqlite", "postgresql"}
+
+
+def test_the_evidence_tally_counts_links_already_there(run_dir: Path) -> None:
+    with fresh_database(new_database_url(run_dir, "tally")) as url:
+        config = alembic_config(url)
+        engine = sa.create_engine(url)
+        try:
+            command.upgrade(config, "9a3d4e6f2b10")  # the revision before the tally
+            with Session(engine) as session:
+                pct = factories.make_pct(session, sha=factories.make_sha(session))
+                lead = factories.make_user(session, role=factories.Role.PCT_LEAD, organisation=pct)
+                factories.make_evidence(session, pct=pct, author=lead, competencies=[1, 4])
+                factories.make_evidence(session, pct=pct, author=lead, competencies=[4])
+                pct_id = pct.id
+            command.upgrade(config, "head")
+            with engine.connect() as connection:
+                tally = connection.execute(
+                    sa.text(
+                        "SELECT organisation_id, competency_number, items "
+                        "FROM competency_evidence_count ORDER BY competency_number"
+                    )
+                ).all()
+            assert [tuple(row) for row in tally] == [(pct_id, 1, 1), (pct_id, 4, 2)]
+        finally:
+            engine.dispose()

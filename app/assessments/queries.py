@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from app.actors import Actor
 from app.assessments.models import Assessment, EvidenceSnapshot
 from app.cycles.models import Cycle
-from app.evidence.models import EvidenceCompetency, EvidenceItem
+from app.evidence.models import CompetencyEvidenceCount
 from app.organisations.models import Organisation
 from app.permissions import assessment_scope
 
@@ -33,13 +33,14 @@ def summaries(
 
 
 def evidence_counts(session: Session, organisation_id: int) -> dict[int, int]:
-    """How many of the PCT's evidence items are linked to each competency."""
+    """How many of the PCT's evidence items are linked to each competency (from the tally the
+    database keeps: eleven rows at most, however much evidence there is)."""
     return dict(
         session.exec(
-            select(EvidenceCompetency.competency_number, sa.func.count())
-            .join(EvidenceItem, col(EvidenceItem.id) == EvidenceCompetency.evidence_id)
-            .where(col(EvidenceItem.organisation_id) == organisation_id)
-            .group_by(EvidenceCompetency.competency_number)
+            select(CompetencyEvidenceCount.competency_number, CompetencyEvidenceCount.items).where(
+                col(CompetencyEvidenceCount.organisation_id) == organisation_id,
+                col(CompetencyEvidenceCount.items) > 0,
+            )
         ).all()
     )
 

@@ -87,6 +87,21 @@ class EvidenceCompetency(SQLModel, table=True):
     competency_number: int = Field(primary_key=True, ge=1, le=11)
 
 
+class CompetencyEvidenceCount(SQLModel, table=True):
+    """How many of a PCT's evidence items are linked to each competency, so that readiness
+    costs the same however much evidence a PCT has gathered. Kept by database triggers on
+    ``evidence_competency`` (see the migration); the application only reads it, and backups
+    leave it out (it is rebuilt as the links are restored)."""
+
+    __tablename__ = "competency_evidence_count"
+
+    organisation_id: int = Field(
+        foreign_key="organisation.id", primary_key=True, ondelete="CASCADE"
+    )
+    competency_number: int = Field(primary_key=True)
+    items: int = Field(default=0)
+
+
 class Attachment(SQLModel, table=True):
     """A file attached to an evidence item, stored by content hash."""
 
