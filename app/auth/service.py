@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -126,23 +126,35 @@ def _actor_by_browser_session_query() -> sa.Select[Any]:
     )
 
 
+class _Organisation(NamedTuple):
+    """An organisation's columns as ``_actor_query`` selects them."""
+
+    id: int | None
+    code: str | None
+    kind: OrganisationKind | None
+    parent_id: int | None
+
+
 def _actor_from_row(row: sa.Row[Any] | None) -> Actor | None:
-    if row is None or not row[3]:
+    if row is None:
         return None
-    user_id, email, role, _, *columns = row
-    chain = [tuple(columns[i : i + 4]) for i in range(0, 12, 4)]
-    organisations = [o for o in chain if o[0] is not None]
-    pct = next((o for o in organisations if o[2] == OrganisationKind.PCT), None)
-    sha = next((o for o in organisations if o[2] == OrganisationKind.SHA), None)
-    sha_id = pct[3] if pct is not None else (sha[0] if sha else None)
+    user_id, email, role, is_active, *columns = row
+    if not is_active:
+        return None
+    width = len(_Organisation._fields)
+    chain = [_Organisation(*columns[i : i + width]) for i in range(0, len(columns), width)]
+    organisations = [o for o in chain if o.id is not None]
+    pct = next((o for o in organisations if o.kind == OrganisationKind.PCT), None)
+    sha = next((o for o in organisations if o.kind == OrganisationKind.SHA), None)
+    sha_id = pct.parent_id if pct is not None else (sha.id if sha else None)
     own = organisations[0] if organisations else None
     return Actor(
         user_id=user_id,
         label=email,
         role=Role(role),
-        organisation_id=own[0] if own else None,
-        organisation_code=own[1] if own else None,
-        pct_id=pct[0] if pct else None,
+        organisation_id=own.id if own else None,
+        organisation_code=own.code if own else None,
+        pct_id=pct.id if pct else None,
         sha_id=sha_id,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
@@ -78,27 +79,28 @@ def list_evidence(
         statement = statement.where(col(EvidenceItem.id).in_(linked))
     if filters.kind is not None:
         statement = statement.where(col(EvidenceItem.kind) == filters.kind)
-    page = statement.order_by(
-        col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc()
-    ).limit(min(limit, MAX_PAGE))
-    if not (filters.q and filters.q.strip()):
+    searching = bool(filters.q and filters.q.strip())
+    if searching:
+        statement = statement.where(queries.text_match(session, filters.q or ""))
+    page = (
+        statement.order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
+        .limit(min(limit, MAX_PAGE))
+        .offset(offset)
+    )
+    if not searching:
         # Through the indexes, the page and the count cost little apiece; a window over the
         # whole match would read and sort every matching row.
-        items = list(session.exec(page.offset(offset)).scalars().all())
-        return items, session.exec(select(sa.func.count()).select_from(statement.subquery())).one()
+        return list(session.exec(page).scalars().all()), _count(session, statement)
     # A text search: one evaluation of the full-text match gives the page and, through a
     # window, the total; only a page past the end needs the count on its own.
-    statement = statement.where(queries.text_match(session, filters.q))
-    rows = session.exec(
-        page.where(queries.text_match(session, filters.q))
-        .add_columns(sa.func.count().over().label("total"))
-        .offset(offset)
-    ).all()
+    rows = session.exec(page.add_columns(sa.func.count().over().label("total"))).all()
     if rows:
         return [item for item, _ in rows], rows[0][1]
-    if offset == 0:
-        return [], 0
-    return [], session.exec(select(sa.func.count()).select_from(statement.subquery())).one()
+    return [], _count(session, statement) if offset else 0
+
+
+def _count(session: Session, statement: sa.Select[Any]) -> int:
+    return session.exec(select(sa.func.count()).select_from(statement.subquery())).one()
 
 
 def _owning_pct(session: Session, actor: Actor, organisation_code: str) -> Organisation:
