@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import Response
 
 from app.assessments import presenters, service
 from app.assessments.models import AssessmentStatus
@@ -24,6 +25,7 @@ from app.assessments.schemas import (
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
 from app.params import PathId, PathNumber, QueryId
+from app.read_cache import cached_json
 
 router = APIRouter(prefix="/api/v1/assessments", tags=["assessments"])
 OptionalBody = Annotated[TransitionRequest | None, Body()]
@@ -58,11 +60,15 @@ def list_assessments(
 
 
 @router.get("/{assessment_id}", response_model=AssessmentRead, responses=errors(401, 404))
-def read_assessment(
-    assessment_id: PathId, session: SessionDep, actor: CurrentActor
-) -> AssessmentRead:
+async def read_assessment(
+    assessment_id: PathId, request: Request, session: SessionDep, actor: CurrentActor
+) -> Response:
     """Status, self scores, review scores, ratings and readiness."""
-    return presenters.detail(session, service.get_assessment(session, actor, assessment_id))
+    return await cached_json(
+        request,
+        actor,
+        lambda: presenters.detail(session, service.get_assessment(session, actor, assessment_id)),
+    )
 
 
 @router.put(

@@ -23,6 +23,7 @@ from app.evidence.schemas import (
 from app.evidence.uploads import receive_file
 from app.openapi_errors import errors
 from app.params import MAX_ID, PathId, QueryId
+from app.read_cache import cached_json
 
 router = APIRouter(prefix="/api/v1", tags=["evidence"])
 
@@ -40,7 +41,8 @@ def create_evidence(body: EvidenceCreate, session: SessionDep, actor: CurrentAct
 
 
 @router.get("/evidence", response_model=EvidencePage, responses=errors(401, 422))
-def list_evidence(
+async def list_evidence(
+    request: Request,
     session: SessionDep,
     actor: CurrentActor,
     organisation_code: Annotated[str | None, Query(max_length=12)] = None,
@@ -50,7 +52,7 @@ def list_evidence(
     practice_code: Annotated[str | None, Query(max_length=12)] = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-) -> EvidencePage:
+) -> Response:
     """Visible evidence, newest first, filtered, a page at a time, with the total."""
     filters = service.EvidenceFilters(
         organisation_code=organisation_code,
@@ -59,15 +61,23 @@ def list_evidence(
         q=q,
         practice_code=practice_code,
     )
-    items, total = service.list_evidence(session, actor, filters, limit=limit, offset=offset)
-    return EvidencePage(
-        items=queries.read_models(session, items), total=total, limit=limit, offset=offset
-    )
+
+    def page() -> EvidencePage:
+        items, total = service.list_evidence(session, actor, filters, limit=limit, offset=offset)
+        return EvidencePage(
+            items=queries.read_models(session, items), total=total, limit=limit, offset=offset
+        )
+
+    return await cached_json(request, actor, page)
 
 
 @router.get("/evidence/{evidence_id}", response_model=EvidenceRead, responses=errors(401, 404))
-def read_evidence(evidence_id: PathId, session: SessionDep, actor: CurrentActor) -> EvidenceRead:
-    return _read(session, service.get_evidence(session, actor, evidence_id))
+async def read_evidence(
+    evidence_id: PathId, request: Request, session: SessionDep, actor: CurrentActor
+) -> Response:
+    return await cached_json(
+        request, actor, lambda: _read(session, service.get_evidence(session, actor, evidence_id))
+    )
 
 
 @router.patch(

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.actors import SYSTEM
+from app.csrf import skip as skips_csrf
 from app.users import service as user_service
 from tests.web.steps import csrf_from, sign_in
 
@@ -62,6 +63,24 @@ def test_sign_in_without_the_csrf_token_is_refused(client: TestClient, world) ->
     )
     assert response.status_code == 403
     assert "This form has expired" in response.text
+
+
+def test_reads_of_data_hand_out_no_form_token_and_a_cookie_post_is_still_checked(
+    client: TestClient, world
+) -> None:
+    """Data reads skip the CSRF machinery (they show no form); writes with the session cookie
+    are refused without the token, whatever the address."""
+    assert skips_csrf({"path": "/api/v1/evidence", "method": "GET"})
+    assert skips_csrf({"path": "/healthz/database", "method": "HEAD"})
+    assert not skips_csrf({"path": "/api/v1/evidence", "method": "POST"})
+    assert not skips_csrf({"path": "/evidence", "method": "GET"})
+    sign_in(client, world.a.lead)
+    refused = client.post(
+        "/api/v1/evidence",
+        json={"organisation_code": world.a.pct.code, "title": "Forged"},
+        headers={"X-CSRFToken": "not-the-token"},
+    )
+    assert refused.status_code == 403
 
 
 def test_repeated_failures_lock_the_account_with_a_clear_message(client: TestClient, world) -> None:
