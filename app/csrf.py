@@ -102,12 +102,9 @@ async def _leading_token(boundary: bytes, receive: Receive) -> tuple[str | None,
 
 
 def skip(scope: Scope) -> bool:
-    """Whether the request needs no CSRF handling: a bearer-token sign-in, or a safe read of
-    data (no page, so no form token to hand out, and nothing to check)."""
-    path: str = scope["path"]
-    return path in NO_AMBIENT_CREDENTIAL or (
-        scope["method"] in SAFE_METHODS and path.startswith(READS_WITHOUT_PAGE)
-    )
+    """Whether the request is a safe read of data: no page, so no form token to hand out, and
+    nothing to check (asgi-csrf would still sign a fresh token for it)."""
+    return scope["method"] in SAFE_METHODS and scope["path"].startswith(READS_WITHOUT_PAGE)
 
 
 class CSRFMiddleware:
@@ -121,11 +118,11 @@ class CSRFMiddleware:
             cookie_secure=settings.cookie_secure,
             cookie_samesite="Lax",
             send_csrf_failed=_send_refusal,
-            skip_if_scope=skip,
+            skip_if_scope=lambda scope: scope["path"] in NO_AMBIENT_CREDENTIAL,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or skip(scope):
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
