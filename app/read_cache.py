@@ -11,9 +11,9 @@ answer is never filed under a version newer than its data.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 
+from cachetools import LRUCache
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -26,17 +26,29 @@ READ_CACHE = "read_cache"
 # What a kept answer costs beyond its body: the key, the entry and the dictionary slot.
 ENTRY_OVERHEAD = 256
 
-Key = tuple[int, str, str]
+Key = tuple[int, str, bytes]
+Entry = tuple[int, bytes]
+
+
+def _cost(entry: Entry) -> int:
+    return len(entry[1]) + ENTRY_OVERHEAD
 
 
 class ReadCache:
     """Bodies by (user, path, query), each with the content version it was built under; the
-    least recently used are dropped beyond ``max_bytes``. Used from the event loop only."""
+    least recently used are dropped beyond ``max_bytes`` (cachetools' LRU cache, sized by
+    body). Used from the event loop only."""
 
     def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._entries: OrderedDict[Key, tuple[int, bytes]] = OrderedDict()
+        self._entries: LRUCache[Key, Entry] = LRUCache(max_bytes, getsizeof=_cost)
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self._entries.maxsize)
+
+    @property
+    def size(self) -> int:
+        return int(self._entries.currsize)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -46,25 +58,14 @@ class ReadCache:
         if entry is None:
             return None
         if entry[0] != version:
-            self._drop(key)
+            del self._entries[key]
             return None
-        self._entries.move_to_end(key)
         return entry[1]
 
     def put(self, key: Key, version: int, body: bytes) -> None:
-        cost = len(body) + ENTRY_OVERHEAD
-        if cost > self.max_bytes:
-            return
-        if key in self._entries:
-            self._drop(key)
-        self._entries[key] = (version, body)
-        self.size += cost
-        while self.size > self.max_bytes:
-            self._drop(next(iter(self._entries)))
-
-    def _drop(self, key: Key) -> None:
-        _, body = self._entries.pop(key)
-        self.size -= len(body) + ENTRY_OVERHEAD
+        entry = (version, body)
+        if _cost(entry) <= self.max_bytes:
+            self._entries[key] = entry
 
 
 def install(app: FastAPI) -> None:
@@ -86,7 +87,7 @@ async def cached_json(request: Request, actor: Actor, build: Callable[[], BaseMo
     version = actor.content_version
     if cache is None or version is None or actor.user_id is None:
         return _response(await run_in_threadpool(_json, build))
-    key = (actor.user_id, request.url.path, request.url.query)
+    key = (actor.user_id, request.scope["path"], request.scope["query_string"])
     body = cache.get(key, version)
     if body is None:
         body = await run_in_threadpool(_json, build)

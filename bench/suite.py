@@ -263,11 +263,17 @@ def run_database(kind: str, seconds: int, server_url: str) -> dict[str, object]:
     figures: dict[str, object] = {}
     url, env, cleanup = prepare(kind, 100_000, work, server_url)
     small_url, small_env, small_cleanup = prepare(kind, 10_000, work, server_url)
+    running: list[Server] = []
+
+    def start(server_env: dict[str, str], workers: int = 1) -> Server:
+        running.append(Server(server_env, workers=workers))
+        return running[-1]
+
     try:
         board_id, cycle_id, report_id, evidence_id = _ids(url)
-        server = Server(env, workers=1)
+        server = start(env)
         # Alike but for the read cache: API reads built afresh on every request.
-        uncached = Server({**env, "WCC_READ_CACHE_MB": "0"}, workers=1)
+        uncached = start({**env, "WCC_READ_CACHE_MB": "0"})
         bearer = {"Authorization": f"Bearer {server.token(LEAD)}"}
         reviewer = {"Authorization": f"Bearer {server.token(REVIEWER)}"}
         lead_cookie = {"Cookie": server.cookie(LEAD)}
@@ -325,44 +331,42 @@ def run_database(kind: str, seconds: int, server_url: str) -> dict[str, object]:
         # measured, and each pair is measured in turn, PAIR_ROUNDS times; the medians are
         # compared. The board and the queue compare two servers started together, alike but
         # for their data.
-        two = Server(env, workers=2)
-        large = Server(env, workers=1)
-        small = Server(small_env, workers=1)
-        try:
-            small_board, _, _, _ = _ids(small_url)
-            competencies = server.base + "/api/v1/competencies"
-            pairs = {
-                "connections": ((competencies, bearer, 1), (competencies, bearer, 32)),
-                "workers": (
-                    (competencies, bearer, 32),
-                    (
-                        two.base + "/api/v1/competencies",
-                        {"Authorization": f"Bearer {two.token(LEAD)}"},
-                        32,
-                    ),
+        two = start(env, workers=2)
+        large = start(env)
+        small = start(small_env)
+        small_board, _, _, _ = _ids(small_url)
+        competencies = server.base + "/api/v1/competencies"
+        pairs = {
+            "connections": ((competencies, bearer, 1), (competencies, bearer, 32)),
+            "workers": (
+                (competencies, bearer, 32),
+                (
+                    two.base + "/api/v1/competencies",
+                    {"Authorization": f"Bearer {two.token(LEAD)}"},
+                    32,
                 ),
-                "board": (
-                    (small.base + f"/assessments/{small_board}", {"Cookie": small.cookie(LEAD)}, 8),
-                    (large.base + f"/assessments/{board_id}", {"Cookie": large.cookie(LEAD)}, 8),
-                ),
-                "queue": (
-                    (small.base + "/reviews", {"Cookie": small.cookie(REVIEWER)}, 8),
-                    (large.base + "/reviews", {"Cookie": large.cookie(REVIEWER)}, 8),
-                ),
-            }
-            sides: dict[str, tuple[list[Result], list[Result]]] = {n: ([], []) for n in pairs}
-            for _ in range(PAIR_ROUNDS):
-                for name, pair in pairs.items():
-                    for side, (url, headers, connections) in zip(sides[name], pair, strict=True):
-                        side.append(wrk(url, headers, connections=connections, seconds=seconds))
-            compared = {name: tuple(median(r) for r in pair) for name, pair in sides.items()}
-            figures["connections"] = compared.pop("connections")
-            figures["workers"] = compared.pop("workers")
-            figures["scale"] = compared
-        finally:
-            for each in (server, uncached, two, large, small):
-                each.stop()
+            ),
+            "board": (
+                (small.base + f"/assessments/{small_board}", {"Cookie": small.cookie(LEAD)}, 8),
+                (large.base + f"/assessments/{board_id}", {"Cookie": large.cookie(LEAD)}, 8),
+            ),
+            "queue": (
+                (small.base + "/reviews", {"Cookie": small.cookie(REVIEWER)}, 8),
+                (large.base + "/reviews", {"Cookie": large.cookie(REVIEWER)}, 8),
+            ),
+        }
+        sides: dict[str, tuple[list[Result], list[Result]]] = {n: ([], []) for n in pairs}
+        for _ in range(PAIR_ROUNDS):
+            for name, pair in pairs.items():
+                for side, (url, headers, connections) in zip(sides[name], pair, strict=True):
+                    side.append(wrk(url, headers, connections=connections, seconds=seconds))
+        compared = {name: tuple(median(r) for r in pair) for name, pair in sides.items()}
+        figures["connections"] = compared.pop("connections")
+        figures["workers"] = compared.pop("workers")
+        figures["scale"] = compared
     finally:
+        for each in running:
+            each.stop()
         for step in (cleanup, small_cleanup):
             if step:
                 step()

@@ -3,34 +3,15 @@ measured at two data sizes, the counts must be equal."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests import factories
 from tests.api_steps import log_evidence, ok, submitted
 from tests.factories import auth
+from tests.statements import counting
 from tests.web.steps import sign_in
-
-
-@contextmanager
-def counting(session: Session) -> Iterator[list[str]]:
-    statements: list[str] = []
-    connection = session.connection()
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    sa.event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", count)
 
 
 def _grow(client: TestClient, session: Session, world, *, items: int) -> None:
@@ -84,7 +65,7 @@ def test_reads_run_the_same_number_of_statements_at_two_data_sizes(
     sign_in(client, user)
 
     def measure() -> int:
-        with counting(session) as statements:
+        with counting(session.connection()) as statements:
             response = client.get(url)
         assert response.status_code == 200, response.text[:200]
         return len(statements)
