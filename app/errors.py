@@ -6,11 +6,15 @@ from typing import Any
 
 
 class DomainError(Exception):
+    """A refusal the user can act on. ``field`` names the form field it concerns, so that a
+    page can link its error summary to that field; None means the form as a whole."""
+
     status_code = 400
 
-    def __init__(self, detail: str, **extra: Any) -> None:
+    def __init__(self, detail: str, *, field: str | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.field = field
         self.extra = extra
 
 
@@ -31,14 +35,30 @@ class Conflict(DomainError):
 
 
 class StaleEdit(Conflict):
-    """Someone else changed the row since the caller read it."""
+    """Someone else changed the row since the caller read it. ``changed_by`` names them and
+    ``current`` holds what is saved now, so a page can show both beside the user's text."""
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        changed_by: str | None = None,
+        current: dict[str, Any] | None = None,
+        current_version: int | None = None,
+    ) -> None:
+        super().__init__(detail, current=current)
+        self.changed_by = changed_by
+        self.current = current or {}
+        self.current_version = current_version
 
 
 class WorkflowError(Conflict):
     """An illegal transition; ``missing`` lists what readiness still lacks."""
 
-    def __init__(self, detail: str, *, missing: list[str] | None = None) -> None:
-        super().__init__(detail, missing=missing or [])
+    def __init__(
+        self, detail: str, *, missing: list[str] | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(detail, field=field, missing=missing or [])
         self.missing = missing or []
 
 

@@ -16,8 +16,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
 from app.actors import Actor
-from app.assessments.models import Assessment, AssessmentStatus, EvidenceSnapshot
-from app.errors import Forbidden
+from app.assessments.models import Assessment, EvidenceSnapshot
+from app.assessments.workflow import SEEN_BY_REVIEWERS
+from app.errors import Forbidden, NotFound
 from app.evidence.models import EvidenceItem
 from app.organisations.models import Organisation
 from app.users.models import Role
@@ -96,17 +97,6 @@ ACTION_WORDS: dict[Action, str] = {
     Action.READ_SHA_REPORT: "read SHA reports",
 }
 
-# Statuses in which an SHA reviewer may see an assessment: submitted at least once and not
-# taken back into drafting by the PCT.
-REVIEWER_VISIBLE_STATUSES = frozenset(
-    {
-        AssessmentStatus.SUBMITTED,
-        AssessmentStatus.IN_REVIEW,
-        AssessmentStatus.RETURNED,
-        AssessmentStatus.FINALISED,
-    }
-)
-
 
 def can(actor: Actor, action: Action) -> bool:
     return action in ROLE_ACTIONS[actor.role]
@@ -155,7 +145,7 @@ def assessment_scope(actor: Actor) -> ColumnElement[bool]:
     if actor.role is Role.SHA_REVIEWER and actor.sha_id is not None:
         return sa.and_(
             col(Assessment.organisation_id).in_(_reviewer_pcts(actor)),
-            col(Assessment.status).in_(REVIEWER_VISIBLE_STATUSES),
+            col(Assessment.status).in_(SEEN_BY_REVIEWERS),
         )
     return _never()
 
@@ -190,3 +180,32 @@ def acts_for_pct(actor: Actor, organisation_id: int) -> bool:
 
 def reviews_pct(actor: Actor, pct: Organisation) -> bool:
     return actor.role is Role.SHA_REVIEWER and pct.parent_id == actor.sha_id
+
+
+# Actions taken on an assessment by its own PCT, and by the reviewers of the PCT's SHA.
+PCT_SIDE_ACTIONS = frozenset({Action.SCORE_SELF, Action.SIGN_OFF, Action.SUBMIT})
+REVIEWER_ACTIONS = frozenset(
+    {Action.SCORE_REVIEW, Action.RATE_EVIDENCE, Action.RETURN, Action.FINALISE}
+)
+
+
+def may_on_assessment(actor: Actor, action: Action, pct: Organisation) -> bool:
+    """The role may take ``action`` and the actor stands in the right relation to the
+    assessment's PCT: its own staff for PCT-side actions, its SHA's reviewers for reviews."""
+    if not can(actor, action):
+        return False
+    if action in PCT_SIDE_ACTIONS:
+        return acts_for_pct(actor, pct.id or 0)
+    if action in REVIEWER_ACTIONS:
+        return reviews_pct(actor, pct)
+    return True
+
+
+def require_on_assessment(
+    actor: Actor, action: Action, pct: Organisation, assessment_id: int
+) -> None:
+    """403 when the role may never take ``action``; 404 when the assessment belongs to an
+    organisation the actor does not act for (it is not theirs to know about)."""
+    require(actor, action)
+    if not may_on_assessment(actor, action, pct):
+        raise NotFound(f"Assessment {assessment_id} not found")

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.actors import Actor
+from app.assessments import repository as assessment_repository
 from app.assessments import service as assessment_service
 from app.assessments.models import Assessment, AssessmentStatus
 from app.assessments.schemas import ReviewScoreWrite, SelfScoreWrite
@@ -120,7 +121,7 @@ def test_two_users_saving_the_same_self_score_one_gets_409_and_nothing_is_overwr
     with Session(engine) as session:
         version = next(
             s.version
-            for s in assessment_service.self_scores(session, aid)
+            for s in assessment_repository.self_scores_of(session, aid)
             if s.competency_number == 1
         )
     writes = [
@@ -134,7 +135,7 @@ def test_two_users_saving_the_same_self_score_one_gets_409_and_nothing_is_overwr
     assert len(winners) == 1 and sum(isinstance(o, Conflict) for o in outcomes) == 1, outcomes
     with Session(engine) as session:
         saved = next(
-            s for s in assessment_service.self_scores(session, aid) if s.competency_number == 1
+            s for s in assessment_repository.self_scores_of(session, aid) if s.competency_number == 1
         )
     assert saved.rationale == winners[0].rationale
     assert saved.version == version + 1

@@ -7,8 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.assessments.repository import load_assessment
+from app.auth.service import actor_for_user
 from tests import factories
-from tests.api_steps import log_evidence, ok, submitted
+from tests.api_steps import log_evidence, ok, open_assessment, submitted
 from tests.factories import auth
 from tests.statements import counting
 from tests.web.steps import sign_in
@@ -75,3 +77,36 @@ def test_reads_run_the_same_number_of_statements_at_two_data_sizes(
     sign_in(client, user)
     large = measure()
     assert large == small, f"{url}: {small} statements with little data, {large} with more"
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["api", "full"])
+@pytest.mark.parametrize("state", ["draft", "submitted"])
+def test_the_assessment_record_loads_in_the_same_statements_at_two_data_sizes(
+    client: TestClient, session: Session, world, state: str, full: bool
+) -> None:
+    """``load_assessment`` is what the API, the pages and the reports read an assessment
+    through: before submission (evidence as it stands) and after (frozen snapshots)."""
+    log_evidence(client, world.a.lead, world.a.pct.code, [4], title="Growth to start with")
+    if state == "submitted":
+        assessment = submitted(
+            client, world.a.lead, world.a.board, world.a.pct.code, world.cycle.id
+        )
+    else:
+        assessment = open_assessment(client, world.a.lead, world.a.pct.code, world.cycle.id)
+    user_id = world.a.lead.id
+    assert user_id is not None
+
+    def measure() -> tuple[int, int]:
+        session.expire_all()
+        lead = actor_for_user(session, user_id)
+        assert lead is not None
+        with counting(session.connection()) as statements:
+            record = load_assessment(session, lead, assessment["id"], full=full)
+        return len(statements), len(record.evidence or ())
+
+    small, items_before = measure()
+    _grow(client, session, world, items=25)
+    large, items_after = measure()
+    if full and state == "draft":
+        assert items_after > items_before  # the evidence as it stands did grow
+    assert large == small, f"{small} statements with little data, {large} with more"

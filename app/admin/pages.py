@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.cycles import service as cycle_service
 from app.cycles.schemas import CycleCreate
 from app.deps import SessionDep
-from app.errors import DomainError
-from app.forms import parse_form
+from app.forms import FormPost, FormProblem, blank_to_none, posted, submit_form
 from app.home import service as home_service
 from app.organisations import service as organisation_service
 from app.organisations.models import OrganisationKind
@@ -60,44 +60,34 @@ def organisations(request: Request, session: SessionDep, actor: PageActor) -> Re
     return _organisations_page(request, session, actor, {}, {})
 
 
+ORGANISATION_LABELS = {
+    "code": "a code",
+    "name": "a name",
+    "kind": "a kind",
+    "parent_code": "the parent's code",
+    "population": "a population",
+}
+
+
 @router.post("/organisations", response_class=HTMLResponse)
 def create_organisation(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    code: Annotated[str, Form()] = "",
-    name: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    parent_code: Annotated[str, Form()] = "",
-    population: Annotated[str, Form()] = "",
+    request: Request, session: SessionDep, actor: PageActor, form: FormPost
 ) -> Response:
     _admin(actor)
-    values = {
-        "code": code,
-        "name": name,
-        "kind": kind,
-        "parent_code": parent_code,
-        "population": population,
-    }
-    data = {
-        **values,
-        "parent_code": parent_code or None,
-        "population": population or None,
-        "kind": kind or None,
-    }
-    parsed, errors = parse_form(
-        OrganisationCreate,
-        data,
-        {"code": "a code", "name": "a name", "kind": "a kind", "population": "a population"},
+    values = posted(form, *ORGANISATION_LABELS)
+    return submit_form(
+        session,
+        schema=OrganisationCreate,
+        data=blank_to_none(values, "parent_code", "population", "kind"),
+        labels=ORGANISATION_LABELS,
+        command=lambda data: organisation_service.create_organisation(
+            session, actor, **data.model_dump()
+        ),
+        done=lambda o: hx_redirect(request, "/admin/organisations", flash=f"{o.name} added."),
+        page=lambda problem: _organisations_page(
+            request, session, actor, values, problem.errors, status=problem.status_code
+        ),
     )
-    if parsed is not None:
-        try:
-            organisation_service.create_organisation(session, actor, **parsed.model_dump())
-        except DomainError as exc:
-            errors = {"code": exc.detail}
-        else:
-            return hx_redirect(request, "/admin/organisations", flash=f"{parsed.name} added.")
-    return _organisations_page(request, session, actor, values, errors, status=422)
 
 
 def _users_page(
@@ -123,86 +113,79 @@ def users(request: Request, session: SessionDep, actor: PageActor) -> Response:
     return _users_page(request, session, actor, {}, {})
 
 
+USER_LABELS = {
+    "email": "an email address",
+    "full_name": "a full name",
+    "password": "a password",
+    "role": "a role",
+    "organisation_code": "an organisation code",
+}
+
+
 @router.post("/users", response_class=HTMLResponse)
 def create_user(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    email: Annotated[str, Form()] = "",
-    full_name: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    role: Annotated[str, Form()] = "",
-    organisation_code: Annotated[str, Form()] = "",
+    request: Request, session: SessionDep, actor: PageActor, form: FormPost
 ) -> Response:
     _admin(actor)
-    values = {
-        "email": email,
-        "full_name": full_name,
-        "role": role,
-        "organisation_code": organisation_code,
-    }
-    data = {
-        **values,
-        "password": password,
-        "role": role or None,
-        "organisation_code": organisation_code or None,
-    }
-    parsed, errors = parse_form(
-        UserCreate,
-        data,
-        {
-            "email": "an email address",
-            "full_name": "a full name",
-            "password": "a password",
-            "role": "a role",
-        },
+    values = posted(form, *USER_LABELS)
+    shown = {k: v for k, v in values.items() if k != "password"}
+    return submit_form(
+        session,
+        schema=UserCreate,
+        data=blank_to_none(values, "role", "organisation_code"),
+        labels=USER_LABELS,
+        command=lambda data: user_service.create_user(session, actor, **data.model_dump()),
+        done=lambda u: hx_redirect(
+            request, "/admin/users", flash=f"{u.full_name} can now sign in."
+        ),
+        page=lambda problem: _users_page(
+            request, session, actor, shown, problem.errors, status=problem.status_code
+        ),
     )
-    if parsed is not None:
-        try:
-            user_service.create_user(session, actor, **parsed.model_dump())
-        except DomainError as exc:
-            field = (
-                "password"
-                if "assword" in exc.detail
-                else ("organisation_code" if "rganisation" in exc.detail else "email")
-            )
-            errors = {field: exc.detail}
-        else:
-            return hx_redirect(
-                request, "/admin/users", flash=f"{parsed.full_name} can now sign in."
-            )
-    return _users_page(request, session, actor, values, errors, status=422)
+
+
+class _UserChange(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    action: Literal["deactivate", "reactivate", "reset_password"]
+    password: str = Field(default="", max_length=1_000)
+
+
+_USER_CHANGE_MESSAGES = {
+    "deactivate": "Account deactivated; its sign-ins have ended.",
+    "reactivate": "Account reactivated.",
+    "reset_password": "Password changed.",
+}
+
+
+def _change_user(session: SessionDep, actor: PageActor, user_id: int, data: _UserChange) -> str:
+    if data.action == "reset_password":
+        user_service.update_user(session, actor, user_id, password=data.password)
+    else:
+        user_service.update_user(session, actor, user_id, is_active=data.action == "reactivate")
+    return _USER_CHANGE_MESSAGES[data.action]
 
 
 @router.post("/users/{user_id}", response_class=HTMLResponse)
 def update_user(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    user_id: PathId,
-    action: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
+    request: Request, session: SessionDep, actor: PageActor, user_id: PathId, form: FormPost
 ) -> Response:
     _admin(actor)
-    try:
-        if action == "deactivate":
-            user_service.update_user(session, actor, user_id, is_active=False)
-            message = "Account deactivated; its sign-ins have ended."
-        elif action == "reactivate":
-            user_service.update_user(session, actor, user_id, is_active=True)
-            message = "Account reactivated."
-        elif action == "reset_password":
-            user_service.update_user(session, actor, user_id, password=password)
-            message = "Password changed."
-        else:
-            return _users_page(
-                request, session, actor, {}, {"form": "Choose an action"}, status=422
-            )
-    except DomainError as exc:
-        return _users_page(
-            request, session, actor, {}, {f"password-{user_id}": exc.detail}, status=exc.status_code
-        )
-    return hx_redirect(request, "/admin/users", flash=message)
+
+    def page(problem: FormProblem) -> Response:
+        # The forms of this row: errors link to its password field.
+        errors = {f"password-{user_id}": message for message in problem.errors.values()}
+        return _users_page(request, session, actor, {}, errors, status=problem.status_code)
+
+    return submit_form(
+        session,
+        schema=_UserChange,
+        data=posted(form, "action", "password"),
+        labels={"action": "an action", "password": "a new password"},
+        command=lambda data: _change_user(session, actor, user_id, data),
+        done=lambda message: hx_redirect(request, "/admin/users", flash=message),
+        page=page,
+    )
 
 
 def _cycles_page(
@@ -222,36 +205,28 @@ def cycles(request: Request, session: SessionDep, actor: PageActor) -> Response:
     return _cycles_page(request, session, {}, {})
 
 
+CYCLE_LABELS = {
+    "name": "a name, such as 2010/11",
+    "opens_on": "the opening date",
+    "submission_due": "the submission deadline",
+    "review_due": "the review deadline",
+}
+
+
 @router.post("/cycles", response_class=HTMLResponse)
 def create_cycle(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    name: Annotated[str, Form()] = "",
-    opens_on: Annotated[str, Form()] = "",
-    submission_due: Annotated[str, Form()] = "",
-    review_due: Annotated[str, Form()] = "",
+    request: Request, session: SessionDep, actor: PageActor, form: FormPost
 ) -> Response:
     _admin(actor)
-    values = {
-        "name": name,
-        "opens_on": opens_on,
-        "submission_due": submission_due,
-        "review_due": review_due,
-    }
-    data = {k: (v or None) for k, v in values.items()}
-    labels = {
-        "name": "a name, such as 2010/11",
-        "opens_on": "the opening date",
-        "submission_due": "the submission deadline",
-        "review_due": "the review deadline",
-    }
-    parsed, errors = parse_form(CycleCreate, data, labels)
-    if parsed is not None:
-        try:
-            cycle_service.create_cycle(session, actor, **parsed.model_dump())
-        except DomainError as exc:
-            errors = {"name": exc.detail}
-        else:
-            return hx_redirect(request, "/admin/cycles", flash=f"Cycle {parsed.name} created.")
-    return _cycles_page(request, session, values, errors, status=422)
+    values = posted(form, *CYCLE_LABELS)
+    return submit_form(
+        session,
+        schema=CycleCreate,
+        data=blank_to_none(values, *CYCLE_LABELS),
+        labels=CYCLE_LABELS,
+        command=lambda data: cycle_service.create_cycle(session, actor, **data.model_dump()),
+        done=lambda c: hx_redirect(request, "/admin/cycles", flash=f"Cycle {c.name} created."),
+        page=lambda problem: _cycles_page(
+            request, session, values, problem.errors, status=problem.status_code
+        ),
+    )

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
-from app.assessments import presenters, service
+from app.actors import Actor
+from app.assessments import repository, serialisers, service
 from app.assessments.models import AssessmentStatus
 from app.assessments.schemas import (
     AssessmentCreate,
@@ -31,6 +33,10 @@ router = APIRouter(prefix="/api/v1/assessments", tags=["assessments"])
 OptionalBody = Annotated[TransitionRequest | None, Body()]
 
 
+def _detail(session: Session, actor: Actor, assessment_id: int) -> AssessmentRead:
+    return serialisers.detail(repository.load_assessment(session, actor, assessment_id))
+
+
 @router.post(
     "", status_code=201, response_model=AssessmentRead, responses=errors(401, 403, 404, 409, 422)
 )
@@ -41,7 +47,7 @@ def open_assessment(
     assessment = service.open_assessment(
         session, actor, organisation_code=body.organisation_code, cycle_id=body.cycle_id
     )
-    return presenters.detail(session, assessment)
+    return _detail(session, actor, assessment.id or 0)
 
 
 @router.get("", response_model=list[AssessmentSummary], responses=errors(401, 422))
@@ -53,10 +59,10 @@ def list_assessments(
     status: AssessmentStatus | None = None,
 ) -> list[AssessmentSummary]:
     """The assessments you may see."""
-    rows = service.list_assessments(
+    rows = repository.list_assessments(
         session, actor, cycle_id=cycle_id, organisation_code=organisation_code, status=status
     )
-    return [presenters.summary(*row) for row in rows]
+    return [serialisers.summary(*row) for row in rows]
 
 
 @router.get("/{assessment_id}", response_model=AssessmentRead, responses=errors(401, 404))
@@ -67,7 +73,7 @@ async def read_assessment(
     return await cached_json(
         request,
         actor,
-        lambda: presenters.detail(session, service.get_assessment(session, actor, assessment_id)),
+        lambda: _detail(session, actor, assessment_id),
     )
 
 
@@ -97,7 +103,7 @@ def sign_off(
     """Board sign-off; refused with the list of what is missing until ready."""
     version = body.version if body else None
     assessment = service.sign_off(session, actor, assessment_id, expected_version=version)
-    return presenters.detail(session, assessment)
+    return _detail(session, actor, assessment.id or 0)
 
 
 @router.post(
@@ -109,7 +115,7 @@ def submit(
     """Submit a signed-off assessment to the SHA, freezing its evidence."""
     version = body.version if body else None
     assessment = service.submit(session, actor, assessment_id, expected_version=version)
-    return presenters.detail(session, assessment)
+    return _detail(session, actor, assessment.id or 0)
 
 
 @router.put(
@@ -158,7 +164,7 @@ def return_assessment(
     assessment = service.return_assessment(
         session, actor, assessment_id, reason=body.reason, expected_version=body.version
     )
-    return presenters.detail(session, assessment)
+    return _detail(session, actor, assessment.id or 0)
 
 
 @router.post(
@@ -170,7 +176,7 @@ def finalise(
     """Finalise the review; needs all eleven review scores."""
     version = body.version if body else None
     assessment = service.finalise(session, actor, assessment_id, expected_version=version)
-    return presenters.detail(session, assessment)
+    return _detail(session, actor, assessment.id or 0)
 
 
 @router.post(
@@ -182,4 +188,4 @@ def reopen(
     """Administrators only: take a finalised assessment back into review (audited)."""
     version = body.version if body else None
     assessment = service.reopen(session, actor, assessment_id, expected_version=version)
-    return presenters.detail(session, assessment)
+    return _detail(session, actor, assessment.id or 0)

@@ -23,12 +23,43 @@ class AssessmentStatus(StrEnum):
     RETURNED = "returned"
     FINALISED = "finalised"
 
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self][0]
+
+    @property
+    def tag_colour(self) -> str:
+        """The NHS.UK tag modifier shown beside the label (never colour alone)."""
+        return _STATUS_LABELS[self][1]
+
+
+_STATUS_LABELS: dict[AssessmentStatus, tuple[str, str]] = {
+    AssessmentStatus.DRAFT: ("Draft", "grey"),
+    AssessmentStatus.SIGNED_OFF: ("Signed off", "blue"),
+    AssessmentStatus.SUBMITTED: ("Submitted", "purple"),
+    AssessmentStatus.IN_REVIEW: ("In review", "yellow"),
+    AssessmentStatus.RETURNED: ("Returned", "orange"),
+    AssessmentStatus.FINALISED: ("Finalised", "green"),
+}
+
 
 class EvidenceRatingValue(StrEnum):
     STRONG = "strong"
     ADEQUATE = "adequate"
     WEAK = "weak"
     NOT_RELEVANT = "not_relevant"
+
+    @property
+    def label(self) -> str:
+        return _RATING_LABELS[self]
+
+
+_RATING_LABELS: dict[EvidenceRatingValue, str] = {
+    EvidenceRatingValue.STRONG: "Strong",
+    EvidenceRatingValue.ADEQUATE: "Adequate",
+    EvidenceRatingValue.WEAK: "Weak",
+    EvidenceRatingValue.NOT_RELEVANT: "Not relevant",
+}
 
 
 _assessment_version = version_column()
@@ -82,11 +113,11 @@ class SelfScore(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE")
-    competency_number: int = Field(ge=1, le=11)
-    level: int = Field(ge=1, le=4)
+    competency_number: int = Field(ge=1)
+    level: int = Field(ge=1)
     rationale: str = Field(default="", sa_type=sa.Text)
     improvement_action: str | None = Field(default=None, sa_type=sa.Text)
-    target_level: int | None = Field(default=None, ge=1, le=4)
+    target_level: int | None = Field(default=None, ge=1)
     updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1, sa_column=_self_score_version)
@@ -109,8 +140,8 @@ class ReviewScore(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE")
-    competency_number: int = Field(ge=1, le=11)
-    level: int = Field(ge=1, le=4)
+    competency_number: int = Field(ge=1)
+    level: int = Field(ge=1)
     comment: str = Field(default="", sa_type=sa.Text)
     reviewer_id: int = Field(foreign_key="user_account.id")
     scored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

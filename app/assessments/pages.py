@@ -1,22 +1,30 @@
-"""Assessment pages: the board, the competency page with its scoring form, the review."""
+"""Assessment pages: the board, the competency page with its scoring form, the review.
+
+Every POST goes through ``forms.submit_form``: parse, one service command, and on a refusal
+the same page again with the error summary and what was typed. Routes are plain ``def``
+functions, so database work runs in the thread pool and never stalls the event loop.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.actors import Actor
-from app.assessments import service, views
-from app.assessments.schemas import EvidenceRatingWrite, ReviewScoreWrite, SelfScoreWrite
+from app.assessments import presenters, service
+from app.assessments.schemas import (
+    EvidenceRatingWrite,
+    ReturnRequest,
+    ReviewScoreWrite,
+    SelfScoreWrite,
+    TransitionRequest,
+)
 from app.deps import SessionDep
-from app.errors import InvalidInput, NotFound, StaleEdit, WorkflowError
 from app.evidence import service as evidence_service
-from app.evidence.schemas import EvidenceUpdate
-from app.forms import blank_to_none, parse_form
+from app.forms import FormPost, FormProblem, blank_to_none, is_htmx, posted, submit_form
+from app.home.pages import pct_home_page
 from app.params import MAX_ID, PathId, PathNumber
 from app.web import PageActor, hx_redirect, render
 
@@ -27,55 +35,167 @@ SELF_LABELS = {
     "rationale": "why this level is right",
     "improvement_action": "the improvement action",
     "target_level": "a target level",
+    "version": "the version you opened",
 }
-REVIEW_LABELS = {"level": "a level", "comment": "a comment"}
+REVIEW_LABELS = {"level": "a level", "comment": "a comment", "version": "the version you opened"}
+RATING_LABELS = {"rating": "a rating", "comment": "a comment", "version": "the version you opened"}
+RETURN_LABELS = {"reason": "the reason for returning the assessment"}
 
 
-def _competency_context(
-    session: SessionDep, actor: PageActor, assessment_id: PathId, number: PathNumber
-) -> dict:
-    view = views.assessment_view(session, actor, assessment_id)
-    row = next((r for r in view.rows if r.competency.number == number), None)
-    if row is None:
-        raise NotFound(f"Competency {number} does not exist; competencies are numbered 1 to 11")
-    linked, others = views.evidence_for_competency(session, view.assessment.organisation_id, number)
-    score = row.self_score
-    values = {
-        "level": score.level if score else None,
-        "rationale": score.rationale if score else "",
-        "improvement_action": (score.improvement_action or "") if score else "",
-        "target_level": score.target_level if score else None,
-        "version": score.version if score else None,
-    }
-    return {
-        "view": view,
-        "row": row,
-        "linked": linked,
-        "others": others,
-        "values": values,
-        "errors": {},
-    }
+class _CyclePick(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    cycle_id: int = Field(ge=1, le=MAX_ID)
+
+
+class _EvidencePick(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    evidence_id: int = Field(ge=1, le=MAX_ID)
+
+
+def _schema_fields(data: dict[str, Any], schema: type[BaseModel]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in schema.model_fields}
+
+
+# The board ------------------------------------------------------------------------------------
 
 
 @router.post("/assessments")
 def open_assessment(
+    request: Request, session: SessionDep, actor: PageActor, form: FormPost
+) -> Response:
+    def page(problem: FormProblem) -> Response:
+        # The form is one button: every message links to it.
+        message = next(iter(problem.errors.values()))
+        return pct_home_page(
+            request,
+            session,
+            actor,
+            errors={"start-assessment": message},
+            status=problem.status_code,
+        )
+
+    return submit_form(
+        session,
+        schema=_CyclePick,
+        data=blank_to_none(posted(form, "cycle_id"), "cycle_id"),
+        labels={"cycle_id": "a cycle"},
+        form_field="start-assessment",
+        command=lambda data: service.open_assessment(
+            session, actor, organisation_code=actor.organisation_code or "", cycle_id=data.cycle_id
+        ),
+        done=lambda a: hx_redirect(request, f"/assessments/{a.id}", flash="Assessment started."),
+        page=page,
+    )
+
+
+def _board(
     request: Request,
     session: SessionDep,
     actor: PageActor,
-    cycle_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    assessment_id: int,
+    problem: FormProblem | None = None,
 ) -> Response:
-    assessment = service.open_assessment(
-        session, actor, organisation_code=actor.organisation_code or "", cycle_id=cycle_id
+    view = presenters.assessment_page(session, actor, assessment_id)
+    context: dict[str, Any] = {"view": view}
+    if problem is not None:
+        context |= {"problem": next(iter(problem.errors.values())), "missing": problem.missing}
+    return render(
+        request,
+        "assessments/board.html",
+        context,
+        block="board",
+        status_code=problem.status_code if problem else 200,
     )
-    return hx_redirect(request, f"/assessments/{assessment.id}", flash="Assessment started.")
 
 
 @router.get("/assessments/{assessment_id}", response_class=HTMLResponse)
 def board(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
-    view = views.assessment_view(session, actor, assessment_id)
-    return render(request, "assessments/board.html", {"view": view}, block="board")
+    return _board(request, session, actor, assessment_id)
+
+
+def _transition(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: int,
+    form: FormPost,
+    command: Any,
+    flash: str,
+) -> Response:
+    return submit_form(
+        session,
+        schema=TransitionRequest,
+        data=blank_to_none(posted(form, "version"), "version"),
+        labels={"version": "the version you opened"},
+        command=lambda data: command(session, actor, assessment_id, expected_version=data.version),
+        done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}", flash=flash),
+        page=lambda problem: _board(request, session, actor, assessment_id, problem),
+    )
+
+
+@router.post("/assessments/{assessment_id}/sign-off")
+def sign_off(
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
+) -> Response:
+    return _transition(
+        request, session, actor, assessment_id, form, service.sign_off, "Signed off by the board."
+    )
+
+
+@router.post("/assessments/{assessment_id}/submit")
+def submit(
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
+) -> Response:
+    return _transition(
+        request, session, actor, assessment_id, form, service.submit, "Submitted to the SHA."
+    )
+
+
+# A competency -----------------------------------------------------------------------------------
+
+
+def _competency(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: int,
+    number: int,
+    *,
+    typed: dict[str, Any] | None = None,
+    problem: FormProblem | None = None,
+    block: str | None = None,
+    saved: bool = False,
+) -> Response:
+    page = presenters.competency_page(session, actor, assessment_id, number)
+    values = page.form_values()
+    if typed is not None:
+        # What the user typed stays on screen; after a stale edit the form carries the
+        # version now saved, so saving again knowingly replaces the other person's change.
+        values = {**values, **typed}
+        if problem is not None and problem.current_version is not None:
+            values["version"] = problem.current_version
+    context = {
+        "view": page.view,
+        "row": page.row,
+        "linked": page.linked,
+        "others": page.others,
+        "values": values,
+        "errors": problem.errors if problem else {},
+        "problem": problem,
+        "saved": saved,
+        "oob": saved,
+    }
+    return render(
+        request,
+        "assessments/competency.html",
+        context,
+        block=block,
+        status_code=problem.status_code if problem else 200,
+    )
 
 
 @router.get("/assessments/{assessment_id}/competencies/{number}", response_class=HTMLResponse)
@@ -86,58 +206,47 @@ def competency(
     assessment_id: PathId,
     number: PathNumber,
 ) -> Response:
-    context = _competency_context(session, actor, assessment_id, number)
-    return render(request, "assessments/competency.html", context)
+    return _competency(request, session, actor, assessment_id, number)
 
 
 @router.post("/assessments/{assessment_id}/competencies/{number}", response_class=HTMLResponse)
-async def save_self_score(
+def save_self_score(
     request: Request,
     session: SessionDep,
     actor: PageActor,
     assessment_id: PathId,
     number: PathNumber,
+    form: FormPost,
 ) -> Response:
-    form = dict(await request.form())
-    data = blank_to_none(
-        {
-            k: form.get(k, "")
-            for k in ("level", "rationale", "improvement_action", "target_level", "version")
-        },
-        "level",
-        "target_level",
-        "version",
-        "improvement_action",
-    )
-    parsed, errors = parse_form(SelfScoreWrite, data, SELF_LABELS)
-    status = 200
-    if parsed is not None:
-        try:
-            service.put_self_score(session, actor, assessment_id, number, data=parsed)
-        except StaleEdit as exc:
-            errors = {"form": exc.detail}
-            status = 409
-        except WorkflowError as exc:
-            errors = {"form": exc.detail}
-            status = 409
-        else:
-            if not request.headers.get("HX-Request"):
-                return hx_redirect(
-                    request,
-                    f"/assessments/{assessment_id}/competencies/{number}",
-                    flash=f"Competency {number} saved.",
-                )
-    else:
-        status = 422
-    context = _competency_context(session, actor, assessment_id, number)
-    if errors:
-        if status == 422:
-            context["values"] = {**context["values"], **{k: form.get(k, "") for k in SELF_LABELS}}
-        context["errors"] = errors
-    else:
-        context["saved"] = context["oob"] = True
-    return render(
-        request, "assessments/competency.html", context, block="score_form", status_code=status
+    typed = posted(form, *SELF_LABELS)
+    url = f"/assessments/{assessment_id}/competencies/{number}"
+
+    def done(_: object) -> Response:
+        if not is_htmx(request):
+            return hx_redirect(request, url, flash=f"Competency {number} saved.")
+        return _competency(
+            request, session, actor, assessment_id, number, block="score_form", saved=True
+        )
+
+    return submit_form(
+        session,
+        schema=SelfScoreWrite,
+        data=blank_to_none(typed, "level", "target_level", "version", "improvement_action"),
+        labels=SELF_LABELS,
+        command=lambda data: service.put_self_score(
+            session, actor, assessment_id, number, data=data
+        ),
+        done=done,
+        page=lambda problem: _competency(
+            request,
+            session,
+            actor,
+            assessment_id,
+            number,
+            typed=typed,
+            problem=problem,
+            block="score_form",
+        ),
     )
 
 
@@ -150,58 +259,54 @@ def link_evidence(
     actor: PageActor,
     assessment_id: PathId,
     number: PathNumber,
-    evidence_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    form: FormPost,
 ) -> Response:
-    views.assessment_view(session, actor, assessment_id)
-    item = evidence_service.get_evidence(session, actor, evidence_id)
-    current = evidence_service.competency_numbers_of(session, item)
-    evidence_service.update_evidence(
+    url = f"/assessments/{assessment_id}/competencies/{number}"
+    presenters.competency_page(session, actor, assessment_id, number)
+
+    def done(_: object) -> Response:
+        if not is_htmx(request):
+            return hx_redirect(request, url, flash="Evidence linked.")
+        return _competency(request, session, actor, assessment_id, number, block="evidence")
+
+    return submit_form(
         session,
-        actor,
-        evidence_id,
-        data=EvidenceUpdate(competency_numbers=sorted({*current, number})),
+        schema=_EvidencePick,
+        data=blank_to_none(posted(form, "evidence_id"), "evidence_id"),
+        labels={"evidence_id": "an item to link"},
+        command=lambda data: evidence_service.link_competency(
+            session, actor, data.evidence_id, number=number
+        ),
+        done=done,
+        page=lambda problem: _competency(
+            request, session, actor, assessment_id, number, problem=problem, block="evidence"
+        ),
     )
-    if not request.headers.get("HX-Request"):
-        return hx_redirect(
-            request, f"/assessments/{assessment_id}/competencies/{number}", flash="Evidence linked."
-        )
-    context = _competency_context(session, actor, assessment_id, number)
-    return render(request, "assessments/competency.html", context, block="evidence")
 
 
-def _transition(
+# The review -------------------------------------------------------------------------------------
+
+
+def _review(
     request: Request,
-    session: Session,
-    actor: Actor,
-    assessment_id: PathId,
-    action: Callable[[Session, Actor, int], object],
-) -> Response | None:
-    try:
-        action(session, actor, assessment_id)
-    except WorkflowError as exc:
-        view = views.assessment_view(session, actor, assessment_id)
-        context = {"view": view, "problem": exc.detail, "missing": exc.missing}
-        return render(request, "assessments/board.html", context, block="board", status_code=409)
-    return None
-
-
-@router.post("/assessments/{assessment_id}/sign-off")
-def sign_off(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: int,
+    *,
+    problem: FormProblem | None = None,
+    typed: dict[str, Any] | None = None,
 ) -> Response:
-    refused = _transition(request, session, actor, assessment_id, service.sign_off)
-    return refused or hx_redirect(
-        request, f"/assessments/{assessment_id}", flash="Signed off by the board."
-    )
-
-
-@router.post("/assessments/{assessment_id}/submit")
-def submit(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
-) -> Response:
-    refused = _transition(request, session, actor, assessment_id, service.submit)
-    return refused or hx_redirect(
-        request, f"/assessments/{assessment_id}", flash="Submitted to the SHA."
+    view = presenters.assessment_page(session, actor, assessment_id, full=True)
+    context = {
+        "view": view,
+        "errors": problem.errors if problem else {},
+        "typed": typed or {},
+    }
+    return render(
+        request,
+        "assessments/review.html",
+        context,
+        status_code=problem.status_code if problem else 200,
     )
 
 
@@ -209,11 +314,43 @@ def submit(
 def review(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
-    view = views.assessment_view(session, actor, assessment_id)
-    presented = views.presented_by_competency(session, assessment_id)
-    return render(
-        request, "assessments/review.html", {"view": view, "presented": presented, "errors": {}}
-    )
+    return _review(request, session, actor, assessment_id)
+
+
+def _review_competency(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: int,
+    number: int,
+    *,
+    template: str = "assessments/review_competency.html",
+    typed: dict[str, Any] | None = None,
+    problem: FormProblem | None = None,
+    saved: bool = False,
+) -> Response:
+    view = presenters.assessment_page(session, actor, assessment_id, full=True)
+    row = view.row(number)
+    score = row.review_score
+    values = {
+        "level": score.level if score else None,
+        "comment": score.comment if score else "",
+        "version": score.version if score else None,
+    }
+    if typed is not None:
+        values |= typed
+        if problem is not None and problem.current_version is not None:
+            values["version"] = problem.current_version
+    context = {
+        "view": view,
+        "row": row,
+        "items": row.presented,
+        "values": values,
+        "errors": problem.errors if problem else {},
+        "problem": problem,
+        "saved": saved,
+    }
+    return render(request, template, context, status_code=problem.status_code if problem else 200)
 
 
 @router.get("/assessments/{assessment_id}/review/{number}", response_class=HTMLResponse)
@@ -224,13 +361,7 @@ def review_competency(
     assessment_id: PathId,
     number: PathNumber,
 ) -> Response:
-    view = views.assessment_view(session, actor, assessment_id)
-    row = next((r for r in view.rows if r.competency.number == number), None)
-    if row is None:
-        raise NotFound(f"Competency {number} does not exist; competencies are numbered 1 to 11")
-    items = views.presented_by_competency(session, assessment_id).get(number, [])
-    context = {"view": view, "row": row, "items": items, "errors": {}}
-    return render(request, "assessments/review_competency.html", context)
+    return _review_competency(request, session, actor, assessment_id, number)
 
 
 @router.post("/assessments/{assessment_id}/review/{number}", response_class=HTMLResponse)
@@ -240,38 +371,85 @@ def save_review_score(
     actor: PageActor,
     assessment_id: PathId,
     number: PathNumber,
-    level: Annotated[str, Form()] = "",
-    comment: Annotated[str, Form(max_length=20_000)] = "",
+    form: FormPost,
 ) -> Response:
-    parsed, errors = parse_form(
-        ReviewScoreWrite,
-        blank_to_none({"level": level, "comment": comment}, "level"),
-        REVIEW_LABELS,
-    )
-    status = 422 if errors else 200
-    if parsed is not None:
-        try:
-            service.put_review_score(session, actor, assessment_id, number, data=parsed)
-        except InvalidInput as exc:
-            errors, status = {"comment": exc.detail}, 422
-        except WorkflowError as exc:
-            errors, status = {"form": exc.detail}, 409
-    if not request.headers.get("HX-Request") and not errors:
-        return hx_redirect(
-            request,
-            f"/assessments/{assessment_id}/review#competency-{number}",
-            flash=f"Review score for competency {number} saved.",
+    typed = posted(form, *REVIEW_LABELS)
+    fragment = "assessments/_review_form.html"
+
+    def done(_: object) -> Response:
+        if not is_htmx(request):
+            return hx_redirect(
+                request,
+                f"/assessments/{assessment_id}/review#competency-{number}",
+                flash=f"Review score for competency {number} saved.",
+            )
+        return _review_competency(
+            request, session, actor, assessment_id, number, template=fragment, saved=True
         )
-    view = views.assessment_view(session, actor, assessment_id)
-    row = next(r for r in view.rows if r.competency.number == number)
+
+    def page(problem: FormProblem) -> Response:
+        template = fragment if is_htmx(request) else "assessments/review_competency.html"
+        return _review_competency(
+            request,
+            session,
+            actor,
+            assessment_id,
+            number,
+            template=template,
+            typed=typed,
+            problem=problem,
+        )
+
+    return submit_form(
+        session,
+        schema=ReviewScoreWrite,
+        data=blank_to_none(typed, "level", "version"),
+        labels=REVIEW_LABELS,
+        command=lambda data: service.put_review_score(
+            session, actor, assessment_id, number, data=data
+        ),
+        done=done,
+        page=page,
+    )
+
+
+def _rating_form(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: int,
+    evidence_id: int,
+    *,
+    typed: dict[str, Any] | None = None,
+    problem: FormProblem | None = None,
+    saved: bool = False,
+) -> Response:
+    view = presenters.assessment_page(session, actor, assessment_id, full=True)
+    item = view.item(evidence_id)
+    rating = item.rating
+    values = {
+        "rating": rating.rating.value if rating else "",
+        "comment": rating.comment if rating else "",
+        "version": rating.version if rating else None,
+    }
+    if typed is not None:
+        values |= typed
+        if problem is not None and problem.current_version is not None:
+            values["version"] = problem.current_version
     context = {
         "view": view,
-        "row": row,
-        "errors": errors,
-        "saved": not errors,
-        "posted": {"level": level, "comment": comment},
+        "item": item,
+        "rating_form": values,
+        "rating_errors": problem.errors if problem else {},
+        "rating_problem": problem,
+        "rating_saved": saved,
     }
-    return render(request, "assessments/_review_form.html", context, status_code=status)
+    return render(
+        request,
+        "assessments/_rating_form.html",
+        context,
+        status_code=problem.status_code if problem else 200,
+    )
 
 
 @router.post("/assessments/{assessment_id}/ratings/{evidence_id}", response_class=HTMLResponse)
@@ -281,61 +459,71 @@ def save_rating(
     actor: PageActor,
     assessment_id: PathId,
     evidence_id: PathId,
-    rating: Annotated[str, Form()] = "",
-    comment: Annotated[str, Form(max_length=20_000)] = "",
+    form: FormPost,
 ) -> Response:
-    parsed, errors = parse_form(
-        EvidenceRatingWrite, {"rating": rating or None, "comment": comment}, {"rating": "a rating"}
-    )
-    if parsed is not None:
-        service.put_evidence_rating(session, actor, assessment_id, evidence_id, data=parsed)
-    if not request.headers.get("HX-Request") and not errors:
-        return hx_redirect(request, f"/assessments/{assessment_id}/review", flash="Rating saved.")
-    presented = views.presented_by_competency(session, assessment_id)
-    item = next(i for items in presented.values() for i in items if i.evidence_id == evidence_id)
-    context = {
-        "view": views.assessment_view(session, actor, assessment_id),
-        "item": item,
-        "errors": errors,
-        "saved": not errors,
-    }
-    return render(
-        request, "assessments/_rating_form.html", context, status_code=422 if errors else 200
+    typed = posted(form, *RATING_LABELS)
+    # The item must be one this assessment presents, whatever was posted.
+    presenters.assessment_page(session, actor, assessment_id, full=True).item(evidence_id)
+
+    def done(_: object) -> Response:
+        if not is_htmx(request):
+            return hx_redirect(
+                request, f"/assessments/{assessment_id}/review", flash="Rating saved."
+            )
+        return _rating_form(request, session, actor, assessment_id, evidence_id, saved=True)
+
+    return submit_form(
+        session,
+        schema=EvidenceRatingWrite,
+        data=blank_to_none(typed, "rating", "version"),
+        labels=RATING_LABELS,
+        command=lambda data: service.put_evidence_rating(
+            session, actor, assessment_id, evidence_id, data=data
+        ),
+        done=done,
+        page=lambda problem: _rating_form(
+            request, session, actor, assessment_id, evidence_id, typed=typed, problem=problem
+        ),
     )
 
 
 @router.post("/assessments/{assessment_id}/return")
 def return_assessment(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    assessment_id: PathId,
-    reason: Annotated[str, Form(max_length=20_000)] = "",
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
 ) -> Response:
-    if not reason.strip():
-        view = views.assessment_view(session, actor, assessment_id)
-        presented = views.presented_by_competency(session, assessment_id)
-        context = {
-            "view": view,
-            "presented": presented,
-            "errors": {"reason": "Enter the reason for returning the assessment"},
-        }
-        return render(request, "assessments/review.html", context, status_code=422)
-    service.return_assessment(session, actor, assessment_id, reason=reason)
-    return hx_redirect(
-        request, f"/assessments/{assessment_id}/review", flash="Returned to the PCT."
+    typed = posted(form, "reason")
+    return submit_form(
+        session,
+        schema=ReturnRequest,
+        data=typed,
+        labels=RETURN_LABELS,
+        command=lambda data: service.return_assessment(
+            session, actor, assessment_id, reason=data.reason
+        ),
+        done=lambda _: hx_redirect(
+            request, f"/assessments/{assessment_id}/review", flash="Returned to the PCT."
+        ),
+        page=lambda problem: _review(
+            request, session, actor, assessment_id, problem=problem, typed=typed
+        ),
     )
 
 
 @router.post("/assessments/{assessment_id}/finalise")
 def finalise(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
 ) -> Response:
-    try:
-        service.finalise(session, actor, assessment_id)
-    except WorkflowError as exc:
-        view = views.assessment_view(session, actor, assessment_id)
-        presented = views.presented_by_competency(session, assessment_id)
-        context = {"view": view, "presented": presented, "errors": {"finalise": exc.detail}}
-        return render(request, "assessments/review.html", context, status_code=409)
-    return hx_redirect(request, f"/assessments/{assessment_id}/review", flash="Review finalised.")
+    return submit_form(
+        session,
+        schema=TransitionRequest,
+        data=blank_to_none(posted(form, "version"), "version"),
+        labels={"version": "the version you opened"},
+        command=lambda data: service.finalise(
+            session, actor, assessment_id, expected_version=data.version
+        ),
+        done=lambda _: hx_redirect(
+            request, f"/assessments/{assessment_id}/review", flash="Review finalised."
+        ),
+        page=lambda problem: _review(request, session, actor, assessment_id, problem=problem),
+        form_field="finalise",
+    )

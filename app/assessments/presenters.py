@@ -1,73 +1,167 @@
-"""Turning assessment rows into the API's shapes."""
+"""The assessment as the pages show it: a mapping over the one assessment record, plus the
+page-only facts (which buttons, where they lead). Templates hold no rules of their own."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from dataclasses import dataclass, field
+from typing import Any
 
-from app.assessments import queries, service
+from sqlmodel import Session
+
+from app.actors import Actor
+from app.assessments import repository
 from app.assessments.models import Assessment
-from app.assessments.schemas import (
-    AssessmentRead,
-    AssessmentSummary,
-    EvidenceRatingRead,
-    ReadinessRead,
-    ReviewScoreRead,
-    SelfScoreRead,
-)
+from app.assessments.record import AssessmentRecord, CompetencyLine, PresentedItem
+from app.assessments.workflow import PCT_EDITABLE, Move, Readiness
 from app.cycles.models import Cycle
-from app.framework import service as framework_service
+from app.errors import NotFound
+from app.evidence.models import EvidenceItem
+from app.framework.models import Framework
 from app.organisations.models import Organisation
 
 
-def summary(assessment: Assessment, organisation: Organisation, cycle: Cycle) -> AssessmentSummary:
-    assert assessment.id is not None and cycle.id is not None
-    return AssessmentSummary(
-        id=assessment.id,
-        organisation_code=organisation.code,
-        organisation_name=organisation.name,
-        cycle_id=cycle.id,
-        cycle_name=cycle.name,
-        status=assessment.status,
-        submitted_at=assessment.submitted_at,
-        finalised_at=assessment.finalised_at,
-        updated_at=assessment.updated_at,
-        version=assessment.version,
+@dataclass(frozen=True)
+class PageAction:
+    """A button (a POST form) or, for ``method="get"``, a link."""
+
+    label: str
+    url: str
+    enabled: bool
+    reason: str = ""
+    method: str = "post"
+
+
+_MOVE_PATHS = {Move.SIGN_OFF: "sign-off", Move.SUBMIT: "submit"}
+
+
+@dataclass(frozen=True)
+class AssessmentPage:
+    record: AssessmentRecord
+    actions: list[PageAction] = field(default_factory=list)
+    can_edit: bool = False
+    can_review: bool = False
+    reviews: bool = False
+    """The actor is one of the SHA's reviewers of this PCT (in any status)."""
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.record.assessment
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.record.organisation
+
+    @property
+    def cycle(self) -> Cycle:
+        return self.record.cycle
+
+    @property
+    def framework(self) -> Framework:
+        return self.record.framework
+
+    @property
+    def readiness(self) -> Readiness:
+        return self.record.readiness
+
+    @property
+    def rows(self) -> tuple[CompetencyLine, ...]:
+        return self.record.lines
+
+    @property
+    def scored(self) -> int:
+        return self.record.scored
+
+    @property
+    def shows_return_reason(self) -> bool:
+        """The SHA's reason for returning it, while the PCT is revising."""
+        return bool(self.assessment.return_reason) and self.assessment.status in PCT_EDITABLE
+
+    @property
+    def competency_count(self) -> int:
+        return len(self.record.competencies)
+
+    def previous_number(self, number: int) -> int | None:
+        earlier = [n for n in self.framework.numbers if n < number]
+        return earlier[-1] if earlier else None
+
+    def next_number(self, number: int) -> int | None:
+        return next((n for n in self.framework.numbers if n > number), None)
+
+    def row(self, number: int) -> CompetencyLine:
+        line = self.record.line(number)
+        if line is None:
+            raise NotFound(
+                f"Competency {number} does not exist; competencies are numbered "
+                f"{self.framework.numbers_text()}"
+            )
+        return line
+
+    def item(self, evidence_id: int) -> PresentedItem:
+        item = self.record.presented_item(evidence_id)
+        if item is None or item.sha256 is None:
+            raise NotFound(
+                f"Evidence item {evidence_id} is not part of assessment {self.record.id}"
+            )
+        return item
+
+
+def _actions(record: AssessmentRecord, actor: Actor, reviews: bool) -> list[PageAction]:
+    actions = [
+        PageAction(
+            option.label,
+            f"/assessments/{record.id}/{_MOVE_PATHS[option.move]}" if option.enabled else "",
+            option.enabled,
+            option.reason,
+        )
+        for option in record.moves(actor)
+        if option.move in _MOVE_PATHS
+    ]
+    if reviews:
+        actions.append(
+            PageAction(Move.START_REVIEW.label, f"/assessments/{record.id}/review", True, "", "get")
+        )
+    return actions
+
+
+def assessment_page(
+    session: Session, actor: Actor, assessment_id: int, *, full: bool = False
+) -> AssessmentPage:
+    record = repository.load_assessment(session, actor, assessment_id, full=full)
+    reviews = record.may(actor, Move.START_REVIEW)
+    return AssessmentPage(
+        record=record,
+        actions=_actions(record, actor, reviews),
+        can_edit=record.may_now(actor, Move.PCT_EDIT),
+        can_review=record.may_now(actor, Move.START_REVIEW),
+        reviews=reviews,
     )
 
 
-def detail(session: Session, assessment: Assessment) -> AssessmentRead:
-    assert assessment.id is not None
-    # The organisation and the cycle, each by its key, in one statement.
-    organisation, cycle = session.exec(
-        select(Organisation, Cycle)
-        .join(Cycle, col(Cycle.id) == assessment.cycle_id)
-        .where(col(Organisation.id) == assessment.organisation_id)
-    ).one()
-    scores = service.self_scores(session, assessment.id)
-    ready = service.readiness_of(
-        framework_service.get_framework(cycle.framework_version),
-        {s.competency_number: s for s in scores},
-        queries.evidence_counts(session, assessment.organisation_id),
+@dataclass(frozen=True)
+class CompetencyPage:
+    view: AssessmentPage
+    row: CompetencyLine
+    linked: list[EvidenceItem]
+    others: list[EvidenceItem]
+
+    def form_values(self) -> dict[str, Any]:
+        """The self-score form as saved now."""
+        score = self.row.self_score
+        return {
+            "level": score.level if score else None,
+            "rationale": score.rationale if score else "",
+            "improvement_action": (score.improvement_action or "") if score else "",
+            "target_level": score.target_level if score else None,
+            "version": score.version if score else None,
+        }
+
+
+def competency_page(
+    session: Session, actor: Actor, assessment_id: int, number: int
+) -> CompetencyPage:
+    view = assessment_page(session, actor, assessment_id)
+    row = view.row(number)
+    linked, others = repository.evidence_for_competency(
+        session, view.assessment.organisation_id, number
     )
-    return AssessmentRead(
-        **summary(assessment, organisation, cycle).model_dump(),
-        framework_version=cycle.framework_version,
-        signed_off_at=assessment.signed_off_at,
-        signed_off_by_id=assessment.signed_off_by_id,
-        signed_off_fingerprint=assessment.signed_off_fingerprint,
-        submitted_by_id=assessment.submitted_by_id,
-        returned_at=assessment.returned_at,
-        return_reason=assessment.return_reason,
-        finalised_by_id=assessment.finalised_by_id,
-        self_scores=[SelfScoreRead.model_validate(s, from_attributes=True) for s in scores],
-        review_scores=[
-            ReviewScoreRead.model_validate(s, from_attributes=True)
-            for s in service.review_scores(session, assessment.id)
-        ],
-        evidence_ratings=[
-            EvidenceRatingRead.model_validate(r, from_attributes=True)
-            for r in service.evidence_ratings(session, assessment.id)
-        ],
-        presented_evidence_ids=queries.presented_evidence_ids(session, assessment.id),
-        readiness=ReadinessRead(ready=ready.ready, missing=list(ready.missing)),
-    )
+    return CompetencyPage(view=view, row=row, linked=linked, others=others)

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.assessments.models import AssessmentStatus, EvidenceRatingValue
 from app.params import MAX_ID
 
-Level = Annotated[int, Field(ge=1, le=4)]
+# The framework of the assessment's cycle says which levels exist; the service checks.
+Level = Annotated[int, Field(ge=1, le=MAX_ID, description="A level of the cycle's framework")]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
 
 

@@ -1,6 +1,7 @@
-"""The assessment workflow as data: the transition table and the readiness rule.
+"""The assessment workflow as data: the transition table, the readiness rule, divergence.
 
-Pure functions only; ``service.py`` applies them inside a transaction.
+Pure functions only; ``service.py`` applies them inside a transaction and ``record.py``
+asks them what a page or report should show.
 
     draft ──sign_off──▶ signed_off ──submit──▶ submitted ──first review──▶ in_review
       ▲                    │                        │                        │    │
@@ -12,14 +13,12 @@ Pure functions only; ``service.py`` applies them inside a transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from app.assessments.models import AssessmentStatus as S
 from app.errors import WorkflowError
-
-COMPETENCY_NUMBERS = tuple(range(1, 12))
 
 
 class Move(StrEnum):
@@ -30,6 +29,21 @@ class Move(StrEnum):
     FINALISE = "finalise"
     REOPEN = "reopen"
     PCT_EDIT = "pct_edit"
+
+    @property
+    def label(self) -> str:
+        return _MOVE_LABELS[self]
+
+
+_MOVE_LABELS: Mapping[Move, str] = {
+    Move.SIGN_OFF: "Sign off",
+    Move.SUBMIT: "Submit to the SHA",
+    Move.START_REVIEW: "Open the review",
+    Move.RETURN: "Return to the PCT",
+    Move.FINALISE: "Finalise the review",
+    Move.REOPEN: "Reopen",
+    Move.PCT_EDIT: "Change the self-assessment",
+}
 
 
 # (move, from status) -> to status. Anything not listed is refused with a 409.
@@ -70,7 +84,7 @@ _MOVE_WORDS: Mapping[Move, str] = {
 _HINT: Mapping[tuple[Move, S], str] = {
     (Move.SUBMIT, S.DRAFT): "the board must sign it off first",
     (Move.SUBMIT, S.RETURNED): "the board must sign off the revised assessment first",
-    (Move.FINALISE, S.SUBMITTED): "score all eleven competencies first",
+    (Move.FINALISE, S.SUBMITTED): "score every competency first",
     (Move.START_REVIEW, S.RETURNED): "the PCT must resubmit it first",
 }
 
@@ -78,18 +92,54 @@ _HINT: Mapping[tuple[Move, S], str] = {
 FROZEN_STATUSES = frozenset({S.SUBMITTED, S.IN_REVIEW, S.FINALISED})
 
 
+def _statuses_allowing(move: Move) -> frozenset[S]:
+    return frozenset(status for (m, status) in TRANSITIONS if m is move)
+
+
+# Derived from the table, so that a page or a home screen never restates it.
+PCT_EDITABLE = _statuses_allowing(Move.PCT_EDIT)
+"""The PCT may change its self-assessment."""
+AWAITING_REVIEW = _statuses_allowing(Move.START_REVIEW)
+"""In a reviewer's queue: the reviewer may score it now."""
+SEEN_BY_REVIEWERS = frozenset({S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED})
+"""Seen by the SHA's reviewers: submitted and not taken back into drafting by the PCT."""
+REVIEW_DONE = SEEN_BY_REVIEWERS - AWAITING_REVIEW
+"""Handed back or finished: out of the reviewer's queue."""
+
+
+def why_not(move: Move, current: S) -> str:
+    """Why ``move`` is not allowed in ``current`` (for a refusal or a disabled button)."""
+    hint = _HINT.get((move, current))
+    reason = f"Cannot {_MOVE_WORDS[move]} this assessment: {_WHY[current]}"
+    return f"{reason}; {hint}" if hint else reason
+
+
+def hint(move: Move, current: S) -> str | None:
+    """What must happen first for ``move`` to be allowed, where there is a plain answer."""
+    return _HINT.get((move, current))
+
+
 def next_status(move: Move, current: S) -> S:
     """The status after ``move``, or WorkflowError saying why it is not allowed now."""
     target = TRANSITIONS.get((move, current))
     if target is None:
-        hint = _HINT.get((move, current))
-        reason = f"Cannot {_MOVE_WORDS[move]} this assessment: {_WHY[current]}"
-        raise WorkflowError(f"{reason}; {hint}" if hint else reason)
+        raise WorkflowError(why_not(move, current))
     return target
 
 
 def allowed_moves(current: S) -> frozenset[Move]:
     return frozenset(move for (move, status) in TRANSITIONS if status is current)
+
+
+# Readiness ------------------------------------------------------------------------------------
+
+
+class Gap(StrEnum):
+    """One thing a competency still lacks before the board may sign off."""
+
+    NO_LEVEL = "no self-assessed level"
+    NO_RATIONALE = "no rationale for the level"
+    NO_EVIDENCE = "no evidence linked"
 
 
 @dataclass(frozen=True)
@@ -103,6 +153,18 @@ class ScoreFacts:
     evidence_count: int
 
 
+def gaps(fact: ScoreFacts) -> tuple[Gap, ...]:
+    """What one competency lacks for sign-off (empty when it is ready)."""
+    found: list[Gap] = []
+    if not fact.has_score:
+        found.append(Gap.NO_LEVEL)
+    elif not fact.has_rationale:
+        found.append(Gap.NO_RATIONALE)
+    if fact.evidence_count == 0:
+        found.append(Gap.NO_EVIDENCE)
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class Readiness:
     ready: bool
@@ -110,19 +172,22 @@ class Readiness:
 
 
 def readiness(facts: Sequence[ScoreFacts]) -> Readiness:
-    """Ready for sign-off: all eleven self-scores with a rationale, and evidence for each."""
-    missing: list[str] = []
-    for fact in sorted(facts, key=lambda f: f.number):
-        label = f"Competency {fact.number} ({fact.title})"
-        if not fact.has_score:
-            missing.append(f"{label}: no self-assessed level")
-        elif not fact.has_rationale:
-            missing.append(f"{label}: no rationale for the level")
-        if fact.evidence_count == 0:
-            missing.append(f"{label}: no evidence linked")
+    """Ready for sign-off: every assessed competency has a level with a rationale, and
+    evidence."""
+    missing = [
+        f"Competency {fact.number} ({fact.title}): {gap}"
+        for fact in sorted(facts, key=lambda f: f.number)
+        for gap in gaps(fact)
+    ]
     return Readiness(ready=not missing, missing=tuple(missing))
 
 
-def review_complete(scored_numbers: set[int]) -> list[int]:
-    """The competencies still without a review score."""
-    return [n for n in COMPETENCY_NUMBERS if n not in scored_numbers]
+def unreviewed(assessed: Iterable[int], scored: Iterable[int]) -> list[int]:
+    """The assessed competencies still without a review score."""
+    done = set(scored)
+    return [n for n in sorted(assessed) if n not in done]
+
+
+def diverges(self_level: int | None, review_level: int | None) -> bool:
+    """The reviewer's level differs from the PCT's own (both given)."""
+    return self_level is not None and review_level is not None and self_level != review_level

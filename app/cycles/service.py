@@ -33,13 +33,17 @@ def create_cycle(
     require(actor, Action.MANAGE_CYCLES)
     name = name.strip()
     if not name:
-        raise InvalidInput("Cycle name must not be empty")
+        raise InvalidInput("Cycle name must not be empty", field="name")
     if submission_due < opens_on:
-        raise InvalidInput("The submission deadline must not be before the cycle opens")
+        raise InvalidInput(
+            "The submission deadline must not be before the cycle opens", field="submission_due"
+        )
     if review_due < submission_due:
-        raise InvalidInput("The review deadline must not be before the submission deadline")
+        raise InvalidInput(
+            "The review deadline must not be before the submission deadline", field="review_due"
+        )
     if find_by_name(session, name) is not None:
-        raise Conflict(f"Cycle {name!r} already exists")
+        raise Conflict(f"Cycle {name!r} already exists", field="name")
     loaded = (
         framework_service.get_loaded_framework(framework_version)
         if framework_version

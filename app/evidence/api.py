@@ -46,7 +46,7 @@ async def list_evidence(
     session: SessionDep,
     actor: CurrentActor,
     organisation_code: Annotated[str | None, Query(max_length=12)] = None,
-    competency: Annotated[int | None, Query(ge=1, le=11)] = None,
+    competency: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: EvidenceKind | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     practice_code: Annotated[str | None, Query(max_length=12)] = None,

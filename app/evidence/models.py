@@ -23,8 +23,12 @@ class EvidenceKind(StrEnum):
     PLAN = "plan"
     OTHER = "other"
 
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
 
-KIND_LABELS: dict[str, str] = {
+
+_KIND_LABELS: dict[EvidenceKind, str] = {
     EvidenceKind.DOCUMENT: "Document",
     EvidenceKind.MINUTES: "Minutes",
     EvidenceKind.ENGAGEMENT: "Engagement",
@@ -84,7 +88,7 @@ class EvidenceCompetency(SQLModel, table=True):
     )
 
     evidence_id: int = Field(foreign_key="evidence_item.id", primary_key=True, ondelete="CASCADE")
-    competency_number: int = Field(primary_key=True, ge=1, le=11)
+    competency_number: int = Field(primary_key=True, ge=1)
 
 
 class CompetencyEvidenceCount(SQLModel, table=True):

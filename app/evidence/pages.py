@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from math import ceil
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from app.config import get_settings
 from app.deps import SessionDep
-from app.errors import DomainError, Forbidden, InvalidInput
+from app.errors import DomainError, Forbidden, InvalidInput, PayloadTooLarge
 from app.evidence import queries, service, storage
-from app.evidence.models import KIND_LABELS, EvidenceKind
+from app.evidence.models import EvidenceKind
 from app.evidence.schemas import EvidenceCreate
 from app.evidence.uploads import ReceivedFile
-from app.forms import blank_to_none, parse_form
+from app.forms import FormProblem, blank_to_none, posted, submit_form
 from app.framework import service as framework_service
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation
@@ -56,10 +56,11 @@ def library(
     practice: str = "",
     page: str = "1",
 ) -> Response:
+    framework = framework_service.current_framework().framework
     number = _int(competency)
     filters = service.EvidenceFilters(
-        competency=number if number and 1 <= number <= 11 else None,
-        kind=EvidenceKind(kind) if kind in KIND_LABELS else None,
+        competency=number if number in framework.numbers else None,
+        kind=EvidenceKind(kind) if kind in set(EvidenceKind) else None,
         q=q[:200] or None,
         practice_code=practice[:12] or None,
     )
@@ -73,8 +74,8 @@ def library(
         "page": page_number,
         "pages": max(ceil(total / PAGE_SIZE), 1),
         "filters": {"q": q, "competency": competency, "kind": kind, "practice": practice},
-        "framework": framework_service.current_framework().framework,
-        "kinds": KIND_LABELS,
+        "framework": framework,
+        "kinds": list(EvidenceKind),
         "practices": _practices(session, actor),
     }
     return render(request, "evidence/library.html", context, block="results")
@@ -93,13 +94,11 @@ def _form_context(
 ) -> dict[str, Any]:
     framework = framework_service.current_framework().framework
     competencies = list(framework.competencies)
-    if actor.role is Role.CLINICIAN:
-        competencies.sort(key=lambda c: (c.number != 4, c.number))
     return {
         "values": values,
         "errors": errors,
         "competencies": competencies,
-        "kinds": KIND_LABELS,
+        "kinds": list(EvidenceKind),
         "practices": _practices(session, actor),
         "max_upload_mb": get_settings().max_upload_mb,
     }
@@ -115,7 +114,7 @@ def new_evidence(
     values = {
         "occurred_on": date.today().isoformat(),
         "kind": "engagement" if actor.role is Role.CLINICIAN else "",
-        "competency_numbers": [preset] if preset else ([4] if actor.role is Role.CLINICIAN else []),
+        "competency_numbers": [preset] if preset else [],
         "practice_code": actor.organisation_code if actor.organisation_id != actor.pct_id else "",
     }
     return render(request, "evidence/new.html", _form_context(session, actor, values, {}))
@@ -135,61 +134,85 @@ async def _store_upload(upload: UploadFile) -> ReceivedFile:
     )
 
 
-@router.post("/evidence", response_class=HTMLResponse)
-async def create_evidence(request: Request, session: SessionDep, actor: PageActor) -> Response:
+@dataclass
+class _Posted:
+    """A form post with its file already received (on the event loop), so that the route
+    itself can be a plain ``def`` running in the thread pool."""
+
+    form: FormData
+    received: ReceivedFile | None
+    file_error: str | None
+
+
+async def _posted_with_file(request: Request) -> _Posted:
     form = await request.form()
-    values: dict[str, Any] = {
-        key: str(form.get(key, "")).strip()
-        for key in (
-            "title",
-            "description",
-            "kind",
-            "occurred_on",
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _Posted(form, None, None)
+    try:
+        return _Posted(form, await _store_upload(upload), None)
+    except DomainError as exc:
+        return _Posted(form, None, exc.detail)
+
+
+PostedWithFile = Annotated[_Posted, Depends(_posted_with_file)]
+FIELDS = tuple(LABELS)
+
+
+def _log(
+    session: SessionDep, actor: PageActor, data: EvidenceCreate, received: ReceivedFile | None
+) -> tuple[int, str]:
+    """Log the item, then attach its file; says how it went."""
+    item = service.create_evidence(session, actor, data=data)
+    if received is None:
+        return item.id or 0, "Evidence logged."
+    try:
+        service.add_attachment(session, actor, item.id or 0, received=received)
+    except DomainError as exc:
+        session.rollback()
+        return item.id or 0, f"Evidence logged, but the file was not attached: {exc.detail}"
+    return item.id or 0, "Evidence logged with its file."
+
+
+@router.post("/evidence", response_class=HTMLResponse)
+def create_evidence(
+    request: Request, session: SessionDep, actor: PageActor, post: PostedWithFile
+) -> Response:
+    values = posted(
+        post.form, *(f for f in FIELDS if f != "competency_numbers"), lists=("competency_numbers",)
+    )
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+
+    def page(problem: FormProblem) -> Response:
+        if post.received is not None:
+            post.received.blob.discard()
+        shown = {**values, "competency_numbers": [_int(n) for n in values["competency_numbers"]]}
+        return render(
+            request,
+            "evidence/new.html",
+            _form_context(session, actor, shown, problem.errors),
+            block="form",
+            status_code=problem.status_code,
+        )
+
+    if post.file_error is not None:
+        return page(FormProblem(errors={"file": post.file_error}, status_code=413))
+    return submit_form(
+        session,
+        schema=EvidenceCreate,
+        data=blank_to_none(
+            {**values, "organisation_code": _pct_code(session, actor)},
             "url",
             "practice_code",
             "clinicians_involved",
             "practices_involved",
-        )
-    }
-    values["competency_numbers"] = [
-        int(n) for n in form.getlist("competency_numbers") if str(n).isdigit()
-    ]
-    data = blank_to_none(
-        {**values, "organisation_code": _pct_code(session, actor)},
-        "url",
-        "practice_code",
-        "clinicians_involved",
-        "practices_involved",
-        "occurred_on",
-        "kind",
-    )
-    parsed, errors = parse_form(EvidenceCreate, data, LABELS)
-    upload = form.get("file")
-    if parsed is not None:
-        try:
-            item = await run_in_threadpool(service.create_evidence, session, actor, data=parsed)
-        except InvalidInput as exc:
-            errors = {"practice_code": exc.detail}
-        else:
-            message = "Evidence logged."
-            if isinstance(upload, UploadFile) and upload.filename:
-                try:
-                    received = await _store_upload(upload)
-                    await run_in_threadpool(
-                        lambda: service.add_attachment(
-                            session, actor, item.id or 0, received=received
-                        )
-                    )
-                    message = "Evidence logged with its file."
-                except DomainError as exc:
-                    message = f"Evidence logged, but the file was not attached: {exc.detail}"
-            return hx_redirect(request, f"/evidence/{item.id}", flash=message)
-    return render(
-        request,
-        "evidence/new.html",
-        _form_context(session, actor, values, errors),
-        block="form",
-        status_code=422,
+            "occurred_on",
+            "kind",
+        ),
+        labels=LABELS,
+        command=lambda data: _log(session, actor, data, post.received),
+        done=lambda logged: hx_redirect(request, f"/evidence/{logged[0]}", flash=logged[1]),
+        page=page,
     )
 
 
@@ -202,6 +225,17 @@ def _pct_code(session: SessionDep, actor: PageActor) -> str:
 def evidence_item(
     request: Request, session: SessionDep, actor: PageActor, evidence_id: PathId
 ) -> Response:
+    return _item_page(request, session, actor, evidence_id, {}, 200)
+
+
+def _item_page(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    evidence_id: int,
+    errors: dict[str, str],
+    status: int,
+) -> Response:
     item = service.get_evidence(session, actor, evidence_id)
     read = queries.read_models(session, [item])[0]
     framework = framework_service.current_framework().framework
@@ -210,24 +244,35 @@ def evidence_item(
         "titles": {c.number: c.title for c in framework.competencies},
         "used_in": service.where_presented(session, actor, evidence_id),
         "can_attach": service.may_attach(session, actor, item),
-        "kinds": KIND_LABELS,
-        "errors": {},
+        "kinds": list(EvidenceKind),
+        "errors": errors,
         "max_upload_mb": get_settings().max_upload_mb,
     }
-    return render(request, "evidence/item.html", context)
+    return render(request, "evidence/item.html", context, status_code=status)
 
 
 @router.post("/evidence/{evidence_id}/attachments", response_class=HTMLResponse)
-async def upload(
-    request: Request, session: SessionDep, actor: PageActor, evidence_id: PathId
+def upload(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    evidence_id: PathId,
+    post: PostedWithFile,
 ) -> Response:
-    await run_in_threadpool(service.check_may_attach, session, actor, evidence_id)
-    form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise InvalidInput("Choose a file to upload")
-    received = await _store_upload(upload)
-    await run_in_threadpool(
-        lambda: service.add_attachment(session, actor, evidence_id, received=received)
-    )
+    try:
+        service.check_may_attach(session, actor, evidence_id)
+        if post.file_error is not None:
+            raise PayloadTooLarge(post.file_error, field="file")
+        if post.received is None:
+            raise InvalidInput("Choose a file to upload", field="file")
+        service.add_attachment(session, actor, evidence_id, received=post.received)
+    except DomainError as exc:
+        session.rollback()
+        if post.received is not None:
+            post.received.blob.discard()
+        if exc.status_code in (401, 404):
+            raise
+        return _item_page(
+            request, session, actor, evidence_id, {exc.field or "file": exc.detail}, exc.status_code
+        )
     return hx_redirect(request, f"/evidence/{evidence_id}", flash="File attached.")

@@ -168,3 +168,15 @@ def read_models(session: Session, items: Sequence[EvidenceItem]) -> list[Evidenc
             )
         )
     return reads
+
+
+def recent_by_author(session: Session, user_id: int | None, *, limit: int) -> list[EvidenceItem]:
+    """The items this user logged most recently."""
+    return list(
+        session.exec(
+            select(EvidenceItem)
+            .where(col(EvidenceItem.author_id) == user_id)
+            .order_by(col(EvidenceItem.created_at).desc(), col(EvidenceItem.id).desc())
+            .limit(limit)
+        ).all()
+    )

@@ -12,7 +12,9 @@ from app.params import MAX_ID
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
-CompetencyNumber = Annotated[int, Field(ge=1, le=11)]
+# Which numbers exist is the framework's to say; the service checks them.
+CompetencyNumber = Annotated[int, Field(ge=1, le=MAX_ID)]
+MAX_LINKS = 100
 
 
 def _distinct_sorted(numbers: list[int]) -> list[int]:
@@ -22,7 +24,7 @@ def _distinct_sorted(numbers: list[int]) -> list[int]:
 
 
 CompetencyNumbers = Annotated[
-    list[CompetencyNumber], Field(max_length=11), AfterValidator(_distinct_sorted)
+    list[CompetencyNumber], Field(max_length=MAX_LINKS), AfterValidator(_distinct_sorted)
 ]
 
 

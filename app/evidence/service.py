@@ -10,8 +10,9 @@ from sqlmodel import Session, col, delete, select
 
 from app import audit
 from app.actors import Actor
+from app.assessments import repository as assessment_repository
 from app.assessments import service as assessment_service
-from app.assessments.models import Assessment, EvidenceSnapshot
+from app.assessments.models import Assessment
 from app.cycles.models import Cycle
 from app.db import begin_write, utcnow
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleEdit
@@ -19,11 +20,11 @@ from app.evidence import filetypes, queries, storage
 from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem, EvidenceKind
 from app.evidence.schemas import EvidenceCreate, EvidenceUpdate
 from app.evidence.uploads import ReceivedFile
+from app.framework import service as framework_service
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation, OrganisationKind
 from app.permissions import (
     Action,
-    assessment_scope,
     evidence_scope,
     may_edit_evidence,
     require,
@@ -109,7 +110,9 @@ def _owning_pct(session: Session, actor: Actor, organisation_code: str) -> Organ
         # Not the caller's PCT: say nothing about whether it exists.
         raise NotFound(f"Organisation {organisation_code.strip().upper()!r} not found")
     if organisation.kind is not OrganisationKind.PCT:
-        raise InvalidInput("Evidence belongs to a PCT: give the PCT's code")
+        raise InvalidInput(
+            "Evidence belongs to a PCT: give the PCT's code", field="organisation_code"
+        )
     return organisation
 
 
@@ -126,11 +129,27 @@ def _practice_in_pct(session: Session, pct: Organisation, code: str | None) -> i
         parent = session.get(Organisation, practice.parent_id)
         inside = parent is not None and parent.parent_id == pct.id
     if not inside or practice is None:
-        raise InvalidInput(f"{code.strip().upper()!r} is not a practice or PBC group of {pct.code}")
+        raise InvalidInput(
+            f"{code.strip().upper()!r} is not a practice or PBC group of {pct.code}",
+            field="practice_code",
+        )
     return practice.id
 
 
+def _check_numbers(numbers: list[int]) -> None:
+    """Every competency named exists in the framework evidence is logged against."""
+    framework = framework_service.current_framework().framework
+    unknown = [n for n in numbers if framework.competency(n) is None]
+    if unknown:
+        raise InvalidInput(
+            f"Competency {unknown[0]} does not exist; competencies are numbered "
+            f"{framework.numbers_text()}",
+            field="competency_numbers",
+        )
+
+
 def _set_links(session: Session, item: EvidenceItem, numbers: list[int]) -> None:
+    _check_numbers(numbers)
     session.exec(delete(EvidenceCompetency).where(col(EvidenceCompetency.evidence_id) == item.id))
     assert item.id is not None
     session.add_all(EvidenceCompetency(evidence_id=item.id, competency_number=n) for n in numbers)
@@ -211,7 +230,7 @@ def update_evidence(
         item.practice_id = _practice_in_pct(session, pct, changes.pop("practice_code"))
     for required in ("title", "kind", "occurred_on"):
         if required in changes and changes[required] is None:
-            raise InvalidInput(f"{required} cannot be empty")
+            raise InvalidInput(f"{required} cannot be empty", field=required)
     if "url" in changes:
         changes["url"] = str(changes["url"]) if changes["url"] else None
     for name, value in changes.items():
@@ -240,13 +259,27 @@ def update_evidence(
     return item
 
 
+def link_competency(
+    session: Session, actor: Actor, evidence_id: int, *, number: int
+) -> EvidenceItem:
+    """Add one competency to the competencies an item supports (the others stay)."""
+    item = get_evidence(session, actor, evidence_id)
+    current = competency_numbers_of(session, item)
+    return update_evidence(
+        session,
+        actor,
+        evidence_id,
+        data=EvidenceUpdate(competency_numbers=sorted({*current, number})),
+    )
+
+
 def delete_evidence(
     session: Session, actor: Actor, evidence_id: int, *, expected_version: int | None = None
 ) -> None:
     begin_write(session)
     item = _editable(session, actor, evidence_id, expected_version)
     assert item.id is not None
-    if assessment_service.presented_anywhere(session, item.id):
+    if assessment_repository.presented_anywhere(session, item.id):
         raise Conflict(
             f"Evidence item {evidence_id} was presented in an earlier submission and is kept "
             "for the record"
@@ -358,11 +391,4 @@ def where_presented(
     session: Session, actor: Actor, evidence_id: int
 ) -> list[tuple[Assessment, Cycle]]:
     """The visible assessments whose submissions froze this item."""
-    rows = session.exec(
-        select(Assessment, Cycle)
-        .join(EvidenceSnapshot, col(EvidenceSnapshot.assessment_id) == Assessment.id)
-        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
-        .where(col(EvidenceSnapshot.evidence_id) == evidence_id, assessment_scope(actor))
-        .order_by(col(Cycle.opens_on).desc())
-    ).all()
-    return [(assessment, cycle) for assessment, cycle in rows]
+    return assessment_repository.presenting(session, actor, evidence_id)

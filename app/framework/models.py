@@ -51,6 +51,24 @@ class Framework(_Strict):
     def competency(self, number: int) -> Competency | None:
         return next((c for c in self.competencies if c.number == number), None)
 
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """The competency numbers, in order."""
+        return tuple(c.number for c in self.competencies)
+
+    @property
+    def level_numbers(self) -> tuple[int, ...]:
+        """The levels a competency is scored on, lowest first (the loader checks that every
+        competency has the same levels)."""
+        return tuple(d.level for d in self.competencies[0].levels) if self.competencies else ()
+
+    def numbers_text(self) -> str:
+        return f"{self.numbers[0]} to {self.numbers[-1]}" if self.numbers else "none"
+
+    def levels_text(self) -> str:
+        levels = self.level_numbers
+        return f"{levels[0]} to {levels[-1]}" if levels else "none"
+
     def scale_label(self, level: int) -> str:
         return next((s.label for s in self.scale if s.level == level), f"Level {level}")
 

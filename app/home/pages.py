@@ -54,4 +54,17 @@ def home(request: Request, session: SessionDep, actor: OptionalActor) -> HTMLRes
         )
     if actor.is_admin:
         return render(request, "home/admin.html", {"home": service.admin_home(session)})
-    return render(request, "home/pct.html", {"home": service.pct_home(session, actor)})
+    return pct_home_page(request, session, actor)
+
+
+def pct_home_page(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """A PCT user's home: their assessment, and (after a refused start) what went wrong."""
+    context = {"home": service.pct_home(session, actor), "errors": errors or {}}
+    return render(request, "home/pct.html", context, status_code=status)

@@ -5,14 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.actors import Actor
-from app.assessments import service as assessment_service
+from app.assessments import repository as assessments
 from app.assessments.models import Assessment, AssessmentStatus
-from app.assessments.workflow import Readiness
+from app.assessments.workflow import (
+    AWAITING_REVIEW,
+    PCT_EDITABLE,
+    REVIEW_DONE,
+    Move,
+    Readiness,
+    allowed_moves,
+)
 from app.cycles import service as cycle_service
 from app.cycles.models import Cycle
+from app.evidence import queries as evidence_queries
 from app.evidence.models import EvidenceItem
 from app.organisations.models import Organisation, OrganisationKind
 from app.users.models import User
@@ -32,14 +40,11 @@ def overview(session: Session) -> Overview:
         session.exec(select(Organisation.kind, sa.func.count()).group_by(Organisation.kind)).all()
     )
     evidence_items = session.exec(select(sa.func.count()).select_from(EvidenceItem)).one()
-    by_status = dict(
-        session.exec(select(Assessment.status, sa.func.count()).group_by(Assessment.status)).all()
-    )
     return Overview(
         shas=kinds.get(OrganisationKind.SHA, 0),
         pcts=kinds.get(OrganisationKind.PCT, 0),
         evidence_items=evidence_items,
-        assessments_by_status={status: by_status.get(status, 0) for status in AssessmentStatus},
+        assessments_by_status=assessments.count_by_status(session),
     )
 
 
@@ -49,6 +54,15 @@ class AssessmentCard:
     organisation: Organisation
     cycle: Cycle
     readiness: Readiness | None
+
+    @property
+    def shows_return_reason(self) -> bool:
+        """The SHA's reason for returning it, while the PCT is revising."""
+        return bool(self.assessment.return_reason) and self.assessment.status in PCT_EDITABLE
+
+    @property
+    def awaits_sign_off(self) -> bool:
+        return Move.SIGN_OFF in allowed_moves(self.assessment.status)
 
 
 @dataclass(frozen=True)
@@ -65,20 +79,17 @@ def pct_home(session: Session, actor: Actor) -> PctHome:
     evidence this user logged most recently."""
     cycles = cycle_service.list_cycles(session)
     current_cycle = cycles[0] if cycles else None
-    rows = assessment_service.list_assessments(session, actor)
+    rows = assessments.list_assessments(session, actor)
     cards = [AssessmentCard(a, o, c, None) for a, o, c in rows]
     current_id = current_cycle.id if current_cycle else None
     current = next((card for card in cards if card.cycle.id == current_id), None)
     earlier = [card for card in cards if card is not current]
     if current is not None:
-        readiness = assessment_service.readiness(session, current.assessment)
-        current = AssessmentCard(current.assessment, current.organisation, current.cycle, readiness)
-    recent = session.exec(
-        select(EvidenceItem)
-        .where(col(EvidenceItem.author_id) == actor.user_id)
-        .order_by(col(EvidenceItem.created_at).desc(), col(EvidenceItem.id).desc())
-        .limit(5)
-    ).all()
+        record = assessments.load_assessment(session, actor, current.assessment.id or 0)
+        current = AssessmentCard(
+            current.assessment, current.organisation, current.cycle, record.readiness
+        )
+    recent = evidence_queries.recent_by_author(session, actor.user_id, limit=5)
     pct = session.get(Organisation, actor.pct_id) if actor.pct_id else None
     return PctHome(
         current_cycle=current_cycle,
@@ -100,21 +111,12 @@ class ReviewerHome:
 def reviewer_home(session: Session, actor: Actor) -> ReviewerHome:
     """A reviewer's queue and what they have done, from one read of their assessments."""
     cards = [
-        AssessmentCard(a, o, c, None)
-        for a, o, c in assessment_service.list_assessments(session, actor)
+        AssessmentCard(a, o, c, None) for a, o, c in assessments.list_assessments(session, actor)
     ]
-    waiting = [
-        c
-        for c in cards
-        if c.assessment.status in {AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW}
-    ]
+    waiting = [c for c in cards if c.assessment.status in AWAITING_REVIEW]
     return ReviewerHome(
         queue=sorted(waiting, key=lambda card: (card.cycle.review_due, card.organisation.name)),
-        done=[
-            c
-            for c in cards
-            if c.assessment.status in {AssessmentStatus.RETURNED, AssessmentStatus.FINALISED}
-        ],
+        done=[c for c in cards if c.assessment.status in REVIEW_DONE],
     )
 
 

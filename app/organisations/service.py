@@ -44,24 +44,30 @@ def create_organisation(
     require(actor, Action.MANAGE_ORGANISATIONS)
     code = normalise_code(code)
     if not code:
-        raise InvalidInput("Organisation code must not be empty")
+        raise InvalidInput("Organisation code must not be empty", field="code")
     if find_by_code(session, code) is not None:
-        raise Conflict(f"Organisation code {code!r} is already in use")
+        raise Conflict(f"Organisation code {code!r} is already in use", field="code")
     if population is not None and population < 0:
-        raise InvalidInput("Population must not be negative")
+        raise InvalidInput("Population must not be negative", field="population")
     parent: Organisation | None = None
     allowed = ALLOWED_PARENT_KINDS[kind]
     if parent_code:
         parent = find_by_code(session, parent_code)
         if parent is None:
-            raise InvalidInput(f"Parent organisation {normalise_code(parent_code)!r} not found")
+            raise InvalidInput(
+                f"Parent organisation {normalise_code(parent_code)!r} not found",
+                field="parent_code",
+            )
         if parent.kind not in allowed:
             raise InvalidInput(
                 f"A {kind.value} cannot belong to a {parent.kind.value}"
-                + (f"; its parent must be a {' or '.join(sorted(allowed))}" if allowed else "")
+                + (f"; its parent must be a {' or '.join(sorted(allowed))}" if allowed else ""),
+                field="parent_code",
             )
     elif allowed:
-        raise InvalidInput(f"A {kind.value} needs a parent ({' or '.join(sorted(allowed))})")
+        raise InvalidInput(
+            f"A {kind.value} needs a parent ({' or '.join(sorted(allowed))})", field="parent_code"
+        )
     organisation = Organisation(
         code=code,
         name=name.strip(),

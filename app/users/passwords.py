@@ -13,9 +13,11 @@ _hasher = PasswordHasher()
 
 def check_password_rules(password: str, *, email: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"Password must be at least {MIN_PASSWORD_LENGTH} characters long")
+        raise InvalidInput(
+            f"Password must be at least {MIN_PASSWORD_LENGTH} characters long", field="password"
+        )
     if password.strip().lower() == email.strip().lower():
-        raise InvalidInput("Password must not be the email address")
+        raise InvalidInput("Password must not be the email address", field="password")
 
 
 def hash_password(password: str) -> str:

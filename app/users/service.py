@@ -49,27 +49,35 @@ def create_user(
     require(actor, Action.MANAGE_USERS)
     email = normalise_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise InvalidInput(f"{email!r} is not an email address")
+        raise InvalidInput(f"{email!r} is not an email address", field="email")
     if not full_name.strip():
-        raise InvalidInput("Full name must not be empty")
+        raise InvalidInput("Full name must not be empty", field="full_name")
     check_password_rules(password, email=email)
     if find_by_email(session, email) is not None:
-        raise Conflict(f"A user with email {email!r} already exists")
+        raise Conflict(f"A user with email {email!r} already exists", field="email")
     organisation_id: int | None = None
     kinds = ROLE_ORGANISATION_KINDS[role]
     if role is Role.ADMIN:
         if organisation_code:
-            raise InvalidInput("An administrator belongs to no organisation")
+            raise InvalidInput(
+                "An administrator belongs to no organisation", field="organisation_code"
+            )
     else:
         if not organisation_code:
-            raise InvalidInput(f"A {role.value} needs an organisation code")
+            raise InvalidInput(
+                f"A {role.value} needs an organisation code", field="organisation_code"
+            )
         organisation = organisation_service.find_by_code(session, organisation_code)
         if organisation is None:
-            raise InvalidInput(f"Organisation {organisation_code.strip().upper()!r} not found")
+            raise InvalidInput(
+                f"Organisation {organisation_code.strip().upper()!r} not found",
+                field="organisation_code",
+            )
         if organisation.kind not in kinds:
             raise InvalidInput(
                 f"A {role.value} must belong to a {' or '.join(sorted(kinds))}, "
-                f"not a {organisation.kind.value}"
+                f"not a {organisation.kind.value}",
+                field="organisation_code",
             )
         organisation_id = organisation.id
     user = User(

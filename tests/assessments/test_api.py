@@ -225,7 +225,7 @@ def test_stale_version_gets_409_and_nothing_is_overwritten(client: TestClient, w
         headers=auth(world.a.lead),
     )
     assert stale.status_code == 409
-    assert "changed by someone else" in stale.json()["detail"]
+    assert "was changed by Test pct lead" in stale.json()["detail"]
     scores = ok(client.get(f"/api/v1/assessments/{assessment['id']}", headers=auth(world.a.lead)))[
         "self_scores"
     ]

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.assessments.queries import evidence_counts
+from app.assessments.repository import evidence_counts
 from tests.api_steps import log_evidence, ok
 from tests.factories import auth
 

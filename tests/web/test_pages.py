@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from tests.api_steps import log_evidence, ok, open_assessment, ready_to_sign, submitted
 from tests.factories import auth
-from tests.web.steps import csrf_from, post_form, sign_in
+from tests.web.steps import assert_summary_reaches_fields, csrf_from, post_form, sign_in
 
 HX = {"HX-Request": "true"}
 
@@ -74,8 +74,10 @@ def test_an_invalid_score_is_422_with_the_error_summary_linked_to_fields(
     response = client.post(url, data={"rationale": "", "csrftoken": token}, headers=HX)
     assert response.status_code == 422
     assert "There is a problem" in response.text
-    assert '<a href="#level">Choose a level</a>' in response.text
-    assert '<a href="#rationale">' in response.text
+    links = assert_summary_reaches_fields(response.text)
+    assert links["level"] == "Choose a level"
+    assert "rationale" in links
+    assert '<span class="nhsuk-u-visually-hidden">Error: </span>' in response.text
 
 
 def test_a_stale_edit_says_someone_else_changed_it_and_shows_theirs(
@@ -100,8 +102,18 @@ def test_a_stale_edit_says_someone_else_changed_it_and_shows_theirs(
         headers=HX,
     )
     assert response.status_code == 409
-    assert "changed by someone else" in response.text
+    assert "Test pct lead changed this after you opened it" in response.text
     assert "Theirs, saved meanwhile" in response.text
+    # What the user typed is still in the form, and saving again now replaces the other change.
+    assert ">Mine</textarea>" in response.text
+    again = client.post(
+        url,
+        data={"level": "1", "rationale": "Mine", "version": "2", "csrftoken": token},
+        headers=HX,
+    )
+    assert again.status_code == 200
+    saved = client.get(api_url.rsplit("/self-scores", 1)[0], headers=auth(world.a.lead)).json()
+    assert [s["rationale"] for s in saved["self_scores"]] == ["Mine"]
 
 
 def test_without_javascript_a_save_redirects_back_with_a_message(client: TestClient, world) -> None:

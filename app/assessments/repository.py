@@ -1,0 +1,446 @@
+"""Every read of the assessment domain, always through the actor's scope.
+
+``load_assessment`` gathers one assessment with everything shown about it into an
+``AssessmentRecord`` in a fixed number of statements, whatever the data size; the API
+schema, the page presenter and the report context are mappings over that record. The
+smaller reads below serve the commands in ``service.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from app.actors import Actor
+from app.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    EvidenceRating,
+    EvidenceSnapshot,
+    ReviewScore,
+    SelfScore,
+)
+from app.assessments.record import AssessmentRecord, PresentedItem
+from app.assessments.snapshots import evidence_content
+from app.cycles.models import Cycle
+from app.errors import NotFound
+from app.evidence.models import (
+    Attachment,
+    CompetencyEvidenceCount,
+    EvidenceCompetency,
+    EvidenceItem,
+)
+from app.framework import service as framework_service
+from app.organisations.models import Organisation
+from app.organisations.service import normalise_code
+from app.permissions import assessment_scope
+from app.users.models import User
+
+Sha = aliased(Organisation, name="sha")
+
+
+def visible_assessments(actor: Actor) -> sa.Select[tuple[Assessment]]:
+    return select(Assessment).where(assessment_scope(actor))
+
+
+def get_assessment(
+    session: Session, actor: Actor, assessment_id: int, *, for_update: bool = False
+) -> Assessment:
+    """The assessment row, if the actor may see it (404 otherwise)."""
+    statement = visible_assessments(actor).where(col(Assessment.id) == assessment_id)
+    if for_update:
+        statement = statement.with_for_update()
+    assessment = session.exec(statement).first()
+    if assessment is None:
+        raise NotFound(f"Assessment {assessment_id} not found")
+    return assessment
+
+
+def load_assessment(
+    session: Session, actor: Actor, assessment_id: int, *, full: bool = False
+) -> AssessmentRecord:
+    """One assessment as the actor may see it, with its PCT, SHA, cycle, framework, scores,
+    ratings, evidence counts and presented evidence. ``full`` adds the evidence's content
+    (frozen at submission, or as it stands before) and the names of the people involved.
+
+    Six statements; with ``full``, at most ten (the evidence as it stands takes three more
+    than frozen snapshots). Never more with more data.
+    """
+    row = session.exec(
+        select(Assessment, Organisation, Cycle, Sha)
+        .join(Organisation, col(Organisation.id) == Assessment.organisation_id)
+        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+        .outerjoin(Sha, col(Sha.id) == Organisation.parent_id)
+        .where(col(Assessment.id) == assessment_id, assessment_scope(actor))
+    ).first()
+    if row is None:
+        raise NotFound(f"Assessment {assessment_id} not found")
+    assessment, organisation, cycle, sha = row
+    self_scores = {s.competency_number: s for s in self_scores_of(session, assessment_id)}
+    review_scores = {s.competency_number: s for s in review_scores_of(session, assessment_id)}
+    ratings = {r.evidence_id: r for r in ratings_of(session, assessment_id)}
+    counts = evidence_counts(session, assessment.organisation_id)
+    evidence: tuple[PresentedItem, ...] | None = None
+    people: dict[int, str] = {}
+    if full:
+        evidence = _presented_items(session, assessment, ratings)
+        people = names(
+            session,
+            [
+                assessment.signed_off_by_id,
+                assessment.submitted_by_id,
+                assessment.finalised_by_id,
+                *(s.reviewer_id for s in review_scores.values()),
+                *(r.reviewer_id for r in ratings.values()),
+            ],
+        )
+        presented_ids = tuple(item.evidence_id for item in evidence if item.sha256 is not None)
+    else:
+        presented_ids = tuple(presented_evidence_ids(session, assessment_id))
+    return AssessmentRecord(
+        assessment=assessment,
+        organisation=organisation,
+        sha=sha,
+        cycle=cycle,
+        framework=framework_service.get_framework(cycle.framework_version),
+        self_scores=self_scores,
+        review_scores=review_scores,
+        ratings=ratings,
+        evidence_counts=counts,
+        presented_ids=presented_ids,
+        evidence=evidence,
+        people=people,
+    )
+
+
+def _presented_items(
+    session: Session, assessment: Assessment, ratings: dict[int, EvidenceRating]
+) -> tuple[PresentedItem, ...]:
+    """The evidence as submitted (frozen snapshots) once submitted; until then, the PCT's
+    evidence as it stands now. Ordered by date, then id."""
+    snapshots = snapshots_of(session, assessment.id or 0)
+    if snapshots:
+        items = [
+            PresentedItem(s.evidence_id, s.content, s.sha256, ratings.get(s.evidence_id))
+            for s in snapshots
+        ]
+    else:
+        items = [
+            PresentedItem(content["id"], content, None, ratings.get(content["id"]))
+            for content in current_evidence_set(session, assessment.organisation_id)
+        ]
+    return tuple(sorted(items, key=lambda item: (item.occurred_on, item.evidence_id)))
+
+
+# Lists ----------------------------------------------------------------------------------------
+
+
+def summaries(
+    session: Session, statement: sa.Select[tuple[Assessment]]
+) -> list[tuple[Assessment, Organisation, Cycle]]:
+    """Each assessment with its PCT and cycle, in one query."""
+    combined = select(Assessment, Organisation, Cycle)
+    if statement.whereclause is not None:
+        combined = combined.where(statement.whereclause)
+    rows = session.exec(
+        combined.join(Organisation, col(Organisation.id) == Assessment.organisation_id)
+        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+        .order_by(col(Cycle.opens_on).desc(), col(Organisation.name))
+    ).all()
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def list_assessments(
+    session: Session,
+    actor: Actor,
+    *,
+    cycle_id: int | None = None,
+    organisation_code: str | None = None,
+    status: AssessmentStatus | None = None,
+) -> list[tuple[Assessment, Organisation, Cycle]]:
+    statement = visible_assessments(actor)
+    if cycle_id is not None:
+        statement = statement.where(col(Assessment.cycle_id) == cycle_id)
+    if organisation_code:
+        statement = statement.where(
+            col(Assessment.organisation_id).in_(
+                select(Organisation.id).where(
+                    col(Organisation.code) == normalise_code(organisation_code)
+                )
+            )
+        )
+    if status is not None:
+        statement = statement.where(col(Assessment.status) == status)
+    return summaries(session, statement)
+
+
+def count_by_status(session: Session) -> dict[AssessmentStatus, int]:
+    counted = dict(
+        session.exec(select(Assessment.status, sa.func.count()).group_by(Assessment.status)).all()
+    )
+    return {status: counted.get(status, 0) for status in AssessmentStatus}
+
+
+def existing_id(session: Session, organisation_id: int, cycle_id: int) -> int | None:
+    return session.exec(
+        select(Assessment.id).where(
+            col(Assessment.organisation_id) == organisation_id,
+            col(Assessment.cycle_id) == cycle_id,
+        )
+    ).first()
+
+
+def in_statuses(
+    session: Session, organisation_id: int, statuses: Iterable[AssessmentStatus]
+) -> list[Assessment]:
+    return list(
+        session.exec(
+            select(Assessment).where(
+                col(Assessment.organisation_id) == organisation_id,
+                col(Assessment.status).in_(list(statuses)),
+            )
+        ).all()
+    )
+
+
+def in_cycle_for(
+    session: Session, actor: Actor, cycle_id: int, organisation_ids: Sequence[int]
+) -> dict[int, Assessment]:
+    """The visible assessments of these PCTs in a cycle, by PCT id."""
+    return {
+        a.organisation_id: a
+        for a in session.exec(
+            select(Assessment).where(
+                col(Assessment.cycle_id) == cycle_id,
+                col(Assessment.organisation_id).in_(list(organisation_ids)),
+                assessment_scope(actor),
+            )
+        ).all()
+    }
+
+
+def levels_of(
+    session: Session, assessment_ids: Sequence[int]
+) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]]]:
+    """Self and review levels of many assessments, by assessment then competency, in one
+    statement that reads only the levels (the score rows also hold long texts)."""
+    ids = list(assessment_ids)
+    levels = sa.union_all(
+        sa.select(
+            sa.literal(True).label("is_review"),
+            col(ReviewScore.assessment_id),
+            col(ReviewScore.competency_number),
+            col(ReviewScore.level),
+        ).where(col(ReviewScore.assessment_id).in_(ids)),
+        sa.select(
+            sa.literal(False),
+            col(SelfScore.assessment_id),
+            col(SelfScore.competency_number),
+            col(SelfScore.level),
+        ).where(col(SelfScore.assessment_id).in_(ids)),
+    )
+    selfs: dict[int, dict[int, int]] = {}
+    reviews: dict[int, dict[int, int]] = {}
+    for is_review, assessment_id, number, level in session.execute(levels):
+        (reviews if is_review else selfs).setdefault(assessment_id, {})[number] = level
+    return selfs, reviews
+
+
+# One assessment's rows ---------------------------------------------------------------------------
+
+
+def self_scores_of(session: Session, assessment_id: int) -> list[SelfScore]:
+    return list(
+        session.exec(
+            select(SelfScore)
+            .where(col(SelfScore.assessment_id) == assessment_id)
+            .order_by(SelfScore.competency_number)
+        ).all()
+    )
+
+
+def review_scores_of(session: Session, assessment_id: int) -> list[ReviewScore]:
+    return list(
+        session.exec(
+            select(ReviewScore)
+            .where(col(ReviewScore.assessment_id) == assessment_id)
+            .order_by(ReviewScore.competency_number)
+        ).all()
+    )
+
+
+def ratings_of(session: Session, assessment_id: int) -> list[EvidenceRating]:
+    return list(
+        session.exec(
+            select(EvidenceRating)
+            .where(col(EvidenceRating.assessment_id) == assessment_id)
+            .order_by(EvidenceRating.evidence_id)
+        ).all()
+    )
+
+
+def self_score(session: Session, assessment_id: int, number: int) -> SelfScore | None:
+    return session.exec(
+        select(SelfScore).where(
+            col(SelfScore.assessment_id) == assessment_id,
+            col(SelfScore.competency_number) == number,
+        )
+    ).first()
+
+
+def review_score(session: Session, assessment_id: int, number: int) -> ReviewScore | None:
+    return session.exec(
+        select(ReviewScore).where(
+            col(ReviewScore.assessment_id) == assessment_id,
+            col(ReviewScore.competency_number) == number,
+        )
+    ).first()
+
+
+def rating(session: Session, assessment_id: int, evidence_id: int) -> EvidenceRating | None:
+    return session.exec(
+        select(EvidenceRating).where(
+            col(EvidenceRating.assessment_id) == assessment_id,
+            col(EvidenceRating.evidence_id) == evidence_id,
+        )
+    ).first()
+
+
+def reviewed_numbers(session: Session, assessment_id: int) -> set[int]:
+    return set(
+        session.exec(
+            select(ReviewScore.competency_number).where(
+                col(ReviewScore.assessment_id) == assessment_id
+            )
+        ).all()
+    )
+
+
+def snapshots_of(session: Session, assessment_id: int) -> list[EvidenceSnapshot]:
+    return list(
+        session.exec(
+            select(EvidenceSnapshot)
+            .where(col(EvidenceSnapshot.assessment_id) == assessment_id)
+            .order_by(EvidenceSnapshot.evidence_id)
+        ).all()
+    )
+
+
+def presented_evidence_ids(session: Session, assessment_id: int) -> list[int]:
+    return list(
+        session.exec(
+            select(EvidenceSnapshot.evidence_id)
+            .where(col(EvidenceSnapshot.assessment_id) == assessment_id)
+            .order_by(EvidenceSnapshot.evidence_id)
+        ).all()
+    )
+
+
+def presented_anywhere(session: Session, evidence_id: int) -> bool:
+    """Whether any assessment (in any state) has frozen this item into a submission."""
+    found = session.exec(
+        select(EvidenceSnapshot.id).where(col(EvidenceSnapshot.evidence_id) == evidence_id).limit(1)
+    ).first()
+    return found is not None
+
+
+def presenting(session: Session, actor: Actor, evidence_id: int) -> list[tuple[Assessment, Cycle]]:
+    """The visible assessments whose submissions froze this item, newest cycle first."""
+    rows = session.exec(
+        select(Assessment, Cycle)
+        .join(EvidenceSnapshot, col(EvidenceSnapshot.assessment_id) == Assessment.id)
+        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+        .where(col(EvidenceSnapshot.evidence_id) == evidence_id, assessment_scope(actor))
+        .order_by(col(Cycle.opens_on).desc())
+    ).all()
+    return [(assessment, cycle) for assessment, cycle in rows]
+
+
+def pct_of(session: Session, assessment: Assessment) -> Organisation:
+    pct = session.get(Organisation, assessment.organisation_id)
+    assert pct is not None
+    return pct
+
+
+def cycle_of(session: Session, assessment: Assessment) -> Cycle:
+    cycle = session.get(Cycle, assessment.cycle_id)
+    assert cycle is not None
+    return cycle
+
+
+def names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    return dict(session.exec(select(User.id, User.full_name).where(col(User.id).in_(wanted))).all())  # type: ignore[arg-type]
+
+
+# The PCT's evidence as an assessment sees it -----------------------------------------------------
+
+
+def evidence_counts(session: Session, organisation_id: int) -> dict[int, int]:
+    """How many of the PCT's evidence items are linked to each competency (from the tally the
+    database keeps: eleven rows at most, however much evidence there is)."""
+    return dict(
+        session.exec(
+            select(CompetencyEvidenceCount.competency_number, CompetencyEvidenceCount.items).where(
+                col(CompetencyEvidenceCount.organisation_id) == organisation_id,
+                col(CompetencyEvidenceCount.items) > 0,
+            )
+        ).all()
+    )
+
+
+def current_evidence_set(session: Session, organisation_id: int) -> list[dict[str, object]]:
+    """The PCT's evidence that supports at least one competency, as it stands now, each item
+    as the content a submission would freeze (three statements)."""
+    items = session.exec(
+        select(EvidenceItem)
+        .where(
+            col(EvidenceItem.organisation_id) == organisation_id,
+            col(EvidenceItem.id).in_(select(EvidenceCompetency.evidence_id)),
+        )
+        .order_by(EvidenceItem.id)
+    ).all()
+    ids = [item.id for item in items if item.id is not None]
+    links: dict[int, list[int]] = {}
+    for evidence_id, number in session.exec(
+        select(EvidenceCompetency.evidence_id, EvidenceCompetency.competency_number)
+        .where(col(EvidenceCompetency.evidence_id).in_(ids))
+        .order_by(EvidenceCompetency.evidence_id, EvidenceCompetency.competency_number)
+    ).all():
+        links.setdefault(evidence_id, []).append(number)
+    files: dict[int, list[Attachment]] = {}
+    for attachment in session.exec(
+        select(Attachment).where(col(Attachment.evidence_id).in_(ids)).order_by(Attachment.id)
+    ).all():
+        files.setdefault(attachment.evidence_id, []).append(attachment)
+    return [
+        evidence_content(item, links.get(item.id or 0, []), files.get(item.id or 0, []))
+        for item in items
+    ]
+
+
+def evidence_for_competency(
+    session: Session, organisation_id: int, number: int
+) -> tuple[list[EvidenceItem], list[EvidenceItem]]:
+    """The PCT's items linked to a competency, and its other items (to link in place)."""
+    items = session.exec(
+        select(EvidenceItem)
+        .where(col(EvidenceItem.organisation_id) == organisation_id)
+        .order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
+    ).all()
+    linked_set = set(
+        session.exec(
+            select(EvidenceCompetency.evidence_id).where(
+                col(EvidenceCompetency.competency_number) == number,
+                col(EvidenceCompetency.evidence_id).in_([i.id for i in items]),
+            )
+        ).all()
+    )
+    linked = [i for i in items if i.id in linked_set]
+    others = [i for i in items if i.id not in linked_set]
+    return linked, others

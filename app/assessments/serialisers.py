@@ -1,0 +1,62 @@
+"""The assessment as the JSON API gives it: a mapping over the one assessment record."""
+
+from __future__ import annotations
+
+from app.assessments.models import Assessment
+from app.assessments.record import AssessmentRecord
+from app.assessments.schemas import (
+    AssessmentRead,
+    AssessmentSummary,
+    EvidenceRatingRead,
+    ReadinessRead,
+    ReviewScoreRead,
+    SelfScoreRead,
+)
+from app.cycles.models import Cycle
+from app.organisations.models import Organisation
+
+
+def summary(assessment: Assessment, organisation: Organisation, cycle: Cycle) -> AssessmentSummary:
+    assert assessment.id is not None and cycle.id is not None
+    return AssessmentSummary(
+        id=assessment.id,
+        organisation_code=organisation.code,
+        organisation_name=organisation.name,
+        cycle_id=cycle.id,
+        cycle_name=cycle.name,
+        status=assessment.status,
+        submitted_at=assessment.submitted_at,
+        finalised_at=assessment.finalised_at,
+        updated_at=assessment.updated_at,
+        version=assessment.version,
+    )
+
+
+def detail(record: AssessmentRecord) -> AssessmentRead:
+    assessment = record.assessment
+    readiness = record.readiness
+    return AssessmentRead(
+        **summary(assessment, record.organisation, record.cycle).model_dump(),
+        framework_version=record.cycle.framework_version,
+        signed_off_at=assessment.signed_off_at,
+        signed_off_by_id=assessment.signed_off_by_id,
+        signed_off_fingerprint=assessment.signed_off_fingerprint,
+        submitted_by_id=assessment.submitted_by_id,
+        returned_at=assessment.returned_at,
+        return_reason=assessment.return_reason,
+        finalised_by_id=assessment.finalised_by_id,
+        self_scores=[
+            SelfScoreRead.model_validate(s, from_attributes=True)
+            for _, s in sorted(record.self_scores.items())
+        ],
+        review_scores=[
+            ReviewScoreRead.model_validate(s, from_attributes=True)
+            for _, s in sorted(record.review_scores.items())
+        ],
+        evidence_ratings=[
+            EvidenceRatingRead.model_validate(r, from_attributes=True)
+            for _, r in sorted(record.ratings.items())
+        ],
+        presented_evidence_ids=list(record.presented_ids),
+        readiness=ReadinessRead(ready=readiness.ready, missing=list(readiness.missing)),
+    )
