@@ -135,7 +135,9 @@ def test_two_users_saving_the_same_self_score_one_gets_409_and_nothing_is_overwr
     assert len(winners) == 1 and sum(isinstance(o, Conflict) for o in outcomes) == 1, outcomes
     with Session(engine) as session:
         saved = next(
-            s for s in assessment_repository.self_scores_of(session, aid) if s.competency_number == 1
+            s
+            for s in assessment_repository.self_scores_of(session, aid)
+            if s.competency_number == 1
         )
     assert saved.rationale == winners[0].rationale
     assert saved.version == version + 1

@@ -40,31 +40,52 @@ def _request(slots: anyio.Semaphore | None) -> object:
     return SimpleNamespace(app=SimpleNamespace(state=state))
 
 
+class _WatchedSlots:
+    """The worker's slots, telling the test when a request finds none free and must wait."""
+
+    def __init__(self, slots: int) -> None:
+        self.semaphore = anyio.Semaphore(slots)
+        self.someone_waits = anyio.Event()
+
+    async def __aenter__(self) -> None:
+        if self.semaphore.value == 0:
+            self.someone_waits.set()
+        await self.semaphore.acquire()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.semaphore.release()
+
+
 def test_a_request_waits_for_a_free_slot_and_gets_it_when_one_closes() -> None:
     events: list[str] = []
 
-    async def request(name: str, slots: anyio.Semaphore, hold: anyio.Event) -> None:
+    async def request(
+        name: str, slots: _WatchedSlots, opened: anyio.Event, hold: anyio.Event
+    ) -> None:
         sessions = get_session(_request(slots))  # type: ignore[arg-type]
         session = await sessions.__anext__()
         events.append(f"{name} open")
+        opened.set()
         session.exec(sa.select(sa.literal(1))).one()
         await hold.wait()
         events.append(f"{name} closing")
         await sessions.aclose()
 
     async def main() -> None:
-        slots = anyio.Semaphore(1)
+        slots = _WatchedSlots(1)
+        first_open, second_open = anyio.Event(), anyio.Event()
         first_may_finish, second_may_finish = anyio.Event(), anyio.Event()
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(request, "first", slots, first_may_finish)
-            await anyio.sleep(0.05)
-            tasks.start_soon(request, "second", slots, second_may_finish)
-            await anyio.sleep(0.05)
-            assert events == ["first open"]  # the second waits for the only slot
-            first_may_finish.set()
-            await anyio.sleep(0.05)
-            assert events == ["first open", "first closing", "second open"]
-            second_may_finish.set()
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(request, "first", slots, first_open, first_may_finish)
+                await first_open.wait()
+                tasks.start_soon(request, "second", slots, second_open, second_may_finish)
+                await slots.someone_waits.wait()
+                assert events == ["first open"]  # the second waits for the only slot
+                first_may_finish.set()
+                await second_open.wait()
+                assert events == ["first open", "first closing", "second open"]
+                second_may_finish.set()
 
     _run(main)
 

@@ -1,45 +1,222 @@
-"""Property tests: the workflow table and the framework loader hold for any input."""
+"""Property tests: any sequence of workflow commands does what a model of the SPEC says, and the
+framework loader holds for any input."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
-from hypothesis import given, settings
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Connection
+from sqlmodel import Session
 
 from app.assessments.models import AssessmentStatus as S
-from app.assessments.workflow import TRANSITIONS, Move, next_status
 from app.config import BASE_DIR
-from app.errors import WorkflowError
 from app.framework.loader import FrameworkError, parse_framework
+from tests import assessment_moves as moves
+from tests.factories import auth
 
 PUBLISHED = yaml.safe_load((BASE_DIR / "competencies" / "wcc-2008.yaml").read_text())
 
+ALL = frozenset(range(1, 12))
+# SPEC §1: a reviewer sees a PCT's assessment "only once submitted"; a PCT edit that takes it
+# back to draft takes it out of their sight again ("nobody sees another organisation's drafts").
+SEEN_BY_THE_SHA = frozenset({S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED})
 
-@settings(max_examples=300, derandomize=True)
-@given(st.lists(st.sampled_from(list(Move)), max_size=40))
-def test_any_sequence_of_moves_keeps_the_workflow_rules(moves: list[Move]) -> None:
-    status = S.DRAFT
-    for move in moves:
-        try:
-            after = next_status(move, status)
-        except WorkflowError as refusal:
-            assert (move, status) not in TRANSITIONS
-            assert refusal.detail.startswith("Cannot ")
-            continue
-        # Submission only ever follows a board sign-off; finalising only follows review.
-        if after is S.SUBMITTED:
-            assert status is S.SIGNED_OFF
-        if after is S.FINALISED:
-            assert status is S.IN_REVIEW and move is Move.FINALISE
-        if status is S.FINALISED:
-            assert move is Move.REOPEN
-        # A PCT edit never moves an assessment the SHA holds.
-        if move is Move.PCT_EDIT:
-            assert status in {S.DRAFT, S.SIGNED_OFF, S.RETURNED} and after is S.DRAFT
-        status = after
+# The steps of tests/assessment_moves.py, and the reviewer scoring every competency at once.
+NAMES = (*moves.STEPS, "review_all")
+Step = tuple[str, int]  # a step, and the competency it concerns (edit and review)
+
+
+@dataclass(frozen=True)
+class Model:
+    """SPEC §2 as a small state machine of its own: the status, and the competencies the
+    reviewer has scored (finalising needs all eleven)."""
+
+    status: S = S.DRAFT
+    reviewed: frozenset[int] = frozenset()
+
+    def after(self, step: str, number: int) -> tuple[Model, S | int]:
+        """The model after ``step``, and what the step should give: a status, or the HTTP
+        status of its refusal."""
+        now = self.status
+
+        def to(status: S, reviewed: frozenset[int] = self.reviewed) -> tuple[Model, S]:
+            return Model(status, reviewed), status
+
+        refused = (self, 409)
+        if step == "edit":  # the PCT's changes send it back to draft until it is submitted
+            return to(S.DRAFT) if now in {S.DRAFT, S.SIGNED_OFF, S.RETURNED} else refused
+        if step == "sign_off":
+            return to(S.SIGNED_OFF) if now in {S.DRAFT, S.RETURNED} else refused
+        if step == "submit":
+            return to(S.SUBMITTED) if now is S.SIGNED_OFF else refused
+        if step == "reopen":  # an administrator's, and only of a finalised assessment
+            return to(S.IN_REVIEW) if now is S.FINALISED else refused
+        if now not in SEEN_BY_THE_SHA:
+            return self, 404  # not there at all for the reviewer
+        reviewing = now in {S.SUBMITTED, S.IN_REVIEW}  # the first review score starts review
+        if step == "review":
+            return to(S.IN_REVIEW, self.reviewed | {number}) if reviewing else refused
+        if step == "review_all":
+            return to(S.IN_REVIEW, ALL) if reviewing else refused
+        if step == "rate":
+            return to(S.IN_REVIEW) if reviewing else refused
+        if step == "return":
+            return to(S.RETURNED) if reviewing else refused
+        if step == "finalise":
+            return to(S.FINALISED) if now is S.IN_REVIEW and self.reviewed == ALL else refused
+        raise AssertionError(step)
+
+    def ahead(self) -> str:
+        """The next step along the diagram's main path (and back round after a reopen)."""
+        if self.status is S.IN_REVIEW:
+            return "finalise" if self.reviewed == ALL else "review_all"
+        return {
+            S.DRAFT: "sign_off",
+            S.SIGNED_OFF: "submit",
+            S.SUBMITTED: "review_all",
+            S.RETURNED: "sign_off",
+            S.FINALISED: "reopen",
+        }[self.status]
+
+
+def _take(session: Session, cast: moves.Cast, step: str, number: int) -> moves.Refused | None:
+    commands = {
+        "edit": lambda: moves.edit(session, cast, number),
+        "review": lambda: moves.review(session, cast, number),
+        "review_all": lambda: moves.review_all(session, cast),
+    }
+    return moves.attempt(session, commands.get(step, lambda: moves.STEPS[step](session, cast)))
+
+
+@contextmanager
+def _rolled_back(session: Session) -> Iterator[None]:
+    """Each example starts from what the fixtures built and leaves nothing behind: a savepoint
+    on the test's connection, taken before the example and rolled back after it."""
+    session.close()
+    connection = session.get_bind()
+    assert isinstance(connection, Connection)
+    example = connection.begin_nested()
+    try:
+        yield
+    finally:
+        session.close()
+        example.rollback()
+
+
+@pytest.fixture
+def ready(session: Session) -> moves.Cast:
+    return moves.ready_draft(session)
+
+
+def _play(
+    session: Session, client: TestClient, cast: moves.Cast, choose: Callable[[Model], Step | None]
+) -> None:
+    """Take the steps ``choose`` gives, one at a time, checking each against the model and the
+    rules that hold whatever the model says; then check who can see the result."""
+    aid = cast.assessment_id
+    model = Model()
+    after = moves.held(session, aid)
+    while (chosen := choose(model)) is not None:
+        step, number = chosen
+        before = after
+        model, expected = model.after(step, number)
+        refusal = _take(session, cast, step, number)
+        after = moves.held(session, aid)
+        if isinstance(expected, int):
+            assert refusal is not None, f"{step} was allowed from {before['assessment']['status']}"
+            assert refusal.status_code == expected, refusal
+            assert after == before, f"the refused {step} changed something"
+        else:
+            assert refusal is None, f"{step} from {before['assessment']['status']}: {refusal}"
+            assert moves.status_of(session, aid) is expected
+            assert after["audit_events"] > before["audit_events"], f"{step} was not audited"
+        # Read-only once finalised, for everyone but the administrator who reopens it.
+        if before["assessment"]["status"] == S.FINALISED and step != "reopen":
+            assert after == before
+    # Whatever happened, the SHA sees it only once submitted, and no other PCT ever does.
+    status = moves.status_of(session, aid)
+    seen = client.get(f"/api/v1/assessments/{aid}", headers=auth(cast.world.reviewer))
+    if status in SEEN_BY_THE_SHA:
+        assert seen.status_code == 200 and seen.json()["status"] == status.value
+    else:
+        assert seen.status_code == 404, status
+    stranger = auth(cast.world.b.lead)
+    assert client.get(f"/api/v1/assessments/{aid}", headers=stranger).status_code == 404
+
+
+def test_a_round_trip_through_every_status_does_what_the_spec_model_says(
+    session: Session, client: TestClient, ready: moves.Cast
+) -> None:
+    story: list[Step] = [
+        ("sign_off", 1),
+        ("submit", 1),
+        ("review", 4),
+        ("return", 1),
+        ("review", 5),
+        ("edit", 3),
+        ("sign_off", 1),
+        ("submit", 1),
+        ("review_all", 1),
+        ("finalise", 1),
+        ("edit", 2),
+        ("return", 1),
+        ("reopen", 1),
+        ("rate", 1),
+        ("finalise", 1),
+    ]
+    steps = iter(story)
+    _play(session, client, ready, lambda model: next(steps, None))
+
+
+@settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    # One world for the whole test; each example runs inside its own savepoint (_rolled_back).
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    # No shrinking: an example is a run of database commands and shrinking one takes minutes.
+    # A failure prints the steps as drawn, and each assertion names the step and the status.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(data=st.data())
+def test_any_sequence_of_commands_does_what_the_spec_model_says(
+    session: Session, client: TestClient, ready: moves.Cast, data: st.DataObject
+) -> None:
+    length = data.draw(st.integers(min_value=6, max_value=16), label="length")
+
+    def choose(model: Model) -> Step | None:
+        nonlocal length
+        if length == 0:
+            return None
+        length -= 1
+        number = data.draw(st.integers(min_value=1, max_value=11))
+        # Often the next step along the main path, or any step that changes something, so that
+        # sequences reach every status; else one the model refuses, so that refusals are tried
+        # from everywhere; else any step at all.
+        onward = [name for name in NAMES if model.after(name, number)[0] != model]
+        refused = [name for name in NAMES if isinstance(model.after(name, number)[1], int)]
+        ahead = st.just(model.ahead())
+        name = data.draw(
+            ahead
+            | ahead
+            | st.sampled_from(onward)
+            | st.sampled_from(refused)
+            | st.sampled_from(NAMES)
+        )
+        event(f"{model.status} {name}")  # shown by --hypothesis-show-statistics
+        return name, number
+
+    with _rolled_back(session):
+        _play(session, client, ready, choose)
 
 
 json_values = st.recursive(

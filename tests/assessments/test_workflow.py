@@ -1,92 +1,261 @@
-"""The workflow's pure rules: the transition table and readiness."""
+"""The assessment workflow, driven through the service commands against the database.
+
+Every status is reached by the commands themselves, every step is a real command by the user
+whose job it is, and what it should do is written out below from SPEC §2 ("Assessment
+workflow": the diagram and the rules under it), not taken from the code.
+"""
 
 from __future__ import annotations
 
 import pytest
+from sqlmodel import Session, col, select
 
-from app.assessments.models import AssessmentStatus as S
-from app.assessments.workflow import (
-    TRANSITIONS,
-    Move,
-    ScoreFacts,
-    next_status,
-    readiness,
-    review_complete,
+from app.assessments import service
+from app.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    EvidenceRating,
+    ReviewScore,
+    SelfScore,
 )
-from app.errors import WorkflowError
-
-
-@pytest.mark.parametrize(
-    ("move", "current", "expected"),
-    [
-        (Move.SIGN_OFF, S.DRAFT, S.SIGNED_OFF),
-        (Move.SUBMIT, S.SIGNED_OFF, S.SUBMITTED),
-        (Move.START_REVIEW, S.SUBMITTED, S.IN_REVIEW),
-        (Move.RETURN, S.IN_REVIEW, S.RETURNED),
-        (Move.FINALISE, S.IN_REVIEW, S.FINALISED),
-        (Move.REOPEN, S.FINALISED, S.IN_REVIEW),
-        (Move.PCT_EDIT, S.SIGNED_OFF, S.DRAFT),
-        (Move.PCT_EDIT, S.RETURNED, S.DRAFT),
-    ],
+from app.assessments.schemas import ReviewScoreWrite
+from tests.assessment_moves import (
+    EDITED,
+    RATED,
+    RETURN_REASON,
+    REVIEWED,
+    STEPS,
+    Cast,
+    actor,
+    attempt,
+    held,
+    ready_draft,
+    review,
+    sign_off,
+    status_of,
+    submit,
+    walk_to,
 )
-def test_allowed_moves_follow_the_diagram(move: Move, current: S, expected: S) -> None:
-    assert next_status(move, current) is expected
+
+S = AssessmentStatus
+D, SO, SU, IR, RE, FI = S.DRAFT, S.SIGNED_OFF, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED
+
+STEP_ORDER = ("edit", "sign_off", "submit", "review", "rate", "return", "finalise", "reopen")
+
+# What each step does from each status: the status it leaves the assessment in, 409 for a
+# refusal that says why, 404 where the reviewer may not see the assessment at all (SPEC §1:
+# "only once submitted"). Steps: edit = the lead changes a self-score; sign_off = a board
+# member; submit = the lead; review = the reviewer scores a competency; rate = the reviewer
+# rates an evidence item; return and finalise = the reviewer; reopen = an administrator.
+# Where the SPEC draws no arrow but the product allows the step, the note below the table says so.
+# fmt: off
+EXPECTED: dict[AssessmentStatus, tuple[AssessmentStatus | int, ...]] = {
+    #            edit  sign_off submit review rate  return finalise reopen
+    S.DRAFT:      (D,   SO,      409,   404,   404,  404,   404,     409),
+    S.SIGNED_OFF: (D,   409,     SU,    404,   404,  404,   404,     409),
+    S.SUBMITTED:  (409, 409,     409,   IR,    IR,   RE,    409,     409),
+    S.IN_REVIEW:  (409, 409,     409,   IR,    IR,   RE,    FI,      409),
+    S.RETURNED:   (D,   SO,      409,   409,   409,  409,   409,     409),
+    S.FINALISED:  (409, 409,     409,   409,   409,  409,   409,     IR),
+}
+# fmt: on
+# Beyond the diagram: a reviewer may return a submission before scoring it (submitted →
+# returned), an administrator's reopen takes a finalised assessment back into review, and a
+# board may sign off a returned assessment again without a change (SPEC §6.2's rounds).
+# Edits to a signed-off or returned assessment follow the version 1 rules that the diagram
+# draws (back to draft); SPEC §6.1 and §6.2 replace them with a lock and "stays returned".
+
+# How a refusal opens, per step, and the reason it gives, per status.
+REFUSAL_OPENS = {
+    "edit": "Cannot change this assessment",
+    "sign_off": "Cannot sign off this assessment",
+    "submit": "Cannot submit this assessment",
+    "review": "Cannot review this assessment",
+    "rate": "Cannot review this assessment",
+    "return": "Cannot return this assessment",
+    "finalise": "Cannot finalise this assessment",
+    "reopen": "Cannot reopen this assessment",
+}
+BECAUSE = {
+    S.DRAFT: "it is still a draft",
+    S.SIGNED_OFF: "it is signed off and waiting to be submitted",
+    S.SUBMITTED: "it has been submitted to the SHA",
+    S.IN_REVIEW: "the SHA is reviewing it",
+    S.RETURNED: "the SHA has returned it to the PCT",
+    S.FINALISED: "it is finalised",
+}
 
 
-@pytest.mark.parametrize("current", list(S))
-@pytest.mark.parametrize("move", list(Move))
-def test_every_move_not_in_the_table_is_refused_with_a_reason(move: Move, current: S) -> None:
-    if (move, current) in TRANSITIONS:
+def _landed(session: Session, cast: Cast, step: str) -> bool:
+    """The mark each step leaves when it is taken, read from the database."""
+    aid = cast.assessment_id
+    world = cast.world
+    if step == "edit":
+        rationale = session.exec(
+            select(SelfScore.rationale).where(
+                col(SelfScore.assessment_id) == aid, col(SelfScore.competency_number) == 1
+            )
+        ).one()
+        return rationale == EDITED
+    row = session.exec(
+        select(
+            Assessment.signed_off_by_id,
+            Assessment.submitted_by_id,
+            Assessment.return_reason,
+            Assessment.finalised_by_id,
+            Assessment.finalised_at,
+        ).where(col(Assessment.id) == aid)
+    ).one()
+    signed_by, submitted_by, reason, finalised_by, finalised_at = row
+    if step == "sign_off":
+        return signed_by == world.a.board.id
+    if step == "submit":
+        return submitted_by == world.a.lead.id
+    if step == "review":
+        comment = session.exec(
+            select(ReviewScore.comment).where(
+                col(ReviewScore.assessment_id) == aid, col(ReviewScore.competency_number) == 1
+            )
+        ).one()
+        return comment == REVIEWED
+    if step == "rate":
+        comments = session.exec(
+            select(EvidenceRating.comment).where(col(EvidenceRating.assessment_id) == aid)
+        ).all()
+        return list(comments) == [RATED]
+    if step == "return":
+        return reason == RETURN_REASON
+    if step == "finalise":
+        return finalised_by == world.reviewer.id and finalised_at is not None
+    if step == "reopen":
+        return finalised_by is None and finalised_at is None
+    raise AssertionError(step)
+
+
+CASES = [
+    pytest.param(status, step, outcome, id=f"{status.value}-{step}")
+    for status, outcomes in EXPECTED.items()
+    for step, outcome in zip(STEP_ORDER, outcomes, strict=True)
+]
+
+
+@pytest.mark.parametrize(("status", "step", "expected"), CASES)
+def test_each_step_from_each_status_does_what_the_spec_says(
+    session: Session, status: AssessmentStatus, step: str, expected: AssessmentStatus | int
+) -> None:
+    cast = walk_to(session, status)
+    before = held(session, cast.assessment_id)
+    refusal = attempt(session, lambda: STEPS[step](session, cast))
+    after = held(session, cast.assessment_id)
+    if isinstance(expected, AssessmentStatus):
+        assert refusal is None, f"{step} from {status.value} was refused: {refusal}"
+        assert status_of(session, cast.assessment_id) is expected
+        assert _landed(session, cast, step), f"{step} left no mark"
+        assert after["audit_events"] > before["audit_events"], "the change was not audited"
         return
-    with pytest.raises(WorkflowError) as caught:
-        next_status(move, current)
-    assert "Cannot" in caught.value.detail
-    assert ":" in caught.value.detail
+    assert refusal is not None, f"{step} from {status.value} was allowed"
+    assert refusal.status_code == expected, refusal
+    assert after == before, "a refused step changed something"
+    if expected == 409:
+        assert refusal.detail.startswith(REFUSAL_OPENS[step]), refusal.detail
+        assert BECAUSE[status] in refusal.detail, refusal.detail
+    else:
+        assert refusal.detail == f"Assessment {cast.assessment_id} not found"
 
 
-def test_submitting_a_draft_says_the_board_must_sign_off_first() -> None:
-    with pytest.raises(WorkflowError, match="the board must sign it off first"):
-        next_status(Move.SUBMIT, S.DRAFT)
-
-
-def test_nothing_moves_a_finalised_assessment_but_reopen() -> None:
-    allowed = {move for (move, status) in TRANSITIONS if status is S.FINALISED}
-    assert allowed == {Move.REOPEN}
-
-
-def test_pct_edits_are_refused_once_submitted() -> None:
-    for status in (S.SUBMITTED, S.IN_REVIEW, S.FINALISED):
-        with pytest.raises(WorkflowError):
-            next_status(Move.PCT_EDIT, status)
-
-
-def _facts(**overrides: dict[str, object]) -> list[ScoreFacts]:
-    facts = []
-    for number in range(1, 12):
-        values = {"has_score": True, "has_rationale": True, "evidence_count": 1}
-        values.update(overrides.get(str(number), {}))
-        facts.append(ScoreFacts(number=number, title=f"C{number}", **values))  # type: ignore[arg-type]
-    return facts
-
-
-def test_ready_when_every_competency_has_a_reasoned_score_and_evidence() -> None:
-    assert readiness(_facts()).ready
-
-
-def test_readiness_lists_each_missing_piece_by_competency() -> None:
-    result = readiness(
-        _facts(
-            **{"3": {"has_score": False}, "7": {"evidence_count": 0}, "9": {"has_rationale": False}}
-        )
-    )
-    assert not result.ready
-    assert result.missing == (
-        "Competency 3 (C3): no self-assessed level",
-        "Competency 7 (C7): no evidence linked",
-        "Competency 9 (C9): no rationale for the level",
+def test_submitting_a_draft_says_the_board_must_sign_off_first(session: Session) -> None:
+    cast = ready_draft(session)
+    refusal = attempt(session, lambda: submit(session, cast))
+    assert refusal is not None and refusal.status_code == 409
+    assert refusal.detail == (
+        "Cannot submit this assessment: it is still a draft; the board must sign it off first"
     )
 
 
-def test_review_is_complete_only_with_all_eleven_scores() -> None:
-    assert review_complete(set(range(1, 12))) == []
-    assert review_complete({1, 2, 3}) == list(range(4, 12))
+def test_sign_off_is_refused_with_each_missing_piece_named_and_nothing_changes(
+    session: Session,
+) -> None:
+    cast = ready_draft(
+        session,
+        scored=tuple(n for n in range(1, 12) if n != 3),
+        evidenced=tuple(n for n in range(1, 12) if n != 7),
+    )
+    before = held(session, cast.assessment_id)
+    refusal = attempt(session, lambda: sign_off(session, cast))
+    assert refusal is not None and refusal.status_code == 409
+    assert refusal.missing == (
+        "Competency 3 (Engage with public and patients): no self-assessed level",
+        "Competency 7 (Stimulate the market): no evidence linked",
+    )
+    assert held(session, cast.assessment_id) == before
+
+
+def test_finalise_is_refused_until_every_competency_has_a_review_score(
+    session: Session,
+) -> None:
+    cast = walk_to(session, S.SUBMITTED)
+    for number in range(1, 10):
+        review(session, cast, number)
+    before = held(session, cast.assessment_id)
+    refusal = attempt(session, lambda: service.finalise(session, cast.reviewer, cast.assessment_id))
+    assert refusal is not None and refusal.status_code == 409
+    assert refusal.missing == ("Competency 10: no review score", "Competency 11: no review score")
+    assert held(session, cast.assessment_id) == before
+    review(session, cast, 10)
+    review(session, cast, 11)
+    service.finalise(session, cast.reviewer, cast.assessment_id)
+    assert status_of(session, cast.assessment_id) is S.FINALISED
+
+
+def test_a_return_needs_a_reason_and_gives_it_to_the_pct(session: Session) -> None:
+    cast = walk_to(session, S.IN_REVIEW)
+    before = held(session, cast.assessment_id)
+    refusal = attempt(
+        session,
+        lambda: service.return_assessment(session, cast.reviewer, cast.assessment_id, reason=" "),
+    )
+    assert refusal is not None and refusal.status_code == 422
+    assert held(session, cast.assessment_id) == before
+
+
+@pytest.mark.parametrize("who", ["lead", "board", "reviewer"])
+def test_only_an_administrator_reopens_a_finalised_assessment(session: Session, who: str) -> None:
+    cast = walk_to(session, S.FINALISED)
+    before = held(session, cast.assessment_id)
+    refusal = attempt(
+        session,
+        lambda: service.reopen(session, getattr(cast, who), cast.assessment_id, reason="Why not"),
+    )
+    assert refusal is not None and refusal.status_code == 403
+    assert held(session, cast.assessment_id) == before
+
+
+def test_a_reviewer_of_another_sha_never_finds_a_submitted_assessment(session: Session) -> None:
+    cast = walk_to(session, S.SUBMITTED)
+    stranger = actor(session, cast.world.other_reviewer)
+    before = held(session, cast.assessment_id)
+    for command in (
+        lambda: service.put_review_score(
+            session, stranger, cast.assessment_id, 1, data=ReviewScoreWrite(level=2, comment="")
+        ),
+        lambda: service.return_assessment(session, stranger, cast.assessment_id, reason="No"),
+        lambda: service.finalise(session, stranger, cast.assessment_id),
+    ):
+        refusal = attempt(session, command)
+        assert refusal is not None and refusal.status_code == 404
+    assert held(session, cast.assessment_id) == before
+
+
+def test_a_returned_assessment_goes_round_again_with_the_review_so_far_kept(
+    session: Session,
+) -> None:
+    cast = walk_to(session, S.RETURNED)
+    STEPS["edit"](session, cast)
+    sign_off(session, cast)
+    submit(session, cast)
+    assert status_of(session, cast.assessment_id) is S.SUBMITTED
+    review(session, cast, 4)
+    assert status_of(session, cast.assessment_id) is S.IN_REVIEW
+    # The first round scored all eleven: the second needs only what changed.
+    service.finalise(session, cast.reviewer, cast.assessment_id)
+    assert status_of(session, cast.assessment_id) is S.FINALISED

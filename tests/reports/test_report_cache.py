@@ -97,18 +97,47 @@ def test_the_key_leaves_out_only_the_generated_stamp() -> None:
     assert cache.key("<p>data-generated=&#34;x&#34;</p>") != cache.key("<p></p>")
 
 
+class _Lookups(dict):
+    """The cache's table of renders under way, counting the callers that have looked in it:
+    once ``expected`` have, every one of them has either started the render or joined it."""
+
+    def __init__(self, expected: int) -> None:
+        super().__init__()
+        self.expected = expected
+        self.seen = 0
+        self.all_looked = asyncio.Event()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.seen += 1
+        if self.seen >= self.expected:
+            self.all_looked.set()
+        return super().get(key, default)
+
+
+def _watch_lookups(monkeypatch: pytest.MonkeyPatch, expected: int) -> _Lookups:
+    lookups = _Lookups(expected)
+    monkeypatch.setattr(cache, "_rendering", lookups)
+    return lookups
+
+
+async def _until(event: asyncio.Event) -> None:
+    await asyncio.wait_for(event.wait(), timeout=10)
+
+
 def test_renders_of_the_same_content_at_once_share_one(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(cache, "folder", lambda: tmp_path)
     calls: list[str] = []
 
-    async def render(html: str) -> bytes:
-        calls.append(html)
-        await asyncio.sleep(0.05)
-        return b"%PDF " + html.encode()
-
     async def main() -> list[bytes]:
+        lookups = _watch_lookups(monkeypatch, expected=5)
+
+        async def render(html: str) -> bytes:
+            calls.append(html)
+            await _until(lookups.all_looked)  # the other four have found this render under way
+            return b"%PDF " + html.encode()
+
         return await asyncio.gather(*(cache.cached_pdf("<p>same</p>", render) for _ in range(5)))
 
     assert _run(main) == [b"%PDF <p>same</p>"] * 5
@@ -122,14 +151,16 @@ def test_a_failed_render_keeps_nothing_and_others_waiting_try_for_themselves(
     monkeypatch.setattr(cache, "folder", lambda: tmp_path)
     calls: list[int] = []
 
-    async def render(html: str) -> bytes:
-        calls.append(len(calls))
-        await asyncio.sleep(0.05)
-        if len(calls) == 1:
-            raise RuntimeError("renderer died")
-        return b"%PDF fine"
-
     async def main() -> list[object]:
+        lookups = _watch_lookups(monkeypatch, expected=2)
+
+        async def render(html: str) -> bytes:
+            calls.append(len(calls))
+            await _until(lookups.all_looked)  # the other caller is waiting on this render
+            if len(calls) == 1:
+                raise RuntimeError("renderer died")
+            return b"%PDF fine"
+
         return await asyncio.gather(
             cache.cached_pdf("<p>x</p>", render),
             cache.cached_pdf("<p>x</p>", render),
