@@ -140,6 +140,33 @@ class FormProblem:
         return problem
 
 
+def shown_values(
+    saved: Mapping[str, Any], typed: Mapping[str, Any] | None, problem: FormProblem | None
+) -> dict[str, Any]:
+    """What a form shows: the values as saved, or — when it comes back refused — what the user
+    typed. After a stale edit it carries the version now saved, so that saving again knowingly
+    replaces the other person's change."""
+    values = {**saved, **(typed or {})}
+    if typed is not None and problem is not None and problem.current_version is not None:
+        values["version"] = problem.current_version
+    return values
+
+
+def render_form(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    problem: FormProblem | None,
+    *,
+    block: str | None = None,
+) -> Response:
+    """A page with a form: 200, or the refusal's status when it comes back with errors."""
+    from app.web import render
+
+    status = problem.status_code if problem else 200
+    return render(request, template, context, block=block, status_code=status)
+
+
 def submit_form(
     session: Session,
     *,

@@ -23,10 +23,19 @@ from app.assessments.schemas import (
 )
 from app.deps import SessionDep
 from app.evidence import service as evidence_service
-from app.forms import FormPost, FormProblem, blank_to_none, is_htmx, posted, submit_form
+from app.forms import (
+    FormPost,
+    FormProblem,
+    blank_to_none,
+    is_htmx,
+    posted,
+    render_form,
+    shown_values,
+    submit_form,
+)
 from app.home.pages import pct_home_page
 from app.params import MAX_ID, PathId, PathNumber
-from app.web import PageActor, hx_redirect, render
+from app.web import PageActor, hx_redirect
 
 router = APIRouter(include_in_schema=False)
 
@@ -101,13 +110,7 @@ def _board(
     context: dict[str, Any] = {"view": view}
     if problem is not None:
         context |= {"problem": next(iter(problem.errors.values())), "missing": problem.missing}
-    return render(
-        request,
-        "assessments/board.html",
-        context,
-        block="board",
-        status_code=problem.status_code if problem else 200,
-    )
+    return render_form(request, "assessments/board.html", context, problem, block="board")
 
 
 @router.get("/assessments/{assessment_id}", response_class=HTMLResponse)
@@ -171,13 +174,7 @@ def _competency(
     saved: bool = False,
 ) -> Response:
     page = presenters.competency_page(session, actor, assessment_id, number)
-    values = page.form_values()
-    if typed is not None:
-        # What the user typed stays on screen; after a stale edit the form carries the
-        # version now saved, so saving again knowingly replaces the other person's change.
-        values = {**values, **typed}
-        if problem is not None and problem.current_version is not None:
-            values["version"] = problem.current_version
+    values = shown_values(page.form_values(), typed, problem)
     context = {
         "view": page.view,
         "row": page.row,
@@ -189,13 +186,7 @@ def _competency(
         "saved": saved,
         "oob": saved,
     }
-    return render(
-        request,
-        "assessments/competency.html",
-        context,
-        block=block,
-        status_code=problem.status_code if problem else 200,
-    )
+    return render_form(request, "assessments/competency.html", context, problem, block=block)
 
 
 @router.get("/assessments/{assessment_id}/competencies/{number}", response_class=HTMLResponse)
@@ -302,12 +293,7 @@ def _review(
         "errors": problem.errors if problem else {},
         "typed": typed or {},
     }
-    return render(
-        request,
-        "assessments/review.html",
-        context,
-        status_code=problem.status_code if problem else 200,
-    )
+    return render_form(request, "assessments/review.html", context, problem)
 
 
 @router.get("/assessments/{assessment_id}/review", response_class=HTMLResponse)
@@ -332,15 +318,12 @@ def _review_competency(
     view = presenters.assessment_page(session, actor, assessment_id, full=True)
     row = view.row(number)
     score = row.review_score
-    values = {
+    saved = {
         "level": score.level if score else None,
         "comment": score.comment if score else "",
         "version": score.version if score else None,
     }
-    if typed is not None:
-        values |= typed
-        if problem is not None and problem.current_version is not None:
-            values["version"] = problem.current_version
+    values = shown_values(saved, typed, problem)
     context = {
         "view": view,
         "row": row,
@@ -350,7 +333,7 @@ def _review_competency(
         "problem": problem,
         "saved": saved,
     }
-    return render(request, template, context, status_code=problem.status_code if problem else 200)
+    return render_form(request, template, context, problem)
 
 
 @router.get("/assessments/{assessment_id}/review/{number}", response_class=HTMLResponse)
@@ -427,15 +410,12 @@ def _rating_form(
     view = presenters.assessment_page(session, actor, assessment_id, full=True)
     item = view.item(evidence_id)
     rating = item.rating
-    values = {
+    saved = {
         "rating": rating.rating.value if rating else "",
         "comment": rating.comment if rating else "",
         "version": rating.version if rating else None,
     }
-    if typed is not None:
-        values |= typed
-        if problem is not None and problem.current_version is not None:
-            values["version"] = problem.current_version
+    values = shown_values(saved, typed, problem)
     context = {
         "view": view,
         "item": item,
@@ -444,12 +424,7 @@ def _rating_form(
         "rating_problem": problem,
         "rating_saved": saved,
     }
-    return render(
-        request,
-        "assessments/_rating_form.html",
-        context,
-        status_code=problem.status_code if problem else 200,
-    )
+    return render_form(request, "assessments/_rating_form.html", context, problem)
 
 
 @router.post("/assessments/{assessment_id}/ratings/{evidence_id}", response_class=HTMLResponse)

@@ -10,14 +10,10 @@ from sqlmodel import Session
 
 from app.actors import Actor
 from app.assessments import repository
-from app.assessments.models import Assessment
-from app.assessments.record import AssessmentRecord, CompetencyLine, PresentedItem
-from app.assessments.workflow import PCT_EDITABLE, Move, Readiness
-from app.cycles.models import Cycle
+from app.assessments.record import AssessmentRecord, CompetencyLine, PresentedItem, RecordView
+from app.assessments.workflow import PCT_EDITABLE, Move
 from app.errors import NotFound
 from app.evidence.models import EvidenceItem
-from app.framework.models import Framework
-from app.organisations.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -35,33 +31,13 @@ _MOVE_PATHS = {Move.SIGN_OFF: "sign-off", Move.SUBMIT: "submit"}
 
 
 @dataclass(frozen=True)
-class AssessmentPage:
+class AssessmentPage(RecordView):
     record: AssessmentRecord
     actions: list[PageAction] = field(default_factory=list)
     can_edit: bool = False
     can_review: bool = False
     reviews: bool = False
     """The actor is one of the SHA's reviewers of this PCT (in any status)."""
-
-    @property
-    def assessment(self) -> Assessment:
-        return self.record.assessment
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.record.organisation
-
-    @property
-    def cycle(self) -> Cycle:
-        return self.record.cycle
-
-    @property
-    def framework(self) -> Framework:
-        return self.record.framework
-
-    @property
-    def readiness(self) -> Readiness:
-        return self.record.readiness
 
     @property
     def rows(self) -> tuple[CompetencyLine, ...]:

@@ -252,3 +252,36 @@ class AssessmentRecord:
             listed = ", ".join(str(n) for n in self.unreviewed)
             return MoveOption(move, False, f"Competencies {listed} have no review score yet")
         return MoveOption(move, True)
+
+
+class RecordView:
+    """What every view of an assessment (page, report) reads straight off the record."""
+
+    record: AssessmentRecord
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.record.assessment
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.record.organisation
+
+    @property
+    def sha(self) -> Organisation | None:
+        return self.record.sha
+
+    @property
+    def cycle(self) -> Cycle:
+        return self.record.cycle
+
+    @property
+    def framework(self) -> Framework:
+        return self.record.framework
+
+    @property
+    def readiness(self) -> Readiness:
+        return self.record.readiness
+
+    def person(self, user_id: int | None) -> str:
+        return self.record.person(user_id)

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, Response
 
 from app.config import get_settings
 from app.deps import CurrentActor, SessionDep
-from app.evidence import queries, service, storage
+from app.evidence import repository, service, storage
 from app.evidence.models import EvidenceKind
 from app.evidence.schemas import (
     AttachmentRead,
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/api/v1", tags=["evidence"])
 
 
 def _read(session: SessionDep, item: object) -> EvidenceRead:
-    return queries.read_models(session, [item])[0]  # type: ignore[list-item]
+    return repository.read_models(session, [item])[0]  # type: ignore[list-item]
 
 
 @router.post(
@@ -50,11 +50,11 @@ async def list_evidence(
     kind: EvidenceKind | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     practice_code: Annotated[str | None, Query(max_length=12)] = None,
-    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
+    limit: Annotated[int, Query(ge=1, le=repository.MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Response:
     """Visible evidence, newest first, filtered, a page at a time, with the total."""
-    filters = service.EvidenceFilters(
+    filters = repository.EvidenceFilters(
         organisation_code=organisation_code,
         competency=competency,
         kind=kind,
@@ -63,9 +63,9 @@ async def list_evidence(
     )
 
     def page() -> EvidencePage:
-        items, total = service.list_evidence(session, actor, filters, limit=limit, offset=offset)
+        items, total = repository.list_evidence(session, actor, filters, limit=limit, offset=offset)
         return EvidencePage(
-            items=queries.read_models(session, items), total=total, limit=limit, offset=offset
+            items=repository.read_models(session, items), total=total, limit=limit, offset=offset
         )
 
     return await cached_json(request, actor, page)
@@ -76,7 +76,7 @@ async def read_evidence(
     evidence_id: PathId, request: Request, session: SessionDep, actor: CurrentActor
 ) -> Response:
     return await cached_json(
-        request, actor, lambda: _read(session, service.get_evidence(session, actor, evidence_id))
+        request, actor, lambda: _read(session, repository.get_evidence(session, actor, evidence_id))
     )
 
 
@@ -151,7 +151,7 @@ def download_attachment(
     attachment_id: PathId, session: SessionDep, actor: CurrentActor
 ) -> Response:
     """The file, with its stored type, as a download."""
-    attachment = service.get_attachment(session, actor, attachment_id)
+    attachment = repository.get_attachment(session, actor, attachment_id)
     return FileResponse(
         storage.blob_path(attachment.sha256),
         media_type=attachment.content_type,

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from app.config import get_settings
 from app.deps import SessionDep
 from app.errors import DomainError, Forbidden, InvalidInput, PayloadTooLarge
-from app.evidence import queries, service, storage
+from app.evidence import repository, service, storage
 from app.evidence.models import EvidenceKind
 from app.evidence.schemas import EvidenceCreate
 from app.evidence.uploads import ReceivedFile
@@ -58,18 +58,18 @@ def library(
 ) -> Response:
     framework = framework_service.current_framework().framework
     number = _int(competency)
-    filters = service.EvidenceFilters(
+    filters = repository.EvidenceFilters(
         competency=number if number in framework.numbers else None,
         kind=EvidenceKind(kind) if kind in set(EvidenceKind) else None,
         q=q[:200] or None,
         practice_code=practice[:12] or None,
     )
     page_number = max(_int(page) or 1, 1)
-    items, total = service.list_evidence(
+    items, total = repository.list_evidence(
         session, actor, filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
     )
     context = {
-        "items": queries.read_models(session, items),
+        "items": repository.read_models(session, items),
         "total": total,
         "page": page_number,
         "pages": max(ceil(total / PAGE_SIZE), 1),
@@ -236,14 +236,14 @@ def _item_page(
     errors: dict[str, str],
     status: int,
 ) -> Response:
-    item = service.get_evidence(session, actor, evidence_id)
-    read = queries.read_models(session, [item])[0]
+    item = repository.get_evidence(session, actor, evidence_id)
+    read = repository.read_models(session, [item])[0]
     framework = framework_service.current_framework().framework
     context = {
         "item": read,
         "titles": {c.number: c.title for c in framework.competencies},
-        "used_in": service.where_presented(session, actor, evidence_id),
-        "can_attach": service.may_attach(session, actor, item),
+        "used_in": repository.where_presented(session, actor, evidence_id),
+        "can_attach": repository.may_attach(session, actor, item),
         "kinds": list(EvidenceKind),
         "errors": errors,
         "max_upload_mb": get_settings().max_upload_mb,

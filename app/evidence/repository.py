@@ -5,18 +5,25 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.actors import Actor
+from app.assessments import repository as assessment_repository
 from app.assessments.models import Assessment, EvidenceSnapshot
 from app.assessments.workflow import FROZEN_STATUSES
-from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem
+from app.cycles.models import Cycle
+from app.errors import InvalidInput, NotFound
+from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem, EvidenceKind
 from app.evidence.schemas import AttachmentRead, EvidenceRead
+from app.framework import service as framework_service
+from app.organisations import service as organisation_service
 from app.organisations.models import Organisation
-from app.permissions import evidence_scope
+from app.permissions import evidence_scope, may_edit_evidence
 from app.users.models import User
 
 
@@ -180,3 +187,109 @@ def recent_by_author(session: Session, user_id: int | None, *, limit: int) -> li
             .limit(limit)
         ).all()
     )
+
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class EvidenceFilters:
+    organisation_code: str | None = None
+    competency: int | None = None
+    kind: EvidenceKind | None = None
+    q: str | None = None
+    practice_code: str | None = None
+
+
+def get_evidence(
+    session: Session, actor: Actor, evidence_id: int, *, for_update: bool = False
+) -> EvidenceItem:
+    statement = visible_evidence(actor).where(col(EvidenceItem.id) == evidence_id)
+    if for_update:
+        statement = statement.with_for_update()
+    item = session.exec(statement).first()
+    if item is None:
+        raise NotFound(f"Evidence item {evidence_id} not found")
+    return item
+
+
+def list_evidence(
+    session: Session, actor: Actor, filters: EvidenceFilters, *, limit: int, offset: int
+) -> tuple[list[EvidenceItem], int]:
+    """A page of visible items, newest first, and the total that match."""
+    statement = sa.select(EvidenceItem).where(evidence_scope(actor))
+    if filters.organisation_code:
+        organisation = organisation_service.find_by_code(session, filters.organisation_code)
+        if organisation is None:
+            return [], 0
+        statement = statement.where(col(EvidenceItem.organisation_id) == organisation.id)
+    if filters.practice_code:
+        practice = organisation_service.find_by_code(session, filters.practice_code)
+        if practice is None:
+            return [], 0
+        statement = statement.where(col(EvidenceItem.practice_id) == practice.id)
+    if filters.competency is not None:
+        framework = framework_service.current_framework().framework
+        if framework.competency(filters.competency) is None:
+            raise InvalidInput(
+                f"Competency {filters.competency} does not exist; competencies are numbered "
+                f"{framework.numbers_text()}",
+                field="competency",
+            )
+        linked = select(EvidenceCompetency.evidence_id).where(
+            col(EvidenceCompetency.competency_number) == filters.competency
+        )
+        statement = statement.where(col(EvidenceItem.id).in_(linked))
+    if filters.kind is not None:
+        statement = statement.where(col(EvidenceItem.kind) == filters.kind)
+    searching = bool(filters.q and filters.q.strip())
+    if searching:
+        statement = statement.where(text_match(session, filters.q or ""))
+    page = (
+        statement.order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
+        .limit(min(limit, MAX_PAGE))
+        .offset(offset)
+    )
+    if not searching:
+        # Through the indexes, the page and the count cost little apiece; a window over the
+        # whole match would read and sort every matching row.
+        return list(session.exec(page).scalars().all()), _count(session, statement)
+    # A text search: one evaluation of the full-text match gives the page and, through a
+    # window, the total; only a page past the end needs the count on its own.
+    rows = session.exec(page.add_columns(sa.func.count().over().label("total"))).all()
+    if rows:
+        return [item for item, _ in rows], rows[0][1]
+    return [], _count(session, statement) if offset else 0
+
+
+def _count(session: Session, statement: sa.Select[Any]) -> int:
+    return session.exec(select(sa.func.count()).select_from(statement.subquery())).one()
+
+
+def get_attachment(session: Session, actor: Actor, attachment_id: int) -> Attachment:
+    attachment = session.exec(
+        select(Attachment)
+        .join(EvidenceItem, col(EvidenceItem.id) == Attachment.evidence_id)
+        .where(col(Attachment.id) == attachment_id)
+        .where(evidence_scope(actor))
+    ).first()
+    if attachment is None:
+        raise NotFound(f"Attachment {attachment_id} not found")
+    return attachment
+
+
+def competency_numbers_of(session: Session, item: EvidenceItem) -> list[int]:
+    assert item.id is not None
+    return competency_numbers(session, [item.id]).get(item.id, [])
+
+
+def may_attach(session: Session, actor: Actor, item: EvidenceItem) -> bool:
+    assert item.id is not None
+    return may_edit_evidence(actor, item) and not frozen_ids(session, [item.id])
+
+
+def where_presented(
+    session: Session, actor: Actor, evidence_id: int
+) -> list[tuple[Assessment, Cycle]]:
+    """The visible assessments whose submissions froze this item."""
+    return assessment_repository.presenting(session, actor, evidence_id)

@@ -1,9 +1,6 @@
-"""Evidence commands: log, change, delete, attach files; and the scoped reads behind the API."""
+"""Evidence commands: log, change, delete, link, attach files. Reads live in ``repository``."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
@@ -12,12 +9,10 @@ from app import audit
 from app.actors import Actor
 from app.assessments import repository as assessment_repository
 from app.assessments import service as assessment_service
-from app.assessments.models import Assessment
-from app.cycles.models import Cycle
 from app.db import begin_write, utcnow
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleEdit
-from app.evidence import filetypes, queries, storage
-from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem, EvidenceKind
+from app.evidence import filetypes, repository, storage
+from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem
 from app.evidence.schemas import EvidenceCreate, EvidenceUpdate
 from app.evidence.uploads import ReceivedFile
 from app.framework import service as framework_service
@@ -25,83 +20,13 @@ from app.organisations import service as organisation_service
 from app.organisations.models import Organisation, OrganisationKind
 from app.permissions import (
     Action,
-    evidence_scope,
     may_edit_evidence,
     require,
 )
 
-MAX_PAGE = 200
-
-
-@dataclass(frozen=True)
-class EvidenceFilters:
-    organisation_code: str | None = None
-    competency: int | None = None
-    kind: EvidenceKind | None = None
-    q: str | None = None
-    practice_code: str | None = None
-
 
 def _audit_view(item: EvidenceItem, numbers: list[int]) -> dict[str, object]:
     return {**audit.snapshot(item), "competency_numbers": numbers}
-
-
-def get_evidence(
-    session: Session, actor: Actor, evidence_id: int, *, for_update: bool = False
-) -> EvidenceItem:
-    statement = queries.visible_evidence(actor).where(col(EvidenceItem.id) == evidence_id)
-    if for_update:
-        statement = statement.with_for_update()
-    item = session.exec(statement).first()
-    if item is None:
-        raise NotFound(f"Evidence item {evidence_id} not found")
-    return item
-
-
-def list_evidence(
-    session: Session, actor: Actor, filters: EvidenceFilters, *, limit: int, offset: int
-) -> tuple[list[EvidenceItem], int]:
-    """A page of visible items, newest first, and the total that match."""
-    statement = sa.select(EvidenceItem).where(evidence_scope(actor))
-    if filters.organisation_code:
-        organisation = organisation_service.find_by_code(session, filters.organisation_code)
-        if organisation is None:
-            return [], 0
-        statement = statement.where(col(EvidenceItem.organisation_id) == organisation.id)
-    if filters.practice_code:
-        practice = organisation_service.find_by_code(session, filters.practice_code)
-        if practice is None:
-            return [], 0
-        statement = statement.where(col(EvidenceItem.practice_id) == practice.id)
-    if filters.competency is not None:
-        linked = select(EvidenceCompetency.evidence_id).where(
-            col(EvidenceCompetency.competency_number) == filters.competency
-        )
-        statement = statement.where(col(EvidenceItem.id).in_(linked))
-    if filters.kind is not None:
-        statement = statement.where(col(EvidenceItem.kind) == filters.kind)
-    searching = bool(filters.q and filters.q.strip())
-    if searching:
-        statement = statement.where(queries.text_match(session, filters.q or ""))
-    page = (
-        statement.order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
-        .limit(min(limit, MAX_PAGE))
-        .offset(offset)
-    )
-    if not searching:
-        # Through the indexes, the page and the count cost little apiece; a window over the
-        # whole match would read and sort every matching row.
-        return list(session.exec(page).scalars().all()), _count(session, statement)
-    # A text search: one evaluation of the full-text match gives the page and, through a
-    # window, the total; only a page past the end needs the count on its own.
-    rows = session.exec(page.add_columns(sa.func.count().over().label("total"))).all()
-    if rows:
-        return [item for item, _ in rows], rows[0][1]
-    return [], _count(session, statement) if offset else 0
-
-
-def _count(session: Session, statement: sa.Select[Any]) -> int:
-    return session.exec(select(sa.func.count()).select_from(statement.subquery())).one()
 
 
 def _owning_pct(session: Session, actor: Actor, organisation_code: str) -> Organisation:
@@ -198,7 +123,7 @@ def _editable(
     *,
     lock: bool = True,
 ) -> EvidenceItem:
-    item = get_evidence(session, actor, evidence_id, for_update=lock)
+    item = repository.get_evidence(session, actor, evidence_id, for_update=lock)
     if not may_edit_evidence(actor, item):
         raise Forbidden("You cannot change this evidence item")
     if expected_version is not None and expected_version != item.version:
@@ -207,7 +132,7 @@ def _editable(
             f"(version {item.version}, you had {expected_version}); reload and try again"
         )
     assert item.id is not None
-    if queries.frozen_ids(session, [item.id]):
+    if repository.frozen_ids(session, [item.id]):
         raise Conflict(
             f"Evidence item {evidence_id} is part of a submitted or finalised assessment "
             "and cannot be changed; log a new item instead"
@@ -221,7 +146,7 @@ def update_evidence(
     begin_write(session)
     item = _editable(session, actor, evidence_id, data.version)
     assert item.id is not None
-    before_numbers = queries.competency_numbers(session, [item.id]).get(item.id, [])
+    before_numbers = repository.competency_numbers(session, [item.id]).get(item.id, [])
     before = _audit_view(item, before_numbers)
     changes = data.model_dump(exclude_unset=True, exclude={"version", "competency_numbers"})
     if "practice_code" in changes:
@@ -263,8 +188,8 @@ def link_competency(
     session: Session, actor: Actor, evidence_id: int, *, number: int
 ) -> EvidenceItem:
     """Add one competency to the competencies an item supports (the others stay)."""
-    item = get_evidence(session, actor, evidence_id)
-    current = competency_numbers_of(session, item)
+    item = repository.get_evidence(session, actor, evidence_id)
+    current = repository.competency_numbers_of(session, item)
     return update_evidence(
         session,
         actor,
@@ -284,8 +209,8 @@ def delete_evidence(
             f"Evidence item {evidence_id} was presented in an earlier submission and is kept "
             "for the record"
         )
-    numbers = queries.competency_numbers(session, [item.id]).get(item.id, [])
-    attachments = queries.attachments_by_item(session, [item.id]).get(item.id, [])
+    numbers = repository.competency_numbers(session, [item.id]).get(item.id, [])
+    attachments = repository.attachments_by_item(session, [item.id]).get(item.id, [])
     audit.record(
         session,
         actor,
@@ -363,32 +288,3 @@ def add_attachment(
         return attachment
     finally:
         blob.discard()
-
-
-def get_attachment(session: Session, actor: Actor, attachment_id: int) -> Attachment:
-    attachment = session.exec(
-        select(Attachment)
-        .join(EvidenceItem, col(EvidenceItem.id) == Attachment.evidence_id)
-        .where(col(Attachment.id) == attachment_id)
-        .where(evidence_scope(actor))
-    ).first()
-    if attachment is None:
-        raise NotFound(f"Attachment {attachment_id} not found")
-    return attachment
-
-
-def competency_numbers_of(session: Session, item: EvidenceItem) -> list[int]:
-    assert item.id is not None
-    return queries.competency_numbers(session, [item.id]).get(item.id, [])
-
-
-def may_attach(session: Session, actor: Actor, item: EvidenceItem) -> bool:
-    assert item.id is not None
-    return may_edit_evidence(actor, item) and not queries.frozen_ids(session, [item.id])
-
-
-def where_presented(
-    session: Session, actor: Actor, evidence_id: int
-) -> list[tuple[Assessment, Cycle]]:
-    """The visible assessments whose submissions froze this item."""
-    return assessment_repository.presenting(session, actor, evidence_id)

@@ -20,7 +20,7 @@ from app.assessments.workflow import (
 )
 from app.cycles import service as cycle_service
 from app.cycles.models import Cycle
-from app.evidence import queries as evidence_queries
+from app.evidence import repository as evidence_repository
 from app.evidence.models import EvidenceItem
 from app.organisations.models import Organisation, OrganisationKind
 from app.users.models import User
@@ -89,7 +89,7 @@ def pct_home(session: Session, actor: Actor) -> PctHome:
         current = AssessmentCard(
             current.assessment, current.organisation, current.cycle, record.readiness
         )
-    recent = evidence_queries.recent_by_author(session, actor.user_id, limit=5)
+    recent = evidence_repository.recent_by_author(session, actor.user_id, limit=5)
     pct = session.get(Organisation, actor.pct_id) if actor.pct_id else None
     return PctHome(
         current_cycle=current_cycle,

@@ -30,6 +30,20 @@ def get_by_code(session: Session, code: str) -> Organisation:
     return organisation
 
 
+def pcts_of(session: Session, sha: Organisation) -> list[Organisation]:
+    """The PCTs under an SHA, by name."""
+    return list(
+        session.exec(
+            select(Organisation)
+            .where(
+                col(Organisation.parent_id) == sha.id,
+                col(Organisation.kind) == OrganisationKind.PCT,
+            )
+            .order_by(Organisation.name)
+        ).all()
+    )
+
+
 def create_organisation(
     session: Session,
     actor: Actor,

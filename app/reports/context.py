@@ -7,49 +7,30 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.actors import Actor
 from app.assessments import repository as assessment_repository
 from app.assessments.models import Assessment, AssessmentStatus
-from app.assessments.record import AssessmentRecord, CompetencyLine, PresentedItem
+from app.assessments.record import AssessmentRecord, CompetencyLine, PresentedItem, RecordView
 from app.cycles.models import Cycle
 from app.db import utcnow
 from app.errors import NotFound
 from app.framework import service as framework_service
 from app.framework.models import Framework
+from app.organisations import service as organisation_service
 from app.organisations.models import Organisation, OrganisationKind
 from app.permissions import Action, require
 from app.reports.radar import radar_svg
 
 
 @dataclass
-class AssessmentReport:
+class AssessmentReport(RecordView):
     """The assurance report of one assessment: a mapping over its record."""
 
     record: AssessmentRecord
     radar: Markup
     generated_at: datetime
-
-    @property
-    def assessment(self) -> Assessment:
-        return self.record.assessment
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.record.organisation
-
-    @property
-    def sha(self) -> Organisation | None:
-        return self.record.sha
-
-    @property
-    def cycle(self) -> Cycle:
-        return self.record.cycle
-
-    @property
-    def framework(self) -> Framework:
-        return self.record.framework
 
     @property
     def sections(self) -> tuple[CompetencyLine, ...]:
@@ -70,9 +51,6 @@ class AssessmentReport:
     @property
     def is_final(self) -> bool:
         return self.assessment.status is AssessmentStatus.FINALISED
-
-    def person(self, user_id: int | None) -> str:
-        return self.record.person(user_id)
 
 
 def assessment_report(session: Session, actor: Actor, assessment_id: int) -> AssessmentReport:
@@ -113,25 +91,18 @@ class ShaReport:
 def sha_report(session: Session, actor: Actor, cycle_id: int, sha_code: str) -> ShaReport:
     """Every PCT of the SHA in the cycle; scores only from assessments the caller may see."""
     require(actor, Action.READ_SHA_REPORT)
-    sha = session.exec(
-        select(Organisation).where(
-            col(Organisation.code) == sha_code.strip().upper(),
-            col(Organisation.kind) == OrganisationKind.SHA,
-        )
-    ).first()
-    if sha is None or not (actor.is_admin or actor.sha_id == sha.id):
+    sha = organisation_service.find_by_code(session, sha_code)
+    if (
+        sha is None
+        or sha.kind is not OrganisationKind.SHA
+        or not (actor.is_admin or actor.sha_id == sha.id)
+    ):
         raise NotFound(f"SHA {sha_code.strip().upper()!r} not found")
     cycle = session.get(Cycle, cycle_id)
     if cycle is None:
         raise NotFound(f"Cycle {cycle_id} not found")
     framework = framework_service.get_framework(cycle.framework_version)
-    pcts = session.exec(
-        select(Organisation)
-        .where(
-            col(Organisation.parent_id) == sha.id, col(Organisation.kind) == OrganisationKind.PCT
-        )
-        .order_by(Organisation.name)
-    ).all()
+    pcts = organisation_service.pcts_of(session, sha)
     assessments = assessment_repository.in_cycle_for(
         session, actor, cycle_id, [p.id for p in pcts if p.id is not None]
     )
