@@ -79,8 +79,7 @@ def demo(
 ) -> None:
     """Load the demo organisations, users, cycles, evidence and assessments (idempotent)."""
     from app.db import get_engine
-    from app.demo import load_demo
-    from app.demo_national import load_national, refresh_statistics
+    from app.demo import load_demo, load_national, refresh_statistics
 
     if scale not in ("demo", "national"):
         raise fail(f"unknown scale {scale!r}; choose demo or national")

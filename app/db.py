@@ -17,6 +17,7 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlmodel import Session, SQLModel
 from starlette.requests import Request
 
+from app import clock
 from app.config import get_settings
 
 NAMING_CONVENTION = {
@@ -30,7 +31,8 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC, as the application's clock tells it (``app.clock``)."""
+    return clock.now()
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):

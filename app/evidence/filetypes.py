@@ -51,6 +51,8 @@ def sniff(path: Path, filename: str) -> str:
         detected = "text/csv" if suffix == "csv" else "text/plain"
     if detected not in ALLOWED_TYPES:
         raise UnsupportedMediaType(
-            f"Files of type {detected} are not accepted; upload a {DESCRIPTION} file"
+            f"{filename or 'This file'} is not a kind of file the service accepts; "
+            f"upload a {DESCRIPTION} file",
+            field="file",
         )
     return detected

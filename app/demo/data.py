@@ -1,4 +1,4 @@
-"""The demo's organisations, people, evidence and assessment wording.
+"""The demo world's organisations, people, evidence and assessment wording.
 
 Real: the SHA and PCT codes and names (2008), Leodis Healthcare (Leeds) and WyvernHealth.Com
 (Somerset) with their published sizes, the Somerset COPD tender and the Yeovil Breathability

@@ -1,0 +1,560 @@
+"""The demo world, made the way its people would make it.
+
+Every organisation, account, cycle, evidence item and assessment step goes through the
+service command the administrator, a PCT lead, a board member, a clinician or an SHA reviewer
+would use, run at the moment it happens in the story (``app.demo.timeline`` on
+``app.clock``). So the frozen evidence, the board's fingerprint, the audit events and every
+date are the ones the application itself writes, dated 2008 to 2010.
+
+Idempotent: each step looks for what it would make (an organisation's code, an email, a
+cycle's name, an evidence item's title in its PCT, a PCT's assessment in a cycle and how far
+it has got) and runs only when that is missing, so running the demo again adds nothing.
+
+History is replayed in order: a year's evidence is logged before that year's assessments are
+signed off and submitted, so each board signed, and each submission froze, the evidence as it
+stood then.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.actors import SYSTEM, Actor
+from app.assessments import service as assessment_service
+from app.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    EvidenceRating,
+    EvidenceRatingValue,
+    ReviewScore,
+    SelfScore,
+)
+from app.assessments.schemas import EvidenceRatingWrite, ReviewScoreWrite, SelfScoreWrite
+from app.auth import service as auth_service
+from app.cycles import service as cycle_service
+from app.demo import timeline
+from app.demo.data import (
+    ASSESSMENTS,
+    COMMON_EVIDENCE,
+    CYCLES,
+    DEMO_DOMAIN,
+    DEMO_PASSWORD,
+    FIRST_NAMES,
+    IMPROVEMENT_ACTIONS,
+    LEADERS,
+    PBC_GROUPS,
+    PCTS,
+    PRACTICE_CLINICIANS,
+    PRACTICES,
+    RATING_COMMENTS,
+    RATIONALE,
+    RETURN_REASON,
+    REVIEW_AGREED,
+    REVIEW_MODERATED,
+    REVIEW_YEAR_ONE_C11,
+    SHAS,
+    SPECIAL_EVIDENCE,
+    SURNAMES,
+    YEAR_ONE_C11,
+    YEAR_TWO_RATIONALE,
+    EvidenceSeed,
+)
+from app.evidence import service as evidence_service
+from app.evidence.models import EvidenceItem, EvidenceKind
+from app.evidence.schemas import EvidenceCreate
+from app.organisations import service as organisation_service
+from app.organisations.models import OrganisationKind
+from app.tables import metadata
+from app.users import service as user_service
+from app.users.models import Role
+from app.users.passwords import hash_password
+
+S = AssessmentStatus
+SIGNED_OFF_OR_LATER = {S.SIGNED_OFF, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED}
+SUBMITTED_OR_LATER = {S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED}
+REVIEWED = {S.IN_REVIEW, S.RETURNED, S.FINALISED}
+COMPETENCIES = range(1, 12)
+DRAFT_SCORED = range(1, 6)
+PARTLY_REVIEWED = 5
+RATED_PER_ASSESSMENT = 5
+RATING_PATTERN = [
+    EvidenceRatingValue.STRONG,
+    EvidenceRatingValue.ADEQUATE,
+    EvidenceRatingValue.WEAK,
+    EvidenceRatingValue.ADEQUATE,
+    EvidenceRatingValue.NOT_RELEVANT,
+]
+FIRST_CYCLE = CYCLES[0][0]
+ADMIN = "admin"
+SHA_OF_PCT = {code: sha for code, _name, sha, *_rest in PCTS}
+
+
+@dataclass
+class DemoResult:
+    """The demo sign-ins (role, organisation, email, password), and the rows each table
+    gained: empty when the demo was already complete."""
+
+    sign_ins: list[tuple[str, str, str, str]] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Cycle:
+    """What the story needs of a cycle, kept as plain values across the commands' commits."""
+
+    id: int
+    name: str
+    opens_on: date
+    submission_due: date
+    review_due: date
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """An evidence item of the story and the PCT that holds it."""
+
+    pct_code: str
+    seed: EvidenceSeed
+
+
+@dataclass
+class _Progress:
+    """How far an assessment has got, so that a step already taken is not taken again."""
+
+    id: int
+    self_scored: set[int] = field(default_factory=set)
+    reviewed: set[int] = field(default_factory=set)
+    rated: set[int] = field(default_factory=set)
+    signed_off: bool = False
+    submitted: bool = False
+    returned: bool = False
+    finalised: bool = False
+
+
+@dataclass
+class _Run:
+    """One run of the demo: what it has found or made so far, by natural key."""
+
+    session: Session
+    sign_ins: list[tuple[str, str, str, str]] = field(default_factory=list)
+    orgs: dict[str, int] = field(default_factory=dict)
+    users: dict[str, int] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    evidence: dict[tuple[int, str], int] = field(default_factory=dict)
+    steps: int = 0
+
+    def actor(self, key: str) -> Actor:
+        """The demo user ``key`` as the application sees them once signed in."""
+        found = self.actors.get(key)
+        if found is None:
+            found = auth_service.actor_for_user(self.session, self.users[key])
+            assert found is not None, key
+            self.actors[key] = found
+        return found
+
+    def set_up_moment(self) -> datetime:
+        """The moment of the administrator's next set-up step."""
+        self.steps += 1
+        return timeline.set_up(self.steps)
+
+
+def _row_counts(session: Session) -> dict[str, int]:
+    """How many rows each table holds; what a run created is the difference."""
+    return {
+        table.name: session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        for table in metadata.sorted_tables
+    }
+
+
+# Organisations and people ---------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _demo_hash(password: str) -> str:
+    """Every demo account shares one password: hashed once (Argon2 is slow by design)."""
+    return hash_password(password)
+
+
+def _administrator(run: _Run) -> None:
+    """The first account, made by the system as ``wcc user create`` would."""
+    email = f"{ADMIN}@{DEMO_DOMAIN}"
+    user = user_service.find_by_email(run.session, email)
+    if user is None:
+        with clock.frozen_at(timeline.set_up(0)):
+            user = user_service.create_user(
+                run.session,
+                SYSTEM,
+                email=email,
+                full_name="Alex Morgan",
+                password=DEMO_PASSWORD,
+                role=Role.ADMIN,
+                hash_with=_demo_hash,
+            )
+    assert user.id is not None
+    run.users[ADMIN] = user.id
+    run.sign_ins.append((Role.ADMIN.value, "-", email, DEMO_PASSWORD))
+
+
+def _organisation(
+    run: _Run, code: str, name: str, kind: OrganisationKind, parent: str | None, population: int
+) -> None:
+    moment = run.set_up_moment()
+    found = organisation_service.find_by_code(run.session, code)
+    if found is None:
+        with clock.frozen_at(moment):
+            found = organisation_service.create_organisation(
+                run.session,
+                run.actor(ADMIN),
+                code=code,
+                name=name,
+                kind=kind,
+                parent_code=parent,
+                population=population,
+            )
+    assert found.id is not None
+    run.orgs[code] = found.id
+
+
+def _user(run: _Run, key: str, name: str, role: Role, org: str) -> None:
+    moment = run.set_up_moment()
+    email = f"{key.lower()}@{DEMO_DOMAIN}"
+    found = user_service.find_by_email(run.session, email)
+    if found is None:
+        with clock.frozen_at(moment):
+            found = user_service.create_user(
+                run.session,
+                run.actor(ADMIN),
+                email=email,
+                full_name=name,
+                password=DEMO_PASSWORD,
+                role=role,
+                organisation_code=org,
+                hash_with=_demo_hash,
+            )
+    assert found.id is not None
+    run.users[key] = found.id
+    run.sign_ins.append((role.value, org, email, DEMO_PASSWORD))
+
+
+def _person(index: int) -> str:
+    return f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {SURNAMES[(index * 3) % len(SURNAMES)]}"
+
+
+def _organisations(run: _Run) -> None:
+    for code, name, population in SHAS:
+        _organisation(run, code, name, OrganisationKind.SHA, None, population)
+    for code, name, sha, population, _council, _trust in PCTS:
+        _organisation(run, code, name, OrganisationKind.PCT, sha, population)
+    for code, name, pct, population in PBC_GROUPS:
+        _organisation(run, code, name, OrganisationKind.PBC_GROUP, pct, population)
+    for code, name, parent, population in PRACTICES:
+        _organisation(run, code, name, OrganisationKind.PRACTICE, parent, population)
+
+
+def _people(run: _Run) -> None:
+    for index, (code, *_rest) in enumerate(SHAS):
+        _user(run, f"reviewer.{code}", _person(index + 5), Role.SHA_REVIEWER, code)
+    for index, (code, *_rest) in enumerate(PCTS):
+        _user(run, f"lead.{code}", _person(index), Role.PCT_LEAD, code)
+        _user(run, f"board.{code}", _person(index + 1), Role.BOARD_MEMBER, code)
+        _user(run, f"clinician.{code}", f"Dr {_person(index + 2)}", Role.CLINICIAN, code)
+    for code, name in PRACTICE_CLINICIANS:
+        _user(run, f"clinician.{code}", name, Role.CLINICIAN, code)
+
+
+# Cycles --------------------------------------------------------------------------------------
+
+
+def _cycles(run: _Run) -> dict[str, _Cycle]:
+    cycles = {}
+    for name, opens_on, submission_due, review_due in CYCLES:
+        cycle = cycle_service.find_by_name(run.session, name)
+        if cycle is None:
+            with clock.frozen_at(timeline.cycle_created(opens_on)):
+                cycle = cycle_service.create_cycle(
+                    run.session,
+                    run.actor(ADMIN),
+                    name=name,
+                    opens_on=opens_on,
+                    submission_due=submission_due,
+                    review_due=review_due,
+                )
+        assert cycle.id is not None
+        cycles[name] = _Cycle(
+            cycle.id, cycle.name, cycle.opens_on, cycle.submission_due, cycle.review_due
+        )
+    return cycles
+
+
+# Evidence ----------------------------------------------------------------------------------------
+
+
+def _for_pct(seed: EvidenceSeed, code: str, name: str, council: str, trust: str) -> EvidenceSeed:
+    """A common seed with the PCT's names filled in and, for engagement, its own reach."""
+    fill = {"pct": name, "council": council, "trust": trust}
+    reach: dict[str, int] = {}
+    if seed.kind == "engagement":
+        rng = random.Random(f"{code}-{seed.title}")
+        reach = {"clinicians": rng.randint(12, 60), "practices": rng.randint(6, 30)}
+    return dataclasses.replace(
+        seed, title=seed.title.format(**fill), description=seed.description.format(**fill), **reach
+    )
+
+
+def _evidence_plan() -> list[_Planned]:
+    """Every demo evidence item with the PCT that holds it, in the order they are logged
+    within a year."""
+    plan = []
+    for code, name, _sha, _population, council, trust in PCTS:
+        plan += [_Planned(code, _for_pct(s, code, name, council, trust)) for s in COMMON_EVIDENCE]
+        plan += [_Planned(code, seed) for seed in SPECIAL_EVIDENCE.get(code, [])]
+    return plan
+
+
+def _known_evidence(run: _Run) -> None:
+    """The evidence the demo PCTs already hold, by title, so that none is logged twice."""
+    pct_ids = [run.orgs[code] for code, *_rest in PCTS]
+    for organisation_id, title, evidence_id in run.session.exec(
+        select(EvidenceItem.organisation_id, EvidenceItem.title, EvidenceItem.id).where(
+            col(EvidenceItem.organisation_id).in_(pct_ids)
+        )
+    ).all():
+        run.evidence.setdefault((organisation_id, title), evidence_id or 0)
+
+
+def _author(run: _Run, pct_code: str, seed: EvidenceSeed) -> str:
+    """A PCT's lead logs its papers; a clinician logs engagement, from their practice or
+    group where they have an account there."""
+    if seed.kind != EvidenceKind.ENGAGEMENT:
+        return f"lead.{pct_code}"
+    practice_clinician = f"clinician.{seed.practice}"
+    return practice_clinician if practice_clinician in run.users else f"clinician.{pct_code}"
+
+
+def _log_evidence(run: _Run, planned: list[_Planned]) -> None:
+    for item in planned:
+        key = (run.orgs[item.pct_code], item.seed.title)
+        if key in run.evidence:
+            continue
+        seed = item.seed
+        data = EvidenceCreate(
+            organisation_code=item.pct_code,
+            title=seed.title,
+            description=seed.description,
+            kind=EvidenceKind(seed.kind),
+            occurred_on=seed.occurred_on,
+            competency_numbers=list(seed.competencies),
+            practice_code=seed.practice,
+            clinicians_involved=seed.clinicians,
+            practices_involved=seed.practices,
+        )
+        with clock.frozen_at(timeline.logged(seed.occurred_on)):
+            logged = evidence_service.create_evidence(
+                run.session, run.actor(_author(run, item.pct_code, seed)), data=data
+            )
+        assert logged.id is not None
+        run.evidence[key] = logged.id
+
+
+def _presented(run: _Run, plan: list[_Planned], pct_code: str, cycle: _Cycle) -> list[int]:
+    """The PCT's demo evidence its submission froze: all it had logged by then."""
+    pct_id = run.orgs[pct_code]
+    return sorted(
+        run.evidence[(pct_id, p.seed.title)]
+        for p in plan
+        if p.pct_code == pct_code and p.seed.occurred_on <= cycle.submission_due
+    )
+
+
+# Assessments -----------------------------------------------------------------------------------
+
+
+def _levels(pct_code: str, cycle_name: str) -> dict[int, int]:
+    rng = random.Random(f"{pct_code}-{cycle_name}")
+    low, high = (1, 2) if cycle_name == FIRST_CYCLE else (2, 3)
+    levels = {n: rng.randint(low, high) for n in COMPETENCIES}
+    if pct_code == "5N2":  # Kirklees rated competency 1 at 2, then 3.
+        levels[1] = 2 if cycle_name == FIRST_CYCLE else 3
+    return levels
+
+
+def _rationale(number: int, cycle_name: str) -> str:
+    if cycle_name != FIRST_CYCLE:
+        return YEAR_TWO_RATIONALE[number]
+    return RATIONALE[number] + (YEAR_ONE_C11 if number == 11 else "")
+
+
+def _progress(run: _Run, pct_code: str, cycle: _Cycle) -> _Progress | None:
+    assessment = run.session.exec(
+        select(Assessment).where(
+            col(Assessment.organisation_id) == run.orgs[pct_code],
+            col(Assessment.cycle_id) == cycle.id,
+        )
+    ).first()
+    if assessment is None or assessment.id is None:
+        return None
+    aid = assessment.id
+    return _Progress(
+        id=aid,
+        self_scored=set(
+            run.session.exec(
+                select(SelfScore.competency_number).where(col(SelfScore.assessment_id) == aid)
+            ).all()
+        ),
+        reviewed=set(
+            run.session.exec(
+                select(ReviewScore.competency_number).where(col(ReviewScore.assessment_id) == aid)
+            ).all()
+        ),
+        rated=set(
+            run.session.exec(
+                select(EvidenceRating.evidence_id).where(col(EvidenceRating.assessment_id) == aid)
+            ).all()
+        ),
+        signed_off=assessment.signed_off_at is not None,
+        submitted=assessment.submitted_at is not None,
+        returned=assessment.returned_at is not None,
+        finalised=assessment.finalised_at is not None,
+    )
+
+
+def _self_assess(
+    run: _Run, progress: _Progress, cycle: _Cycle, pct_code: str, numbers: range
+) -> None:
+    lead = run.actor(f"lead.{pct_code}")
+    levels = _levels(pct_code, cycle.name)
+    for number in numbers:
+        if number in progress.self_scored:
+            continue
+        data = SelfScoreWrite(
+            level=levels[number],
+            rationale=_rationale(number, cycle.name),
+            improvement_action=IMPROVEMENT_ACTIONS[number],
+            target_level=min(levels[number] + 1, 4),
+        )
+        with clock.frozen_at(timeline.self_scored(cycle, number)):
+            assessment_service.put_self_score(run.session, lead, progress.id, number, data=data)
+
+
+def _review_scores(
+    run: _Run, progress: _Progress, cycle: _Cycle, pct_code: str, status: AssessmentStatus
+) -> None:
+    reviewer = run.actor(f"reviewer.{SHA_OF_PCT[pct_code]}")
+    own = _levels(pct_code, cycle.name)
+    rng = random.Random(f"review-{pct_code}-{cycle.name}")
+    may_move = pct_code not in LEADERS.get(cycle.name, set())
+    finished = status is S.FINALISED
+    count = len(COMPETENCIES) if finished else PARTLY_REVIEWED
+    for number in range(1, count + 1):
+        moved = rng.random() < 0.25 and own[number] > 1 and may_move
+        if number in progress.reviewed:
+            continue
+        if cycle.name == FIRST_CYCLE and number == 11:
+            level, comment = own[number], REVIEW_YEAR_ONE_C11
+        elif moved:
+            level, comment = own[number] - 1, REVIEW_MODERATED.format(level=own[number])
+        else:
+            level, comment = own[number], REVIEW_AGREED
+        with clock.frozen_at(timeline.reviewed(cycle, number, finished=finished)):
+            assessment_service.put_review_score(
+                run.session,
+                reviewer,
+                progress.id,
+                number,
+                data=ReviewScoreWrite(level=level, comment=comment),
+            )
+
+
+def _ratings(
+    run: _Run,
+    progress: _Progress,
+    cycle: _Cycle,
+    pct_code: str,
+    status: AssessmentStatus,
+    presented: list[int],
+) -> None:
+    reviewer = run.actor(f"reviewer.{SHA_OF_PCT[pct_code]}")
+    finished = status is S.FINALISED
+    chosen = zip(RATING_PATTERN, presented[:RATED_PER_ASSESSMENT], strict=False)
+    for index, (value, evidence_id) in enumerate(chosen):
+        if evidence_id in progress.rated:
+            continue
+        data = EvidenceRatingWrite(rating=value, comment=RATING_COMMENTS[value.value])
+        with clock.frozen_at(timeline.rated(cycle, index, finished=finished)):
+            assessment_service.put_evidence_rating(
+                run.session, reviewer, progress.id, evidence_id, data=data
+            )
+
+
+def _assessment(
+    run: _Run, plan: list[_Planned], cycle: _Cycle, pct_code: str, status: AssessmentStatus
+) -> None:
+    """Take the PCT's assessment in ``cycle`` as far as ``status``, each step by its person."""
+    session = run.session
+    lead = run.actor(f"lead.{pct_code}")
+    progress = _progress(run, pct_code, cycle)
+    if progress is None:
+        with clock.frozen_at(timeline.opened(cycle)):
+            opened = assessment_service.open_assessment(
+                session, lead, organisation_code=pct_code, cycle_id=cycle.id
+            )
+        assert opened.id is not None
+        progress = _Progress(id=opened.id)
+    scored = COMPETENCIES if status in SIGNED_OFF_OR_LATER else DRAFT_SCORED
+    _self_assess(run, progress, cycle, pct_code, scored)
+    if status in SIGNED_OFF_OR_LATER and not progress.signed_off:
+        with clock.frozen_at(timeline.signed_off(cycle)):
+            assessment_service.sign_off(session, run.actor(f"board.{pct_code}"), progress.id)
+    if status in SUBMITTED_OR_LATER and not progress.submitted:
+        with clock.frozen_at(timeline.submitted(cycle)):
+            assessment_service.submit(session, lead, progress.id)
+    if status not in REVIEWED:
+        return
+    _review_scores(run, progress, cycle, pct_code, status)
+    _ratings(run, progress, cycle, pct_code, status, _presented(run, plan, pct_code, cycle))
+    reviewer = run.actor(f"reviewer.{SHA_OF_PCT[pct_code]}")
+    if status is S.RETURNED and not progress.returned:
+        with clock.frozen_at(timeline.returned(cycle)):
+            assessment_service.return_assessment(
+                session, reviewer, progress.id, reason=RETURN_REASON
+            )
+    if status is S.FINALISED and not progress.finalised:
+        with clock.frozen_at(timeline.finalised(cycle)):
+            assessment_service.finalise(session, reviewer, progress.id)
+
+
+# The whole demo ----------------------------------------------------------------------------------
+
+
+def load_demo(session: Session) -> DemoResult:
+    """Make whatever part of the demo is missing; returns the sign-ins and what was created."""
+    before = _row_counts(session)
+    run = _Run(session=session)
+    _administrator(run)
+    _organisations(run)
+    _people(run)
+    cycles = _cycles(run)
+    _known_evidence(run)
+    plan = _evidence_plan()
+    pending = plan
+    for name, *_dates in CYCLES:
+        cycle = cycles[name]
+        _log_evidence(run, [p for p in pending if p.seed.occurred_on <= cycle.submission_due])
+        pending = [p for p in pending if p.seed.occurred_on > cycle.submission_due]
+        for pct_code, status in ASSESSMENTS[name].items():
+            _assessment(run, plan, cycle, pct_code, S(status))
+    # Evidence dated after the last deadline would come last; there is none, as logging it
+    # would take the signed-off and returned assessments back to draft.
+    _log_evidence(run, pending)
+    after = _row_counts(session)
+    session.commit()
+    created = {name: after[name] - before[name] for name in after if after[name] > before[name]}
+    return DemoResult(sign_ins=run.sign_ins, created=created)
