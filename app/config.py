@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     database_concurrency: int = Field(default=min(4, os.cpu_count() or 2), ge=1, le=200)
     token_minutes: int = 8 * 60
     session_hours: int = 12
+    # How long what was typed into a form whose session had ended is kept for its author to
+    # sign in again and find it back in the form (app.auth.kept_forms).
+    kept_form_hours: int = Field(default=24, ge=1, le=7 * 24)
     report_workers: int = max(1, (os.cpu_count() or 2) - 1)
     report_queue: int = 16
     # Rendered reports kept on disk (app.reports.cache); 0 turns the cache off.

@@ -18,6 +18,7 @@ from app.assessments import api as assessments_api
 from app.assessments import pages as assessment_pages
 from app.audit import api as audit_api
 from app.auth import api as auth_api
+from app.auth import form_keeping
 from app.auth import pages as auth_pages
 from app.config import BASE_DIR
 from app.csrf import CSRFMiddleware
@@ -94,8 +95,16 @@ def _sign_in_redirect(request: Request, next_url: str) -> Response:
 
 
 async def _sign_in_required(request: Request, exc: Exception) -> Response:
+    """Send the visitor to sign in, then back. A form posted after the session ended is kept
+    for its sender (app.auth.form_keeping), who comes back to the page the form was on."""
     assert isinstance(exc, SignInRequired)
-    return _sign_in_redirect(request, exc.next_url)
+    if request.method != "POST":
+        return _sign_in_redirect(request, exc.next_url)
+    token = None
+    if exc.session is not None:
+        token = await form_keeping.keep_typed_work(request, exc.session)
+    response = _sign_in_redirect(request, form_keeping.form_page_url(request))
+    return form_keeping.remember_kept_form(response, token) if token else response
 
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
@@ -103,6 +112,8 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     if _wants_html(request):
         return _html_error(request, exc.status_code, exc.detail)
     body: dict[str, object] = {"detail": exc.detail}
+    if exc.field:
+        body["field"] = exc.field
     missing = exc.extra.get("missing")
     if missing:
         body["missing"] = missing
@@ -120,6 +131,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if _wants_html(request):
+        # A page address with an id that cannot exist, or a form the page never sends: say
+        # so in words, never with the validator's list.
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            return _html_error(request, 404, "There is no page at this address.")
+        detail = "The form could not be read. Go back, check what you entered and try again."
+        return _html_error(request, 422, detail)
     errors = [
         {key: value for key, value in error.items() if key in {"loc", "msg", "type"}}
         for error in exc.errors()

@@ -16,11 +16,14 @@ from jinja2 import (
     PackageLoader,
 )
 from jinja2_fragments.fastapi import Jinja2Blocks
+from sqlmodel import Session
 
 from app.actors import Actor
+from app.assessments.models import EvidenceRatingValue
+from app.auth import form_keeping
 from app.config import BASE_DIR, get_settings
 from app.config import Environment as AppEnvironment
-from app.deps import OptionalActor
+from app.deps import OptionalActor, SessionDep
 from app.users.models import Role
 
 NHSUK_FRONTEND_VERSION = "10.6.1"
@@ -29,11 +32,13 @@ FLASH_COOKIE = "wcc_flash"
 
 
 class SignInRequired(Exception):
-    """A page needs a signed-in user; the handler sends the browser to /login."""
+    """A page needs a signed-in user; the handler sends the browser to /login. ``session`` is
+    the request's database session, in which the handler keeps what a form posted."""
 
-    def __init__(self, next_url: str) -> None:
+    def __init__(self, next_url: str, session: Session | None = None) -> None:
         super().__init__(next_url)
         self.next_url = next_url
+        self.session = session
 
 
 def _make_templates() -> Jinja2Blocks:
@@ -46,6 +51,7 @@ def _make_templates() -> Jinja2Blocks:
         ),
         undefined=ChainableUndefined,
         autoescape=True,
+        extensions=["jinja2.ext.do"],
         trim_blocks=True,
         lstrip_blocks=True,
         # In production the templates do not change under a running server: skip checking
@@ -56,6 +62,7 @@ def _make_templates() -> Jinja2Blocks:
         service_name="WCC Assurance Tracker",
         nhsuk_frontend_path=f"/static/vendor/nhsuk-frontend-{NHSUK_FRONTEND_VERSION}",
         htmx_path=f"/static/vendor/htmx-{HTMX_VERSION}/htmx.min.js",
+        rating_values=list(EvidenceRatingValue),
     )
     return Jinja2Blocks(env=env)
 
@@ -109,12 +116,15 @@ def render(
             flash_message = _flash_signer().loads(raw)
         except BadSignature:
             flash_message = None
+    # What a form held when its session ended, to put back (app.auth.form_keeping).
+    kept_form = getattr(request.state, "kept_form", None)
     full = {
         "request": request,
         "actor": actor,
         "navigation": _navigation(actor),
         "csrf_token": token_factory() if token_factory else "",
         "flash": flash_message,
+        "kept_form": kept_form,
         **(context or {}),
     }
     if block is not None and is_fragment_request(request):
@@ -125,6 +135,8 @@ def render(
         response = templates.TemplateResponse(request, template, full, status_code=status_code)
         if flash_message is not None:
             response.delete_cookie(FLASH_COOKIE, path="/")
+        if kept_form is not None:
+            form_keeping.forget_kept_form(response)
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -159,12 +171,13 @@ def login_url(next_url: str) -> str:
     return f"/login?next={quote(next_url, safe='/')}"
 
 
-async def page_actor(request: Request, actor: OptionalActor) -> Actor:
+async def page_actor(request: Request, actor: OptionalActor, session: SessionDep) -> Actor:
     """The signed-in user of a page; anyone else is sent to sign in and then brought back."""
     if actor is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise SignInRequired(target)
+        raise SignInRequired(target, session)
     request.state.actor = actor
+    request.state.kept_form = await form_keeping.kept_form_for_page(request, session, actor)
     return actor
 
 

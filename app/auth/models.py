@@ -37,3 +37,22 @@ class BrowserSession(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     address: str = Field(default="", max_length=64)
+
+
+class KeptForm(SQLModel, table=True):
+    """What was typed into a form that reached the server after its sender's session had ended:
+    kept for a day so that it can be put back once the same person has signed in again. The
+    browser holds a random token in a cookie; only its hash is stored, so only that browser
+    can claim it, and only for ``user_id``."""
+
+    __tablename__ = "kept_form"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_sha256: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    page_url: str = Field(max_length=2000)
+    action: str = Field(max_length=2000)
+    # [[name, value], ...] in the order the form sent them (a name may repeat).
+    field_values: list[list[str]] = Field(sa_type=sa.JSON)
+    files_left_out: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -18,7 +18,7 @@ from app.actors import SYSTEM, Actor
 from app.auth.models import BrowserSession, SignInAttempt
 from app.config import get_settings
 from app.content_version import ContentVersion
-from app.db import utcnow
+from app.db import begin_write, utcnow
 from app.errors import NotSignedIn, TooManyRequests
 from app.organisations.models import Organisation, OrganisationKind
 from app.users import service as user_service
@@ -182,15 +182,27 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start_browser_session(session: Session, user: User, *, address: str) -> str:
-    """A new browser session for ``user``; returns the token for the cookie."""
+class StartedSession(NamedTuple):
+    """A browser session just begun: the token for the cookie, and when it will end."""
+
+    token: str
+    expires_at: datetime
+
+
+def _session_end() -> datetime:
+    return utcnow() + timedelta(hours=get_settings().session_hours)
+
+
+def start_browser_session(session: Session, user: User, *, address: str) -> StartedSession:
+    """A new browser session for ``user``: the token for the cookie, and when it ends."""
     token = secrets.token_urlsafe(32)
     assert user.id is not None
+    expires_at = _session_end()
     session.add(
         BrowserSession(
             token_sha256=_token_hash(token),
             user_id=user.id,
-            expires_at=utcnow() + timedelta(hours=get_settings().session_hours),
+            expires_at=expires_at,
             address=address[:64],
         )
     )
@@ -204,7 +216,47 @@ def start_browser_session(session: Session, user: User, *, address: str) -> str:
         organisation_id=user.organisation_id,
     )
     session.commit()
-    return token
+    return StartedSession(token, expires_at)
+
+
+def extend_browser_session(session: Session, actor: Actor, token: str) -> datetime | None:
+    """Give the live browser session of ``actor`` that this token names its full length again
+    from now ("stay signed in"); the new end, or None when there is no such session."""
+    begin_write(session)
+    browser = session.exec(
+        select(BrowserSession).where(
+            col(BrowserSession.token_sha256) == _token_hash(token),
+            col(BrowserSession.user_id) == actor.user_id,
+            col(BrowserSession.ended_at).is_(None),
+            col(BrowserSession.expires_at) > utcnow(),
+        )
+    ).first()
+    if browser is None or actor.user_id is None:
+        session.rollback()
+        return None
+    before = browser.expires_at
+    browser.expires_at = _session_end()
+    session.add(browser)
+    audit.record(
+        session,
+        actor,
+        entity="user",
+        entity_id=actor.user_id,
+        action="stayed_signed_in",
+        before={"session_expires_at": before},
+        after={"session_expires_at": browser.expires_at},
+        organisation_id=actor.organisation_id,
+    )
+    session.commit()
+    return browser.expires_at
+
+
+def user_of_session_token(session: Session, token: str) -> int | None:
+    """Whose browser session this token named, whether or not it has ended since: the only
+    person who may have back what that browser typed after it ended."""
+    return session.exec(
+        select(BrowserSession.user_id).where(col(BrowserSession.token_sha256) == _token_hash(token))
+    ).first()
 
 
 def end_browser_session(session: Session, token: str) -> None:
