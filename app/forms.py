@@ -152,6 +152,24 @@ def shown_values(
     return values
 
 
+OUT_OF_DATE = "This page is out of date: reload it, then make your change again"
+
+
+def _on_shown_fields(
+    errors: dict[str, str], labels: Mapping[str, str], first: str
+) -> dict[str, str]:
+    """Errors keyed by the fields a user can see and correct. A fault in a field the page
+    fills in itself (a hidden version, say) can only mean the page is out of date or was
+    tampered with: it is said so, against the form's first field."""
+    shown: dict[str, str] = {}
+    for name, message in errors.items():
+        if name in labels or name == first:
+            shown.setdefault(name, message)
+        else:
+            shown.setdefault(first, OUT_OF_DATE)
+    return shown
+
+
 def render_form(
     request: Request,
     template: str,
@@ -183,16 +201,18 @@ def submit_form(
     with what was typed, and the error summary). ``form_field`` is the field a refusal that
     names no field is linked to (the form's first field by default)."""
     parsed, errors = parse_form(schema, data, labels)
+    first = form_field or next(iter(labels), "form")
     if parsed is None:
-        return page(FormProblem(errors=errors, status_code=422))
+        return page(FormProblem(errors=_on_shown_fields(errors, labels, first), status_code=422))
     try:
         result = command(parsed)
     except DomainError as error:
         session.rollback()
         if error.status_code in _NOT_FORM_ERRORS:
             raise
-        first = form_field or next(iter(labels), "form")
-        return page(FormProblem.from_error(error, form_field=first))
+        problem = FormProblem.from_error(error, form_field=first)
+        problem.errors = _on_shown_fields(problem.errors, labels, first)
+        return page(problem)
     return done(result)
 
 

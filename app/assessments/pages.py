@@ -44,10 +44,9 @@ SELF_LABELS = {
     "rationale": "why this level is right",
     "improvement_action": "the improvement action",
     "target_level": "a target level",
-    "version": "the version you opened",
 }
-REVIEW_LABELS = {"level": "a level", "comment": "a comment", "version": "the version you opened"}
-RATING_LABELS = {"rating": "a rating", "comment": "a comment", "version": "the version you opened"}
+REVIEW_LABELS = {"level": "a level", "comment": "a comment"}
+RATING_LABELS = {"rating": "a rating", "comment": "a comment"}
 RETURN_LABELS = {"reason": "the reason for returning the assessment"}
 
 
@@ -133,7 +132,8 @@ def _transition(
         session,
         schema=TransitionRequest,
         data=blank_to_none(posted(form, "version"), "version"),
-        labels={"version": "the version you opened"},
+        labels={},
+        form_field="form",
         command=lambda data: command(session, actor, assessment_id, expected_version=data.version),
         done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}", flash=flash),
         page=lambda problem: _board(request, session, actor, assessment_id, problem),
@@ -209,7 +209,7 @@ def save_self_score(
     number: PathNumber,
     form: FormPost,
 ) -> Response:
-    typed = posted(form, *SELF_LABELS)
+    typed = posted(form, *SELF_LABELS, "version")
     url = f"/assessments/{assessment_id}/competencies/{number}"
 
     def done(_: object) -> Response:
@@ -356,7 +356,7 @@ def save_review_score(
     number: PathNumber,
     form: FormPost,
 ) -> Response:
-    typed = posted(form, *REVIEW_LABELS)
+    typed = posted(form, *REVIEW_LABELS, "version")
     fragment = "assessments/_review_form.html"
 
     def done(_: object) -> Response:
@@ -436,7 +436,7 @@ def save_rating(
     evidence_id: PathId,
     form: FormPost,
 ) -> Response:
-    typed = posted(form, *RATING_LABELS)
+    typed = posted(form, *RATING_LABELS, "version")
     # The item must be one this assessment presents, whatever was posted.
     presenters.assessment_page(session, actor, assessment_id, full=True).item(evidence_id)
 
@@ -492,7 +492,7 @@ def finalise(
         session,
         schema=TransitionRequest,
         data=blank_to_none(posted(form, "version"), "version"),
-        labels={"version": "the version you opened"},
+        labels={},
         command=lambda data: service.finalise(
             session, actor, assessment_id, expected_version=data.version
         ),

@@ -42,7 +42,8 @@ LABELS = {
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    """A whole number typed in plain digits (up to nine), or None for anything else."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 @router.get("/evidence", response_class=HTMLResponse)

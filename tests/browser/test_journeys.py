@@ -17,11 +17,13 @@ def test_clinician_logs_engagement_evidence_on_a_phone(phone: Page, live_server:
     # When the clinician opens "Log evidence" from the home page
     phone.get_by_role("link", name="Log evidence").first.click()
     expect(phone.get_by_role("heading", name="Log evidence")).to_be_visible()
-    # Then "Collaborate with clinicians" comes first and is already ticked, and today's date is set
-    first_box = phone.locator("input[name=competency_numbers]").first
-    expect(first_box).to_have_attribute("value", "4")
-    expect(first_box).to_be_checked()
+    # Then the competencies are in number order, none chosen for them, and today's date is set
+    boxes = phone.locator("input[name=competency_numbers]")
+    expect(boxes.first).to_have_attribute("value", "1")
+    expect(phone.locator("input[name=competency_numbers]:checked")).to_have_count(0)
     assert phone.get_by_label("Date it happened").input_value()
+    # When they choose "Collaborate with clinicians"
+    phone.locator("input[name=competency_numbers][value='4']").check()
     # When they fill in the short form and submit it
     phone.get_by_label("Title").fill("Practice meeting: COPD rescue packs")
     phone.get_by_label("What happened").fill(
@@ -104,7 +106,7 @@ def test_board_signs_off_lead_submits_and_reviewer_scores_and_finalises(
         )
     # And rates a piece of evidence in place
     rating = reviewer.locator(".app-presented").first
-    rating.get_by_label("Rating", exact=True).select_option("strong")
+    rating.get_by_label("Rating of", exact=False).select_option("strong")
     rating.get_by_role("button", name="Save rating").click()
     expect(reviewer.locator(".app-presented").first).to_contain_text("Rating saved.")
     # And finalises
