@@ -318,12 +318,12 @@ def _review_competency(
     view = presenters.assessment_page(session, actor, assessment_id, full=True)
     row = view.row(number)
     score = row.review_score
-    saved = {
+    stored = {
         "level": score.level if score else None,
         "comment": score.comment if score else "",
         "version": score.version if score else None,
     }
-    values = shown_values(saved, typed, problem)
+    values = shown_values(stored, typed, problem)
     context = {
         "view": view,
         "row": row,
@@ -410,12 +410,12 @@ def _rating_form(
     view = presenters.assessment_page(session, actor, assessment_id, full=True)
     item = view.item(evidence_id)
     rating = item.rating
-    saved = {
+    stored = {
         "rating": rating.rating.value if rating else "",
         "comment": rating.comment if rating else "",
         "version": rating.version if rating else None,
     }
-    values = shown_values(saved, typed, problem)
+    values = shown_values(stored, typed, problem)
     context = {
         "view": view,
         "item": item,

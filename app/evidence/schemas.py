@@ -19,7 +19,7 @@ MAX_LINKS = 100
 
 def _distinct_sorted(numbers: list[int]) -> list[int]:
     if not numbers:
-        raise ValueError("link the item to at least one competency")
+        raise ValueError("Link the item to at least one competency")
     return sorted(set(numbers))
 
 

@@ -242,6 +242,29 @@ def test_invalid_evidence_form_is_422_with_messages(client: TestClient, world) -
         "at least one competency",
     ):
         assert message in response.text
+    # Each message links to its field (the group's first box for the competencies), and each
+    # field's own message starts with a visually hidden "Error:".
+    links = assert_summary_reaches_fields(response.text)
+    assert links["title"] == "Enter a title"
+    assert any(target.startswith("competency-") for target in links)
+    assert response.text.count('<span class="nhsuk-u-visually-hidden">Error: </span>') == len(links)
+
+
+def test_a_refused_password_reset_opens_its_row_with_the_message(client: TestClient, world) -> None:
+    sign_in(client, world.admin)
+    field = f"password-{world.b.lead.id}"
+    response = post_form(
+        client,
+        "/admin/users",
+        f"/admin/users/{world.b.lead.id}",
+        {"action": "reset_password", "password": "short"},
+    )
+    assert response.status_code == 422
+    links = assert_summary_reaches_fields(response.text)
+    assert list(links) == [field]
+    assert f'id="{field}-error"' in response.text
+    opened = re.findall(r"<details [^>]*\bopen\b[^>]*>(.*?)</details>", response.text, flags=re.S)
+    assert len(opened) == 1 and f'id="{field}"' in opened[0]
 
 
 @pytest.mark.parametrize(
