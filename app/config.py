@@ -48,9 +48,6 @@ class Settings(BaseSettings):
     report_queue: int = 16
     # Rendered reports kept on disk (app.reports.cache); 0 turns the cache off.
     report_cache_mb: int = Field(default=256, ge=0)
-    # Answers to repeated API reads kept in each worker's memory (app.read_cache); 0 turns the
-    # cache off.
-    read_cache_mb: int = Field(default=64, ge=0)
     sign_in_failures_per_account: int = 5
     sign_in_failures_per_address: int = 30
     sign_in_window_minutes: int = 15
