@@ -173,7 +173,7 @@ def return_assessment(
 def finalise(
     assessment_id: PathId, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
 ) -> AssessmentRead:
-    """Finalise the review; needs all eleven review scores."""
+    """Finalise the review; needs a review score for every competency the cycle assesses."""
     version = body.version if body else None
     assessment = service.finalise(session, actor, assessment_id, expected_version=version)
     return _detail(session, actor, assessment.id or 0)
