@@ -195,11 +195,13 @@ def submit_form(
     done: Callable[[R], Response],
     page: Callable[[FormProblem], Response],
     form_field: str | None = None,
+    shown_refusals: frozenset[int] = frozenset(),
 ) -> Response:
     """Parse ``data`` into ``schema``; on success run ``command`` and answer with ``done``;
     on invalid input or a refusal the user can act on, answer with ``page`` (the form again,
     with what was typed, and the error summary). ``form_field`` is the field a refusal that
-    names no field is linked to (the form's first field by default)."""
+    names no field is linked to (the form's first field by default). ``shown_refusals`` are
+    statuses normally answered by an error page (such as 401) that this form shows itself."""
     parsed, errors = parse_form(schema, data, labels)
     first = form_field or next(iter(labels), "form")
     if parsed is None:
@@ -208,7 +210,7 @@ def submit_form(
         result = command(parsed)
     except DomainError as error:
         session.rollback()
-        if error.status_code in _NOT_FORM_ERRORS:
+        if error.status_code in _NOT_FORM_ERRORS - shown_refusals:
             raise
         problem = FormProblem.from_error(error, form_field=first)
         problem.errors = _on_shown_fields(problem.errors, labels, first)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlmodel import Session
 
 from app.auth import kept_forms, service
 from app.auth.form_keeping import KEPT_FORM_COOKIE, forget_kept_form
 from app.config import get_settings
 from app.deps import SESSION_COOKIE, OptionalActor, SessionDep, client_address
-from app.errors import NotSignedIn, TooManyRequests
+from app.forms import FormPost, FormProblem, posted, submit_form
+from app.users.models import User
 from app.web import render, set_flash
 
 router = APIRouter(include_in_schema=False)
@@ -78,51 +80,55 @@ def login_form(
     return render(request, "auth/login.html", context)
 
 
+class _SignInForm(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+SIGN_IN_LABELS = {"email": "your email address", "password": "your password"}
+
+
 @router.post("/login", response_class=HTMLResponse)
-def login(
-    request: Request,
-    session: SessionDep,
-    email: Annotated[str, Form(max_length=254)] = "",
-    password: Annotated[str, Form(max_length=200)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
-) -> Response:
-    errors: dict[str, str] = {}
-    if not email.strip():
-        errors["email"] = "Enter your email address"
-    if not password:
-        errors["password"] = "Enter your password"
-    status = 422
-    if not errors:
-        try:
-            user = service.sign_in(
-                session, email=email, password=password, address=client_address(request)
-            )
-        except NotSignedIn as exc:
-            errors["email"] = exc.detail
-            status = 401
-        except TooManyRequests as exc:
-            errors["email"] = exc.detail
-            status = 429
-        else:
-            assert user.id is not None
-            started = service.start_browser_session(session, user, address=client_address(request))
-            target = _safe_next(next)
-            kept_token = request.cookies.get(KEPT_FORM_COOKIE)
-            kept = kept_forms.claim(session, kept_token, user_id=user.id) if kept_token else None
-            if kept is not None:
-                target = _safe_next(kept.page_url)
-            response = RedirectResponse(target, status_code=303)
-            _set_session_cookies(response, started)
-            if kept_token and kept is None:
-                forget_kept_form(response)
-            return response
-    context = {
-        "next": _safe_next(next),
-        "errors": errors,
-        "email": email,
-        **_signed_out_context(request, session),
-    }
-    return render(request, "auth/login.html", context, status_code=status)
+def login(request: Request, session: SessionDep, form: FormPost) -> Response:
+    typed = posted(form, "email", "password", "next")
+
+    def done(user: User) -> Response:
+        assert user.id is not None
+        started = service.start_browser_session(session, user, address=client_address(request))
+        target = _safe_next(typed["next"])
+        kept_token = request.cookies.get(KEPT_FORM_COOKIE)
+        kept = kept_forms.claim(session, kept_token, user_id=user.id) if kept_token else None
+        if kept is not None:
+            target = _safe_next(kept.page_url)
+        response = RedirectResponse(target, status_code=303)
+        _set_session_cookies(response, started)
+        if kept_token and kept is None:
+            forget_kept_form(response)
+        return response
+
+    def page(problem: FormProblem) -> Response:
+        context = {
+            "next": _safe_next(typed["next"]),
+            "errors": problem.errors,
+            "email": typed["email"],
+            **_signed_out_context(request, session),
+        }
+        return render(request, "auth/login.html", context, status_code=problem.status_code)
+
+    return submit_form(
+        session,
+        schema=_SignInForm,
+        data=typed,
+        labels=SIGN_IN_LABELS,
+        command=lambda data: service.sign_in(
+            session, email=data.email, password=data.password, address=client_address(request)
+        ),
+        done=done,
+        page=page,
+        shown_refusals=frozenset({401, 429}),
+    )
 
 
 @router.post("/stay-signed-in")
