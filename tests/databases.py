@@ -8,6 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from app.config import normalise_database_url
 
@@ -46,3 +49,32 @@ def fresh_database(url: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@contextmanager
+def migrated_engine(tmp_dir: Path, label: str) -> Iterator[Engine]:
+    """An engine on a fresh database of its own, migrated to head, for tests that need
+    committed data (the per-test transaction of ``conftest.session`` never commits)."""
+    from app.db import create_db_engine
+    from app.schema_migrations import upgrade
+
+    with fresh_database(new_database_url(tmp_dir, label)) as url:
+        upgrade(url)
+        engine = create_db_engine(url)
+        yield engine
+        engine.dispose()
+
+
+def app_on(engine: Engine) -> FastAPI:
+    """The application, each request's session on ``engine`` (commits are real)."""
+    from app.db import get_session
+    from app.main import create_app
+
+    app = create_app()
+
+    def request_session() -> Iterator[Session]:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+
+    app.dependency_overrides[get_session] = request_session
+    return app

@@ -16,14 +16,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.db import create_db_engine, get_session
-from app.main import create_app
+from app.db import create_db_engine
 from app.read_cache import READ_CACHE
 from app.schema_migrations import alembic_config, upgrade
 from app.tables import metadata
 from tests import factories
 from tests.api_steps import log_evidence, ok, open_assessment, submitted
-from tests.databases import fresh_database, new_database_url
+from tests.databases import app_on, fresh_database, migrated_engine, new_database_url
 from tests.factories import auth
 from tests.statements import counting
 from tests.world import World, build_world
@@ -49,11 +48,8 @@ TRIGGERED_TABLES = (
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    with fresh_database(new_database_url(tmp_path_factory.mktemp("reads"), "reads")) as url:
-        upgrade(url)
-        engine = create_db_engine(url)
+    with migrated_engine(tmp_path_factory.mktemp("reads"), "reads") as engine:
         yield engine
-        engine.dispose()
 
 
 @pytest.fixture
@@ -66,13 +62,7 @@ def world(engine: Engine) -> World:
 @pytest.fixture
 def client(engine: Engine) -> Iterator[TestClient]:
     """The application as configured by default (which used to keep a 64 MB cache)."""
-    app = create_app()
-
-    def request_session() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
-
-    app.dependency_overrides[get_session] = request_session
+    app = app_on(engine)
     with TestClient(app) as client:
         yield client
 

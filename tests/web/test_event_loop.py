@@ -22,11 +22,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.assessments import service
-from app.db import create_db_engine, get_session
-from app.main import create_app
 from app.read_cache import READ_CACHE
-from app.schema_migrations import upgrade
-from tests.databases import fresh_database, new_database_url
+from tests.databases import app_on, migrated_engine
 from tests.factories import auth
 from tests.web.steps import csrf_from, sign_in
 from tests.world import World, build_world
@@ -34,11 +31,8 @@ from tests.world import World, build_world
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    with fresh_database(new_database_url(tmp_path_factory.mktemp("loop"), "loop")) as url:
-        upgrade(url)
-        engine = create_db_engine(url)
+    with migrated_engine(tmp_path_factory.mktemp("loop"), "loop") as engine:
         yield engine
-        engine.dispose()
 
 
 @pytest.fixture
@@ -50,13 +44,7 @@ def world(engine: Engine) -> World:
 @pytest.fixture
 def base_url(engine: Engine) -> Iterator[str]:
     """One uvicorn worker serving the app on a free loopback port."""
-    app = create_app()
-
-    def request_session() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
-
-    app.dependency_overrides[get_session] = request_session
+    app = app_on(engine)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
