@@ -29,7 +29,7 @@ READ_CACHE = "read_cache"
 
 
 def install(app: FastAPI) -> None:
-    """Nothing to install: there is no read cache (`WCC_READ_CACHE_MB` is ignored)."""
+    """Nothing to install: there is no read cache."""
     setattr(app.state, READ_CACHE, None)
 
 
