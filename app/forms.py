@@ -218,10 +218,6 @@ def submit_form(
     return done(result)
 
 
-def is_htmx(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 async def _form_post(request: Request) -> FormData:
     """The posted form, read on the event loop so that a plain ``def`` route (run in the
     thread pool) can use it without blocking other requests."""

@@ -33,7 +33,6 @@ from app.framework import service as framework_service
 from app.health import router as health_router
 from app.home import pages as home_pages
 from app.organisations import api as organisations_api
-from app.read_cache import install as install_read_cache
 from app.reports import api as reports_api
 from app.reports import pool as report_pool
 from app.security_headers import SecurityHeadersMiddleware
@@ -55,7 +54,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.frameworks = framework_service.loaded_frameworks()
     storage.clean_temp()
     setattr(app.state, SESSION_SLOTS, session_slots())
-    install_read_cache(app)
     yield
     report_pool.shutdown()
 

@@ -25,7 +25,6 @@ from sqlmodel import Session  # noqa: E402
 
 from app.db import create_db_engine, get_session  # noqa: E402
 from app.main import create_app  # noqa: E402
-from app.read_cache import READ_CACHE  # noqa: E402
 from app.schema_migrations import upgrade  # noqa: E402
 
 
@@ -79,9 +78,6 @@ def client(session: Session) -> Iterator[TestClient]:
 
     app.dependency_overrides[get_session] = request_session
     with TestClient(app) as test_client:
-        # The test's transaction never commits, and PostgreSQL changes the content version at
-        # commit: cached reads are tested on committed data instead (tests/test_read_cache.py).
-        setattr(app.state, READ_CACHE, None)
         yield test_client
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Body, Query
 from sqlmodel import Session
 
 from app.actors import Actor
@@ -27,7 +26,6 @@ from app.assessments.schemas import (
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
 from app.params import PathId, PathNumber, QueryId
-from app.read_cache import cached_json
 
 router = APIRouter(prefix="/api/v1/assessments", tags=["assessments"])
 OptionalBody = Annotated[TransitionRequest | None, Body()]
@@ -66,15 +64,11 @@ def list_assessments(
 
 
 @router.get("/{assessment_id}", response_model=AssessmentRead, responses=errors(401, 404))
-async def read_assessment(
-    assessment_id: PathId, request: Request, session: SessionDep, actor: CurrentActor
-) -> Response:
+def read_assessment(
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor
+) -> AssessmentRead:
     """Status, self scores, review scores, ratings and readiness."""
-    return await cached_json(
-        request,
-        actor,
-        lambda: _detail(session, actor, assessment_id),
-    )
+    return _detail(session, actor, assessment_id)
 
 
 @router.put(

@@ -27,7 +27,6 @@ from app.forms import (
     FormPost,
     FormProblem,
     blank_to_none,
-    is_htmx,
     posted,
     render_form,
     shown_values,
@@ -35,7 +34,7 @@ from app.forms import (
 )
 from app.home.pages import pct_home_page
 from app.params import MAX_ID, PathId, PathNumber
-from app.web import PageActor, hx_redirect
+from app.web import PageActor, hx_redirect, is_fragment_request
 
 router = APIRouter(include_in_schema=False)
 
@@ -213,7 +212,7 @@ def save_self_score(
     url = f"/assessments/{assessment_id}/competencies/{number}"
 
     def done(_: object) -> Response:
-        if not is_htmx(request):
+        if not is_fragment_request(request):
             return hx_redirect(request, url, flash=f"Competency {number} saved.")
         return _competency(
             request, session, actor, assessment_id, number, block="score_form", saved=True
@@ -256,7 +255,7 @@ def link_evidence(
     presenters.competency_page(session, actor, assessment_id, number)
 
     def done(_: object) -> Response:
-        if not is_htmx(request):
+        if not is_fragment_request(request):
             return hx_redirect(request, url, flash="Evidence linked.")
         return _competency(request, session, actor, assessment_id, number, block="evidence")
 
@@ -360,7 +359,7 @@ def save_review_score(
     fragment = "assessments/_review_form.html"
 
     def done(_: object) -> Response:
-        if not is_htmx(request):
+        if not is_fragment_request(request):
             return hx_redirect(
                 request,
                 f"/assessments/{assessment_id}/review#competency-{number}",
@@ -371,7 +370,9 @@ def save_review_score(
         )
 
     def page(problem: FormProblem) -> Response:
-        template = fragment if is_htmx(request) else "assessments/review_competency.html"
+        template = (
+            fragment if is_fragment_request(request) else "assessments/review_competency.html"
+        )
         return _review_competency(
             request,
             session,
@@ -437,11 +438,9 @@ def save_rating(
     form: FormPost,
 ) -> Response:
     typed = posted(form, *RATING_LABELS, "version")
-    # The item must be one this assessment presents, whatever was posted.
-    presenters.assessment_page(session, actor, assessment_id, full=True).item(evidence_id)
 
     def done(_: object) -> Response:
-        if not is_htmx(request):
+        if not is_fragment_request(request):
             return hx_redirect(
                 request, f"/assessments/{assessment_id}/review", flash="Rating saved."
             )

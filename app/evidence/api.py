@@ -23,7 +23,6 @@ from app.evidence.schemas import (
 from app.evidence.uploads import receive_file
 from app.openapi_errors import errors
 from app.params import MAX_ID, PathId, QueryId
-from app.read_cache import cached_json
 
 router = APIRouter(prefix="/api/v1", tags=["evidence"])
 
@@ -41,8 +40,7 @@ def create_evidence(body: EvidenceCreate, session: SessionDep, actor: CurrentAct
 
 
 @router.get("/evidence", response_model=EvidencePage, responses=errors(401, 422))
-async def list_evidence(
-    request: Request,
+def list_evidence(
     session: SessionDep,
     actor: CurrentActor,
     organisation_code: Annotated[str | None, Query(max_length=12)] = None,
@@ -62,22 +60,15 @@ async def list_evidence(
         practice_code=practice_code,
     )
 
-    def page() -> EvidencePage:
-        items, total = repository.list_evidence(session, actor, filters, limit=limit, offset=offset)
-        return EvidencePage(
-            items=repository.read_models(session, items), total=total, limit=limit, offset=offset
-        )
-
-    return await cached_json(request, actor, page)
+    items, total = repository.list_evidence(session, actor, filters, limit=limit, offset=offset)
+    return EvidencePage(
+        items=repository.read_models(session, items), total=total, limit=limit, offset=offset
+    )
 
 
 @router.get("/evidence/{evidence_id}", response_model=EvidenceRead, responses=errors(401, 404))
-async def read_evidence(
-    evidence_id: PathId, request: Request, session: SessionDep, actor: CurrentActor
-) -> Response:
-    return await cached_json(
-        request, actor, lambda: _read(session, repository.get_evidence(session, actor, evidence_id))
-    )
+def read_evidence(evidence_id: PathId, session: SessionDep, actor: CurrentActor) -> EvidenceRead:
+    return _read(session, repository.get_evidence(session, actor, evidence_id))
 
 
 @router.patch(

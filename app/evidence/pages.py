@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from math import ceil
@@ -145,15 +146,23 @@ class _Posted:
     file_error: str | None
 
 
-async def _posted_with_file(request: Request) -> _Posted:
+async def _posted_with_file(request: Request) -> AsyncIterator[_Posted]:
+    """The post, its file received; whatever the route does with it (attaches it, refuses the
+    form, or is refused before it runs), a file not attached leaves nothing behind."""
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _Posted(form, None, None)
+        yield _Posted(form, None, None)
+        return
     try:
-        return _Posted(form, await _store_upload(upload), None)
+        received = await _store_upload(upload)
     except DomainError as exc:
-        return _Posted(form, None, exc.detail)
+        yield _Posted(form, None, exc.detail)
+        return
+    try:
+        yield _Posted(form, received, None)
+    finally:
+        received.blob.discard()
 
 
 PostedWithFile = Annotated[_Posted, Depends(_posted_with_file)]
@@ -185,8 +194,6 @@ def create_evidence(
     values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
 
     def page(problem: FormProblem) -> Response:
-        if post.received is not None:
-            post.received.blob.discard()
         shown = {**values, "competency_numbers": [_int(n) for n in values["competency_numbers"]]}
         return render(
             request,
@@ -269,8 +276,6 @@ def upload(
         service.add_attachment(session, actor, evidence_id, received=post.received)
     except DomainError as exc:
         session.rollback()
-        if post.received is not None:
-            post.received.blob.discard()
         if exc.status_code in (401, 404):
             raise
         return _item_page(

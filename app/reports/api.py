@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -13,7 +13,6 @@ from pydantic import BaseModel
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
 from app.params import PathId
-from app.read_cache import cached_json
 from app.reports import context, documents, spreadsheet
 from app.reports.cache import cached_pdf
 from app.reports.pool import render_pdf_in_pool
@@ -117,20 +116,15 @@ class Heatmap(BaseModel):
 @router.get(
     "/cycles/{cycle_id}/heatmap", response_model=Heatmap, responses=errors(401, 403, 404, 422)
 )
-async def sha_heatmap(
+def sha_heatmap(
     cycle_id: PathId,
-    request: Request,
     session: SessionDep,
     actor: CurrentActor,
     sha_code: Annotated[str, Query(min_length=1, max_length=12)],
-) -> Response:
+) -> Heatmap:
     """The regional view as data: each PCT of the SHA by competency, with self level, review
     level and the gap between them (review minus self), for assessments the caller may see."""
-    return await cached_json(
-        request,
-        actor,
-        lambda: _heatmap(context.sha_report(session, actor, cycle_id, sha_code), cycle_id),
-    )
+    return _heatmap(context.sha_report(session, actor, cycle_id, sha_code), cycle_id)
 
 
 def _heatmap(report: context.ShaReport, cycle_id: int) -> Heatmap:

@@ -22,7 +22,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.assessments import service
-from app.read_cache import READ_CACHE
 from tests.databases import app_on, migrated_engine
 from tests.factories import auth
 from tests.web.steps import csrf_from, sign_in
@@ -60,7 +59,6 @@ def base_url(engine: Engine) -> Iterator[str]:
                 break
             threading.Event().wait(0.05)
         assert server.started, "the server did not start"
-        setattr(app.state, READ_CACHE, None)
         yield base
     finally:
         server.should_exit = True
