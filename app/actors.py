@@ -24,9 +24,6 @@ class Actor:
     organisation_code: str | None = None
     pct_id: int | None = None
     sha_id: int | None = None
-    # The content version read as the caller signed in (app.content_version), which tells
-    # whether a cached read is still current; None where nothing was read.
-    content_version: int | None = None
 
     @property
     def is_system(self) -> bool:

@@ -11,7 +11,6 @@ from app.assessments.models import (
 )
 from app.audit import AuditEvent
 from app.auth.models import BrowserSession, SignInAttempt
-from app.content_version import ContentVersion
 from app.cycles.models import Cycle
 from app.evidence.models import (
     Attachment,
@@ -30,7 +29,6 @@ __all__ = [
     "AuditEvent",
     "BrowserSession",
     "CompetencyEvidenceCount",
-    "ContentVersion",
     "Cycle",
     "EvidenceCompetency",
     "EvidenceItem",
@@ -44,6 +42,6 @@ __all__ = [
     "metadata",
 ]
 
-# Tables the database keeps itself, by trigger (a tally derived from other tables, and the
-# content version): never exported or imported.
-DERIVED_TABLES = frozenset({CompetencyEvidenceCount.__tablename__, ContentVersion.__tablename__})
+# Tables the database keeps itself, by trigger (a tally derived from other tables): never
+# exported or imported.
+DERIVED_TABLES = frozenset({CompetencyEvidenceCount.__tablename__})

@@ -144,7 +144,14 @@ def _set_triggers(url: str, wanted: bool) -> None:
         statements: list[str] = []
         if wanted and not found:
             sql = _triggers_sql()
-            statements = sql._sqlite_triggers() if sqlite else sql._postgres_triggers()  # type: ignore[attr-defined]
+            if "content_version" not in sa.inspect(connection).get_table_names():
+                # Gone since revision 5c2e8a41d7b3: made again as its downgrade makes it.
+                statements = [
+                    "CREATE TABLE content_version "
+                    "(id INTEGER PRIMARY KEY, version BIGINT NOT NULL)",
+                    "INSERT INTO content_version (id, version) VALUES (1, 0)",
+                ]
+            statements += sql._sqlite_triggers() if sqlite else sql._postgres_triggers()  # type: ignore[attr-defined]
         elif found and not wanted:
             statements = [
                 f"DROP TRIGGER {name}" if sqlite else f"DROP TRIGGER {name} ON {table}"

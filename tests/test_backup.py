@@ -17,7 +17,6 @@ from sqlmodel import Session, select
 from app.actors import Actor
 from app.backup import BackupError, export_database, import_database
 from app.config import get_settings
-from app.content_version import ContentVersion
 from app.db import create_db_engine
 from app.demo import load_demo
 from app.evidence import service as evidence_service
@@ -50,7 +49,7 @@ def _database(run_dir: Path, kind: str) -> Iterator[sa.Engine]:
 
 
 def _snapshot(engine: sa.Engine) -> dict[str, list[dict]]:
-    """Every table's rows but the content version's, which any write replaces by design."""
+    """Every table's rows."""
     with engine.connect() as connection:
         return {
             table.name: [
@@ -58,7 +57,6 @@ def _snapshot(engine: sa.Engine) -> dict[str, list[dict]]:
                 for row in connection.execute(sa.select(table).order_by(*table.primary_key.columns))
             ]
             for table in metadata.sorted_tables
-            if table.name != ContentVersion.__tablename__
         }
 
 

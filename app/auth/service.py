@@ -17,7 +17,6 @@ from app import audit
 from app.actors import SYSTEM, Actor
 from app.auth.models import BrowserSession, SignInAttempt
 from app.config import get_settings
-from app.content_version import ContentVersion
 from app.db import begin_write, utcnow
 from app.errors import NotSignedIn, TooManyRequests
 from app.organisations.models import Organisation, OrganisationKind
@@ -88,8 +87,8 @@ def sign_in(session: Session, *, email: str, password: str, address: str) -> Use
 
 @cache
 def _actor_query() -> sa.Select[Any]:
-    """The columns an Actor needs: the user, the content version, their organisation and the
-    two above it. Built once; each call only binds its parameters."""
+    """The columns an Actor needs: the user, their organisation and the two above it. Built
+    once; each call only binds its parameters."""
     org, parent, grandparent = (aliased(Organisation) for _ in range(3))
     return (
         sa.select(
@@ -97,7 +96,6 @@ def _actor_query() -> sa.Select[Any]:
             col(User.email),
             col(User.role),
             col(User.is_active),
-            sa.select(col(ContentVersion.version)).scalar_subquery(),
             *(
                 column
                 for o in (org, parent, grandparent)
@@ -140,7 +138,7 @@ class _Organisation(NamedTuple):
 def _actor_from_row(row: sa.Row[Any] | None) -> Actor | None:
     if row is None:
         return None
-    user_id, email, role, is_active, content_version, *columns = row
+    user_id, email, role, is_active, *columns = row
     if not is_active:
         return None
     width = len(_Organisation._fields)
@@ -158,7 +156,6 @@ def _actor_from_row(row: sa.Row[Any] | None) -> Actor | None:
         organisation_code=own.code if own else None,
         pct_id=pct.id if pct else None,
         sha_id=sha_id,
-        content_version=content_version,
     )
 
 

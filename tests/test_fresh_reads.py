@@ -1,8 +1,8 @@
-"""API reads without the read cache: every read is built afresh from the database, so any
-committed write is seen by the next read, whoever made it, a deactivated account is refused at
-once, and no answer is kept for anyone; and writers no longer touch the content version, whose
-triggers migration 9463d2f479de drops (and its downgrade puts back). Run on committed data (the
-per-test transaction never commits)."""
+"""API reads built afresh from the database: any committed write is seen by the next read,
+whoever made it, a deactivated account is refused at once, and no answer is kept for anyone.
+The content version that a read cache once checked is gone: migration 9463d2f479de drops its
+triggers and 5c2e8a41d7b3 its table (their downgrades put both back). Run on committed data
+(the per-test transaction never commits)."""
 
 from __future__ import annotations
 
@@ -18,17 +18,18 @@ from sqlmodel import Session
 
 from app.db import create_db_engine
 from app.schema_migrations import alembic_config, upgrade
-from app.tables import metadata
 from tests import factories
-from tests.api_steps import log_evidence, ok, open_assessment, submitted
+from tests.api_steps import log_evidence, ok, open_assessment
 from tests.databases import app_on, fresh_database, migrated_engine, new_database_url
 from tests.factories import auth
 from tests.statements import counting
 from tests.world import World, build_world
 
 VERSION = sa.text("SELECT version FROM content_version")
-# The revision that drops the triggers (revision 7d2b5c9e4a16 made them).
+# The revision that drops the triggers (revision 7d2b5c9e4a16 made them), and the one that
+# drops the table.
 DROP_TRIGGERS = "9463d2f479de"
+DROP_TABLE = "5c2e8a41d7b3"
 # The tables that had a trigger.
 TRIGGERED_TABLES = (
     "assessment",
@@ -200,59 +201,17 @@ def _expected_triggers(dialect: str) -> set[str]:
     return {f"content_version_{table}" for table in TRIGGERED_TABLES} | {"content_version_change"}
 
 
-def test_no_table_has_a_content_version_trigger(engine: Engine) -> None:
+def _has_table(engine: Engine) -> bool:
+    return "content_version" in sa.inspect(engine).get_table_names()
+
+
+def test_no_content_version_is_left(engine: Engine) -> None:
+    assert not _has_table(engine)
     with engine.connect() as connection:
         assert _triggers(connection) == set()
 
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-
-def _fill_every_table(client: TestClient, world: World) -> None:
-    """A submitted, reviewed assessment with rated evidence and an attachment: a row in
-    every table a read is built from."""
-    done = submitted(client, world.a.lead, world.a.board, world.a.pct.code, world.cycle.id)
-    evidence_id = done["presented_evidence_ids"][0]
-    later = log_evidence(client, world.a.lead, world.a.pct.code, [4], title="After submission")
-    ok(
-        client.post(
-            f"/api/v1/evidence/{later['id']}/attachments",
-            files={"file": ("minutes.pdf", PDF, "application/pdf")},
-            headers=auth(world.a.lead),
-        ),
-        201,
-    )
-    reviewer = auth(world.reviewer)
-    path = f"/api/v1/assessments/{done['id']}"
-    ok(
-        client.put(
-            f"{path}/review-scores/4", json={"level": 2, "comment": "Agreed."}, headers=reviewer
-        )
-    )
-    ok(
-        client.put(
-            f"{path}/evidence-ratings/{evidence_id}",
-            json={"rating": "adequate", "comment": "One locality."},
-            headers=reviewer,
-        )
-    )
-
-
-def test_committed_writes_to_every_table_leave_the_content_version(
-    engine: Engine, world: World, client: TestClient
-) -> None:
-    """Writers no longer queue for the one row: every table's rows rewritten, committed."""
-    before = _version(engine)
-    _fill_every_table(client, world)
-    for table in TRIGGERED_TABLES:
-        key = metadata.tables[table].primary_key.columns.values()[0].name
-        with engine.begin() as connection:
-            assert connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() > 0
-            connection.execute(sa.text(f"UPDATE {table} SET {key} = {key}"))
-    assert _version(engine) == before
-
-
-def test_the_migration_drops_the_triggers_and_its_downgrade_puts_them_back(
+def test_the_migrations_drop_the_triggers_and_the_table_and_their_downgrades_put_them_back(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     with fresh_database(new_database_url(tmp_path_factory.mktemp("triggers"), "triggers")) as url:
@@ -261,21 +220,29 @@ def test_the_migration_drops_the_triggers_and_its_downgrade_puts_them_back(
         with Session(engine) as session:
             factories.make_cycle(session)
         config = alembic_config(url)
-        before_the_drop = ScriptDirectory.from_config(config).get_revision(DROP_TRIGGERS)
+        script = ScriptDirectory.from_config(config)
+        with_table = script.get_revision(DROP_TABLE).down_revision
+        with_triggers = script.get_revision(DROP_TRIGGERS).down_revision
         expected = _expected_triggers(engine.dialect.name)
         try:
-            for step, triggers in (
-                (None, set()),
-                (lambda: command.downgrade(config, before_the_drop.down_revision), expected),
-                (lambda: command.upgrade(config, "head"), set()),
+            for target, table, triggers in (
+                (None, False, set()),
+                (with_table, True, set()),
+                (with_triggers, True, expected),
+                ("head", False, set()),
             ):
-                if step is not None:
+                if target is not None:
                     engine.dispose()
-                    step()
-                before = _version(engine)
+                    if target == "head":
+                        command.upgrade(config, "head")
+                    else:
+                        command.downgrade(config, target)
+                assert _has_table(engine) == table
+                before = _version(engine) if table else None
                 with engine.begin() as connection:
                     assert _triggers(connection) == triggers
                     connection.execute(sa.text("UPDATE cycle SET name = name"))
-                assert (_version(engine) != before) == bool(triggers)
+                if table:
+                    assert (_version(engine) != before) == bool(triggers)
         finally:
             engine.dispose()
