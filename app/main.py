@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.admin import pages as admin_pages
 from app.assessments import api as assessments_api
+from app.assessments import decision_pages, signing_pages
 from app.assessments import pages as assessment_pages
 from app.audit import api as audit_api
 from app.auth import api as auth_api
@@ -42,6 +43,7 @@ from app.web import (
     SignInRequired,
     is_fragment_request,
     login_url,
+    remember_actor_for_error_page,
     render,
 )
 
@@ -63,7 +65,7 @@ def _wants_html(request: Request) -> bool:
     return not path.startswith(("/api/", "/healthz", "/readyz", "/openapi.json"))
 
 
-def _html_error(request: Request, status_code: int, detail: object) -> Response:
+async def _html_error(request: Request, status_code: int, detail: object) -> Response:
     """An error on a page: the NHS error page, or for htmx a message in the flash area."""
     if status_code == 401:
         return _sign_in_redirect(request, request.url.path)
@@ -77,6 +79,11 @@ def _html_error(request: Request, status_code: int, detail: object) -> Response:
         response.headers["HX-Retarget"] = "#flash"
         response.headers["HX-Reswap"] = "innerHTML"
         return response
+    if status_code == 404:
+        # "Page not found" inside the layout, with the signed-in user's navigation even at
+        # an address no route answers; never the technical detail.
+        await remember_actor_for_error_page(request)
+        return render(request, "errors/not_found.html", status_code=404)
     return render(
         request,
         "errors/error.html",
@@ -108,7 +115,7 @@ async def _sign_in_required(request: Request, exc: Exception) -> Response:
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if _wants_html(request):
-        return _html_error(request, exc.status_code, exc.detail)
+        return await _html_error(request, exc.status_code, exc.detail)
     body: dict[str, object] = {"detail": exc.detail}
     if exc.field:
         body["field"] = exc.field
@@ -121,7 +128,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if _wants_html(request):
-        return _html_error(request, exc.status_code, exc.detail)
+        return await _html_error(request, exc.status_code, exc.detail)
     return JSONResponse(
         {"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None)
     )
@@ -133,9 +140,9 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         # A page address with an id that cannot exist, or a form the page never sends: say
         # so in words, never with the validator's list.
         if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
-            return _html_error(request, 404, "There is no page at this address.")
+            return await _html_error(request, 404, "There is no page at this address.")
         detail = "The form could not be read. Go back, check what you entered and try again."
-        return _html_error(request, 422, detail)
+        return await _html_error(request, 422, detail)
     errors = [
         {key: value for key, value in error.items() if key in {"loc", "msg", "type"}}
         for error in exc.errors()
@@ -154,7 +161,7 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
     reconnects by itself once it is back (pre-ping)."""
     detail = "The database is unavailable at the moment; try again shortly"
     if _wants_html(request):
-        return _html_error(request, 503, detail)
+        return await _html_error(request, 503, detail)
     return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
 
 
@@ -163,7 +170,7 @@ async def _unstorable_value(request: Request, exc: Exception) -> Response:
     is at fault, so 422, never a 500."""
     detail = "The request holds a value that cannot be stored (for example a NUL character)"
     if _wants_html(request):
-        return _html_error(request, 422, detail)
+        return await _html_error(request, 422, detail)
     return JSONResponse({"detail": detail}, status_code=422)
 
 
@@ -208,6 +215,14 @@ def create_app() -> FastAPI:
         reports_api.router,
     ):
         app.include_router(router)
-    for pages in (auth_pages, home_pages, assessment_pages, evidence_pages, admin_pages):
+    for pages in (
+        auth_pages,
+        home_pages,
+        assessment_pages,
+        signing_pages,
+        decision_pages,
+        evidence_pages,
+        admin_pages,
+    ):
         app.include_router(pages.router)
     return app

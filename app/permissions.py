@@ -16,8 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
 from app.actors import Actor
-from app.assessments.models import Assessment, EvidenceSnapshot
-from app.assessments.workflow import SEEN_BY_REVIEWERS
+from app.assessments.models import Assessment, EvidenceSnapshot, PresentedEvidence
 from app.errors import Forbidden, NotFound
 from app.evidence.models import EvidenceItem
 from app.organisations.models import Organisation
@@ -37,6 +36,8 @@ class Action(StrEnum):
     RETURN = "return"
     FINALISE = "finalise"
     REOPEN = "reopen"
+    WITHDRAW_SIGN_OFF = "withdraw_sign_off"
+    ANSWER_RETURN = "answer_return"
     LOG_EVIDENCE = "log_evidence"
     EDIT_ANY_EVIDENCE = "edit_any_evidence"
     READ_AUDIT = "read_audit"
@@ -60,12 +61,14 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.OPEN_ASSESSMENT,
             Action.SCORE_SELF,
             Action.SUBMIT,
+            Action.WITHDRAW_SIGN_OFF,
+            Action.ANSWER_RETURN,
             Action.LOG_EVIDENCE,
             Action.EDIT_ANY_EVIDENCE,
             Action.READ_AUDIT,
         }
     ),
-    Role.BOARD_MEMBER: frozenset({Action.SIGN_OFF}),
+    Role.BOARD_MEMBER: frozenset({Action.SIGN_OFF, Action.WITHDRAW_SIGN_OFF}),
     Role.CLINICIAN: frozenset({Action.LOG_EVIDENCE}),
     Role.SHA_REVIEWER: frozenset(
         {
@@ -91,6 +94,8 @@ ACTION_WORDS: dict[Action, str] = {
     Action.RETURN: "return an assessment",
     Action.FINALISE: "finalise an assessment",
     Action.REOPEN: "reopen a finalised assessment",
+    Action.WITHDRAW_SIGN_OFF: "withdraw a board's sign-off",
+    Action.ANSWER_RETURN: "answer the points of a return",
     Action.LOG_EVIDENCE: "log evidence",
     Action.EDIT_ANY_EVIDENCE: "change evidence logged by others",
     Action.READ_AUDIT: "read the audit trail",
@@ -145,14 +150,15 @@ def assessment_scope(actor: Actor) -> ColumnElement[bool]:
     if actor.role is Role.SHA_REVIEWER and actor.sha_id is not None:
         return sa.and_(
             col(Assessment.organisation_id).in_(_reviewer_pcts(actor)),
-            col(Assessment.status).in_(SEEN_BY_REVIEWERS),
+            # From its first submission on, in every later status.
+            col(Assessment.submitted_at).is_not(None),
         )
     return _never()
 
 
 def evidence_scope(actor: Actor) -> ColumnElement[bool]:
     """Evidence items an actor may see: their PCT's; for a reviewer, the items frozen into
-    an assessment they may see."""
+    an assessment they may see or presented in it now."""
     if actor.is_admin:
         return sa.true()
     if actor.is_pct_side and actor.pct_id is not None:
@@ -163,7 +169,12 @@ def evidence_scope(actor: Actor) -> ColumnElement[bool]:
             .join(Assessment, col(Assessment.id) == EvidenceSnapshot.assessment_id)
             .where(assessment_scope(actor))
         )
-        return col(EvidenceItem.id).in_(presented)
+        curated = (
+            select(PresentedEvidence.evidence_id)
+            .join(Assessment, col(Assessment.id) == PresentedEvidence.assessment_id)
+            .where(assessment_scope(actor))
+        )
+        return sa.or_(col(EvidenceItem.id).in_(presented), col(EvidenceItem.id).in_(curated))
     return _never()
 
 
@@ -183,7 +194,15 @@ def reviews_pct(actor: Actor, pct: Organisation) -> bool:
 
 
 # Actions taken on an assessment by its own PCT, and by the reviewers of the PCT's SHA.
-PCT_SIDE_ACTIONS = frozenset({Action.SCORE_SELF, Action.SIGN_OFF, Action.SUBMIT})
+PCT_SIDE_ACTIONS = frozenset(
+    {
+        Action.SCORE_SELF,
+        Action.SIGN_OFF,
+        Action.SUBMIT,
+        Action.WITHDRAW_SIGN_OFF,
+        Action.ANSWER_RETURN,
+    }
+)
 REVIEWER_ACTIONS = frozenset(
     {Action.SCORE_REVIEW, Action.RATE_EVIDENCE, Action.RETURN, Action.FINALISE}
 )

@@ -6,8 +6,11 @@ from app.assessments.models import (
     Assessment,
     EvidenceRating,
     EvidenceSnapshot,
+    PresentedEvidence,
+    ReturnPoint,
     ReviewScore,
     SelfScore,
+    Submission,
 )
 from app.audit import AuditEvent
 from app.auth.models import BrowserSession, SignInAttempt
@@ -35,9 +38,12 @@ __all__ = [
     "EvidenceRating",
     "EvidenceSnapshot",
     "Organisation",
+    "PresentedEvidence",
+    "ReturnPoint",
     "ReviewScore",
     "SelfScore",
     "SignInAttempt",
+    "Submission",
     "User",
     "metadata",
 ]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import anyio
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -16,15 +22,20 @@ from jinja2 import (
     PackageLoader,
 )
 from jinja2_fragments.fastapi import Jinja2Blocks
-from sqlmodel import Session
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
 
 from app.actors import Actor
 from app.assessments.models import EvidenceRatingValue
 from app.auth import form_keeping
+from app.auth import service as auth_service
 from app.config import BASE_DIR, get_settings
 from app.config import Environment as AppEnvironment
-from app.deps import OptionalActor, SessionDep
-from app.users.models import Role
+from app.db import get_session
+from app.deps import SESSION_COOKIE, OptionalActor, SessionDep
+from app.organisations.models import Organisation
+from app.permissions import Action, can
+from app.users.models import Role, User
 
 NHSUK_FRONTEND_VERSION = "10.6.1"
 HTMX_VERSION = "2.0.11"
@@ -84,18 +95,67 @@ def _flash_signer() -> URLSafeSerializer:
     return URLSafeSerializer(get_settings().signing_key(), salt="flash")
 
 
-def _navigation(actor: Actor | None) -> list[dict[str, str]]:
+ROLE_WORDS: dict[Role, str] = {
+    Role.PCT_LEAD: "PCT assurance lead",
+    Role.BOARD_MEMBER: "board member",
+    Role.CLINICIAN: "clinician",
+    Role.SHA_REVIEWER: "SHA reviewer",
+    Role.ADMIN: "administrator",
+}
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who the layout says is signed in: the person's name, role and organisation."""
+
+    full_name: str
+    role: str
+    organisation: str | None
+
+
+def signed_in_as(session: Session, actor: Actor) -> SignedIn:
+    """The signed-in person's full name and organisation name, in one query."""
+    row = session.exec(
+        select(User.full_name, Organisation.name)
+        .outerjoin(Organisation, col(Organisation.id) == User.organisation_id)
+        .where(col(User.id) == actor.user_id)
+    ).first()
+    full_name, organisation = row if row else (actor.label, None)
+    return SignedIn(full_name=full_name, role=ROLE_WORDS[actor.role], organisation=organisation)
+
+
+def remember_actor(request: Request, session: Session, actor: Actor | None) -> None:
+    """Note who is signed in for the layout (navigation, "Signed in as"). Runs the one
+    query ``signed_in_as`` needs, so call it from a thread (a sync route), not the loop."""
+    request.state.actor = actor
+    request.state.signed_in = signed_in_as(session, actor) if actor else None
+
+
+def _navigation(actor: Actor | None, path: str = "") -> list[dict[str, Any]]:
+    """The header links this role uses: only what the role may do (a board member reads the
+    library but does not log evidence; a reviewer has a queue; an administrator set-up)."""
     if actor is None:
         return []
     items = [{"href": "/", "text": "Home"}]
-    if actor.is_pct_side:
-        items.append({"href": "/evidence", "text": "Evidence"})
-        items.append({"href": "/evidence/new", "text": "Log evidence"})
     if actor.role is Role.SHA_REVIEWER:
         items.append({"href": "/reviews", "text": "Review queue"})
+    if actor.is_pct_side or actor.role is Role.SHA_REVIEWER:
         items.append({"href": "/evidence", "text": "Evidence"})
+    if can(actor, Action.LOG_EVIDENCE):
+        items.append({"href": "/evidence/new", "text": "Log evidence"})
     if actor.is_admin:
         items.append({"href": "/admin", "text": "Administration"})
+    hrefs = [item["href"] for item in items]
+    for item in items:
+        href = item["href"]
+        if path == href:
+            item["current"] = True
+        elif (
+            href != "/"
+            and path.startswith(href + "/")
+            and not any(other != href and path.startswith(other) for other in hrefs[1:])
+        ):
+            item["active"] = True
     return items
 
 
@@ -118,10 +178,14 @@ def render(
             flash_message = None
     # What a form held when its session ended, to put back (app.auth.form_keeping).
     kept_form = getattr(request.state, "kept_form", None)
+    signed_in: SignedIn | None = getattr(request.state, "signed_in", None)
+    if actor is not None and signed_in is None:
+        signed_in = SignedIn(actor.label, ROLE_WORDS[actor.role], actor.organisation_code)
     full = {
         "request": request,
         "actor": actor,
-        "navigation": _navigation(actor),
+        "signed_in": signed_in,
+        "navigation": _navigation(actor, request.url.path),
         "csrf_token": token_factory() if token_factory else "",
         "flash": flash_message,
         "kept_form": kept_form,
@@ -176,9 +240,51 @@ async def page_actor(request: Request, actor: OptionalActor, session: SessionDep
     if actor is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(target, session)
-    request.state.actor = actor
+    await anyio.to_thread.run_sync(partial(remember_actor, request, session, actor))
     request.state.kept_form = await form_keeping.kept_form_for_page(request, session, actor)
     return actor
+
+
+@asynccontextmanager
+async def _request_session(request: Request) -> AsyncIterator[Session]:
+    """A database session made as the routes' ``get_session`` dependency makes it (or as a
+    test overrides it), for a page rendered where no route ran."""
+    provider = request.app.dependency_overrides.get(get_session, get_session)
+    made = provider(request) if inspect.signature(provider).parameters else provider()
+    if inspect.isasyncgen(made):
+        try:
+            yield await anext(made)
+        finally:
+            await made.aclose()
+    else:
+        try:
+            yield next(made)
+        finally:
+            made.close()
+
+
+def _remember_cookie_actor(request: Request, session: Session, cookie: str) -> None:
+    remember_actor(request, session, auth_service.actor_for_session_token(session, cookie))
+
+
+async def remember_actor_for_error_page(request: Request) -> None:
+    """Before an error page at an address no route answers (such as "Page not found"):
+    find who is signed in from the session cookie, so that the page keeps their navigation
+    and name. Does nothing when a route already did, or when nobody is signed in."""
+    if hasattr(request.state, "actor"):
+        return
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return
+    try:
+        async with _request_session(request) as session:
+            await anyio.to_thread.run_sync(
+                partial(_remember_cookie_actor, request, session, cookie)
+            )
+    except SQLAlchemyError:
+        # The page says "Page not found" whatever the database's state: without the
+        # navigation, rather than failing.
+        request.state.actor = None
 
 
 PageActor = Annotated[Actor, Depends(page_actor)]

@@ -57,15 +57,43 @@ def score_all(client: TestClient, lead: User, assessment_id: int, level: int = 2
         )
 
 
+# What a board's sign-off sends: the meeting that ratified it, its minute, the declaration.
+SIGN_OFF = {"meeting_date": "2009-12-01", "minute_reference": "BD/09/147", "declaration": True}
+
+
+def present(client: TestClient, lead: User, assessment_id: int, evidence_id: int) -> None:
+    """Add a library item to what the assessment presents."""
+    ok(
+        client.put(
+            f"/api/v1/assessments/{assessment_id}/evidence/{evidence_id}", headers=auth(lead)
+        ),
+        204,
+    )
+
+
+def sign_off(client: TestClient, board: User, assessment_id: int, **body: Any) -> dict:
+    return ok(
+        client.post(
+            f"/api/v1/assessments/{assessment_id}/sign-off",
+            json={**SIGN_OFF, **body},
+            headers=auth(board),
+        )
+    )
+
+
 def ready_to_sign(client: TestClient, lead: User, pct_code: str, cycle_id: int) -> dict:
-    """An assessment with all eleven scored and evidence for each: ready for the board."""
+    """An assessment with all eleven scored and one item presented for all of them: ready for
+    the board."""
     assessment = open_assessment(client, lead, pct_code, cycle_id)
-    log_evidence(client, lead, pct_code, list(range(1, 12)), title="Five-year strategic plan")
+    plan = log_evidence(
+        client, lead, pct_code, list(range(1, 12)), title="Five-year strategic plan"
+    )
+    present(client, lead, assessment["id"], plan["id"])
     score_all(client, lead, assessment["id"])
     return assessment
 
 
 def submitted(client: TestClient, lead: User, board: User, pct_code: str, cycle_id: int) -> dict:
     assessment = ready_to_sign(client, lead, pct_code, cycle_id)
-    ok(client.post(f"/api/v1/assessments/{assessment['id']}/sign-off", headers=auth(board)))
+    sign_off(client, board, assessment["id"])
     return ok(client.post(f"/api/v1/assessments/{assessment['id']}/submit", headers=auth(lead)))

@@ -9,22 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from app.actors import Actor
-from app.assessments import service
+from app.assessments import repository, service
 from app.assessments.models import (
     Assessment,
     AssessmentStatus,
     EvidenceRating,
     EvidenceRatingValue,
     EvidenceSnapshot,
+    PresentedEvidence,
+    ReturnPoint,
     ReviewScore,
     SelfScore,
+    Submission,
 )
-from app.assessments.schemas import EvidenceRatingWrite, ReviewScoreWrite, SelfScoreWrite
+from app.assessments.schemas import (
+    EvidenceRatingWrite,
+    ReturnPointResponse,
+    ReviewScoreWrite,
+    SelfScoreWrite,
+    SignOffRequest,
+)
 from app.audit.trail import AuditEvent
 from app.auth.service import actor_for_user
 from app.errors import DomainError
@@ -56,6 +66,9 @@ class Cast:
     world: World
     assessment_id: int
     evidence_id: int
+    spare_id: int
+    """An item of the PCT's library, linked to competency 4, that the assessment does not
+    present."""
     lead: Actor
     board: Actor
     reviewer: Actor
@@ -70,7 +83,7 @@ def ready_draft(
     evidenced: tuple[int, ...] = ALL,
 ) -> Cast:
     """PCT a's assessment in draft; by default every competency scored with a rationale and
-    one evidence item linked to all eleven, so that the board may sign it off."""
+    one evidence item, linked to all eleven, presented, so that the board may sign it off."""
     world = world or build_world(session)
     item = make_evidence(
         session,
@@ -79,12 +92,20 @@ def ready_draft(
         competencies=evidenced,
         title="Five-year strategic plan",
     )
+    spare = make_evidence(
+        session,
+        pct=world.a.pct,
+        author=world.a.clinician,
+        competencies=(4,),
+        title="Locality engagement survey",
+    )
     lead = actor(session, world.a.lead)
-    assert world.cycle.id is not None and item.id is not None
+    assert world.cycle.id is not None and item.id is not None and spare.id is not None
     opened = service.open_assessment(
         session, lead, organisation_code=world.a.pct.code, cycle_id=world.cycle.id
     )
     assert opened.id is not None
+    service.present_evidence(session, lead, opened.id, item.id)
     for number in scored:
         service.put_self_score(
             session,
@@ -97,6 +118,7 @@ def ready_draft(
         world=world,
         assessment_id=opened.id,
         evidence_id=item.id,
+        spare_id=spare.id,
         lead=lead,
         board=actor(session, world.a.board),
         reviewer=actor(session, world.reviewer),
@@ -117,8 +139,47 @@ def edit(session: Session, cast: Cast, number: int = 1) -> None:
     )
 
 
+SIGNED = SignOffRequest(
+    meeting_date=date(2009, 12, 1), minute_reference="BD/09/147", declaration=True
+)
+WITHDRAW_REASON = "The board asked for competency 4's evidence to be checked again."
+ANSWER = "Added the practice survey and the locality minutes."
+
+
 def sign_off(session: Session, cast: Cast) -> None:
-    service.sign_off(session, cast.board, cast.assessment_id)
+    service.sign_off(session, cast.board, cast.assessment_id, data=SIGNED)
+
+
+def withdraw(session: Session, cast: Cast) -> None:
+    service.withdraw_sign_off(session, cast.board, cast.assessment_id, reason=WITHDRAW_REASON)
+
+
+def present(session: Session, cast: Cast) -> None:
+    service.present_evidence(session, cast.lead, cast.assessment_id, cast.spare_id)
+
+
+def take_out(session: Session, cast: Cast) -> None:
+    service.withdraw_evidence(session, cast.lead, cast.assessment_id, cast.evidence_id)
+
+
+NO_SUCH_POINT = 999_999
+
+
+def answer(session: Session, cast: Cast) -> None:
+    """The lead answers every open point of the return (with none, tries one that does not
+    exist)."""
+    points = [
+        p.id for p in repository.return_points_of(session, cast.assessment_id) if not p.response
+    ]
+    for point_id in points or [NO_SUCH_POINT]:
+        assert point_id is not None
+        service.answer_return_point(
+            session,
+            cast.lead,
+            cast.assessment_id,
+            point_id,
+            data=ReturnPointResponse(response=ANSWER),
+        )
 
 
 def submit(session: Session, cast: Cast) -> None:
@@ -164,7 +225,11 @@ def reopen(session: Session, cast: Cast) -> None:
 
 STEPS: dict[str, Callable[[Session, Cast], None]] = {
     "edit": edit,
+    "present": present,
+    "take_out": take_out,
+    "answer": answer,
     "sign_off": sign_off,
+    "withdraw": withdraw,
     "submit": submit,
     "review": review,
     "rate": rate,
@@ -234,6 +299,9 @@ def held(session: Session, assessment_id: int) -> dict[str, Any]:
             Assessment.version,
             Assessment.signed_off_at,
             Assessment.signed_off_by_id,
+            Assessment.signed_off_meeting_date,
+            Assessment.signed_off_minute_reference,
+            Assessment.sign_off_withdrawn_at,
             Assessment.submitted_at,
             Assessment.returned_at,
             Assessment.return_reason,
@@ -259,5 +327,8 @@ def held(session: Session, assessment_id: int) -> dict[str, Any]:
             EvidenceRating.version,
         ),
         "frozen_evidence": rows(EvidenceSnapshot.evidence_id, EvidenceSnapshot.sha256),
+        "presented": rows(PresentedEvidence.evidence_id, PresentedEvidence.added_at),
+        "return_points": rows(ReturnPoint.id, ReturnPoint.response, ReturnPoint.version),
+        "rounds": rows(Submission.round, Submission.fingerprint),
         "audit_events": session.exec(select(func.count(col(AuditEvent.id)))).one(),
     }

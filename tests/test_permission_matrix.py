@@ -16,7 +16,15 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.audit import AuditEvent
-from tests.api_steps import log_evidence, ok, open_assessment, ready_to_sign, submitted
+from tests.api_steps import (
+    SIGN_OFF,
+    log_evidence,
+    ok,
+    open_assessment,
+    ready_to_sign,
+    sign_off,
+    submitted,
+)
 from tests.factories import auth, make_cycle
 
 ACTORS = ("ADMIN", "LEAD", "BOARD", "CLIN", "PCLIN", "REV", "OREV", "BLEAD")
@@ -63,8 +71,33 @@ def _ready(world, client: TestClient) -> int:
 
 def _signed(world, client: TestClient) -> int:
     aid = _ready(world, client)
-    ok(client.post(f"/api/v1/assessments/{aid}/sign-off", headers=auth(world.a.board)))
+    sign_off(client, world.a.board, aid)
     return aid
+
+
+def _returned(world, client: TestClient) -> tuple[int, int]:
+    """A returned assessment and the id of its one point."""
+    aid = _submitted(world, client)["id"]
+    returned = ok(
+        client.post(
+            f"/api/v1/assessments/{aid}/return",
+            json={"reason": "More on competency 4."},
+            headers=auth(world.reviewer),
+        )
+    )
+    return aid, returned["return_points"][0]["id"]
+
+
+def _presentable(world, client: TestClient) -> str:
+    """A draft and an item of the PCT's library: the path that presents it."""
+    return f"/api/v1/assessments/{_draft(world, client)}/evidence/{_item(world, client)}"
+
+
+def _presented(world, client: TestClient) -> str:
+    aid = _draft(world, client)
+    item = _item(world, client)
+    ok(client.put(f"/api/v1/assessments/{aid}/evidence/{item}", headers=auth(world.a.lead)), 204)
+    return f"/api/v1/assessments/{aid}/evidence/{item}"
 
 
 def _submitted(world, client: TestClient) -> dict:
@@ -159,10 +192,30 @@ CASES = [
         body=lambda w, s: {"level": 2, "rationale": "Because."},
     ),
     Case(
+        "present evidence",
+        "PUT",
+        lambda w, c, s: _presentable(w, c),
+        only({"LEAD": 204} | PCT_EDIT_DENIED, 404),
+    ),
+    Case(
+        "take evidence out",
+        "DELETE",
+        lambda w, c, s: _presented(w, c),
+        only({"LEAD": 204} | PCT_EDIT_DENIED, 404),
+    ),
+    Case(
         "sign off",
         "POST",
         lambda w, c, s: f"/api/v1/assessments/{_ready(w, c)}/sign-off",
         only({"BOARD": 200, "LEAD": 403, "ADMIN": 403, "CLIN": 403, "PCLIN": 403}, 404),
+        body=lambda w, s: SIGN_OFF,
+    ),
+    Case(
+        "withdraw sign-off",
+        "POST",
+        lambda w, c, s: f"/api/v1/assessments/{_signed(w, c)}/withdraw-sign-off",
+        only({"BOARD": 200, "LEAD": 200, "ADMIN": 403, "CLIN": 403, "PCLIN": 403}, 404),
+        body=lambda w, s: {"reason": "The minute was wrong."},
     ),
     Case(
         "submit",
@@ -194,6 +247,37 @@ CASES = [
         lambda w, c, s: f"/api/v1/assessments/{_submitted(w, c)['id']}/return",
         only({"REV": 200, "LEAD": 403, "BOARD": 403, "ADMIN": 403, "CLIN": 403, "PCLIN": 403}, 404),
         body=lambda w, s: {"reason": "More evidence, please."},
+    ),
+    Case(
+        "read returned",
+        "GET",
+        lambda w, c, s: f"/api/v1/assessments/{_returned(w, c)[0]}",
+        only(PCT_READERS | {"REV": 200}, 404),
+    ),
+    Case(
+        "return points",
+        "GET",
+        lambda w, c, s: f"/api/v1/assessments/{_returned(w, c)[0]}/return-points",
+        only(PCT_READERS | {"REV": 200}, 404),
+    ),
+    Case(
+        "answer a point",
+        "PUT",
+        lambda w, c, s: "/api/v1/assessments/{}/return-points/{}".format(*_returned(w, c)),
+        only({"LEAD": 200, "REV": 403} | PCT_EDIT_DENIED, 404),
+        body=lambda w, s: {"response": "Added the practice survey."},
+    ),
+    Case(
+        "submissions",
+        "GET",
+        lambda w, c, s: f"/api/v1/assessments/{_submitted(w, c)['id']}/submissions",
+        only(PCT_READERS | {"REV": 200}, 404),
+    ),
+    Case(
+        "a round",
+        "GET",
+        lambda w, c, s: f"/api/v1/assessments/{_submitted(w, c)['id']}/submissions/1",
+        only(PCT_READERS | {"REV": 200}, 404),
     ),
     Case(
         "finalise",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection
 from sqlmodel import Session
 
+from app.assessments import service as assessment_service
 from app.assessments.models import AssessmentStatus as S
 from app.config import BASE_DIR
 from app.framework.loader import FrameworkError, parse_framework
@@ -26,59 +27,82 @@ from tests.factories import auth
 PUBLISHED = yaml.safe_load((BASE_DIR / "competencies" / "wcc-2008.yaml").read_text())
 
 ALL = frozenset(range(1, 12))
-# SPEC §1: a reviewer sees a PCT's assessment "only once submitted"; a PCT edit that takes it
-# back to draft takes it out of their sight again ("nobody sees another organisation's drafts").
-SEEN_BY_THE_SHA = frozenset({S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED})
 
-# The steps of tests/assessment_moves.py, and the reviewer scoring every competency at once.
+# The steps of tests/assessment_moves.py (here "present" and "take_out" both concern the spare
+# item, so that they can be taken in any order), and the reviewer scoring every competency.
 NAMES = (*moves.STEPS, "review_all")
 Step = tuple[str, int]  # a step, and the competency it concerns (edit and review)
+# Steps that succeed without changing anything when there is nothing to do (idempotent).
+IDEMPOTENT = frozenset({"present", "take_out"})
 
 
 @dataclass(frozen=True)
 class Model:
-    """SPEC §2 as a small state machine of its own: the status, and the competencies the
-    reviewer has scored (finalising needs all eleven)."""
+    """SPEC §2 with §6.1 and §6.2 as a small state machine of its own: the status, the
+    competencies the reviewer has scored (finalising needs all eleven), whether the spare item
+    is presented, whether a return's points wait for answers, whether the SHA has ever had it,
+    and whether it has been returned since it was last submitted."""
 
     status: S = S.DRAFT
     reviewed: frozenset[int] = frozenset()
+    spare: bool = False
+    open_points: bool = False
+    submitted_once: bool = False
+    returned_since_submit: bool = False
 
     def after(self, step: str, number: int) -> tuple[Model, S | int]:
         """The model after ``step``, and what the step should give: a status, or the HTTP
         status of its refusal."""
         now = self.status
+        pct_may_change = now in {S.DRAFT, S.RETURNED}  # locked once signed off
 
-        def to(status: S, reviewed: frozenset[int] = self.reviewed) -> tuple[Model, S]:
-            return Model(status, reviewed), status
+        def to(status: S, **changes: Any) -> tuple[Model, S]:
+            return replace(self, status=status, **changes), status
 
         refused = (self, 409)
-        if step == "edit":  # the PCT's changes send it back to draft until it is submitted
-            return to(S.DRAFT) if now in {S.DRAFT, S.SIGNED_OFF, S.RETURNED} else refused
+        if step == "edit":
+            return to(now) if pct_may_change else refused
+        if step == "present":
+            return to(now, spare=True) if pct_may_change else refused
+        if step == "take_out":
+            return to(now, spare=False) if pct_may_change else refused
+        if step == "answer":  # with nothing to answer, the point asked for does not exist
+            return to(now, open_points=False) if self.open_points else (self, 404)
         if step == "sign_off":
-            return to(S.SIGNED_OFF) if now in {S.DRAFT, S.RETURNED} else refused
+            ready = not self.open_points
+            return to(S.SIGNED_OFF) if pct_may_change and ready else refused
+        if step == "withdraw":
+            back = S.RETURNED if self.returned_since_submit else S.DRAFT
+            return to(back) if now is S.SIGNED_OFF else refused
         if step == "submit":
-            return to(S.SUBMITTED) if now is S.SIGNED_OFF else refused
+            if now is not S.SIGNED_OFF:
+                return refused
+            return to(S.SUBMITTED, submitted_once=True, returned_since_submit=False)
         if step == "reopen":  # an administrator's, and only of a finalised assessment
             return to(S.IN_REVIEW) if now is S.FINALISED else refused
-        if now not in SEEN_BY_THE_SHA:
+        if not self.submitted_once:
             return self, 404  # not there at all for the reviewer
         reviewing = now in {S.SUBMITTED, S.IN_REVIEW}  # the first review score starts review
         if step == "review":
-            return to(S.IN_REVIEW, self.reviewed | {number}) if reviewing else refused
+            return to(S.IN_REVIEW, reviewed=self.reviewed | {number}) if reviewing else refused
         if step == "review_all":
-            return to(S.IN_REVIEW, ALL) if reviewing else refused
+            return to(S.IN_REVIEW, reviewed=ALL) if reviewing else refused
         if step == "rate":
             return to(S.IN_REVIEW) if reviewing else refused
         if step == "return":
-            return to(S.RETURNED) if reviewing else refused
+            if not reviewing:
+                return refused
+            return to(S.RETURNED, open_points=True, returned_since_submit=True)
         if step == "finalise":
             return to(S.FINALISED) if now is S.IN_REVIEW and self.reviewed == ALL else refused
         raise AssertionError(step)
 
     def ahead(self) -> str:
-        """The next step along the diagram's main path (and back round after a reopen)."""
+        """The next step along the main path (and back round after a reopen)."""
         if self.status is S.IN_REVIEW:
             return "finalise" if self.reviewed == ALL else "review_all"
+        if self.status is S.RETURNED and self.open_points:
+            return "answer"
         return {
             S.DRAFT: "sign_off",
             S.SIGNED_OFF: "submit",
@@ -91,6 +115,9 @@ class Model:
 def _take(session: Session, cast: moves.Cast, step: str, number: int) -> moves.Refused | None:
     commands = {
         "edit": lambda: moves.edit(session, cast, number),
+        "take_out": lambda: assessment_service.withdraw_evidence(
+            session, cast.lead, cast.assessment_id, cast.spare_id
+        ),
         "review": lambda: moves.review(session, cast, number),
         "review_all": lambda: moves.review_all(session, cast),
     }
@@ -128,6 +155,7 @@ def _play(
     while (chosen := choose(model)) is not None:
         step, number = chosen
         before = after
+        was = model
         model, expected = model.after(step, number)
         refusal = _take(session, cast, step, number)
         after = moves.held(session, aid)
@@ -138,14 +166,18 @@ def _play(
         else:
             assert refusal is None, f"{step} from {before['assessment']['status']}: {refusal}"
             assert moves.status_of(session, aid) is expected
-            assert after["audit_events"] > before["audit_events"], f"{step} was not audited"
+            if step not in IDEMPOTENT or model != was:
+                assert after["audit_events"] > before["audit_events"], f"{step} was not audited"
+            else:
+                assert after == before, f"{step} with nothing to do changed something"
         # Read-only once finalised, for everyone but the administrator who reopens it.
         if before["assessment"]["status"] == S.FINALISED and step != "reopen":
             assert after == before
-    # Whatever happened, the SHA sees it only once submitted, and no other PCT ever does.
+    # Whatever happened, the SHA sees it from its first submission on, and no other PCT ever
+    # does.
     status = moves.status_of(session, aid)
     seen = client.get(f"/api/v1/assessments/{aid}", headers=auth(cast.world.reviewer))
-    if status in SEEN_BY_THE_SHA:
+    if model.submitted_once:
         assert seen.status_code == 200 and seen.json()["status"] == status.value
     else:
         assert seen.status_code == 404, status
@@ -157,6 +189,14 @@ def test_a_round_trip_through_every_status_does_what_the_spec_model_says(
     session: Session, client: TestClient, ready: moves.Cast
 ) -> None:
     story: list[Step] = [
+        ("withdraw", 1),
+        ("answer", 1),
+        ("sign_off", 1),
+        ("edit", 2),
+        ("present", 1),
+        ("withdraw", 1),
+        ("present", 1),
+        ("present", 1),
         ("sign_off", 1),
         ("submit", 1),
         ("review", 4),
@@ -164,11 +204,18 @@ def test_a_round_trip_through_every_status_does_what_the_spec_model_says(
         ("review", 5),
         ("edit", 3),
         ("sign_off", 1),
+        ("answer", 1),
+        ("take_out", 1),
+        ("sign_off", 1),
+        ("withdraw", 1),
+        ("take_out", 1),
+        ("sign_off", 1),
         ("submit", 1),
         ("review_all", 1),
         ("finalise", 1),
         ("edit", 2),
         ("return", 1),
+        ("answer", 1),
         ("reopen", 1),
         ("rate", 1),
         ("finalise", 1),

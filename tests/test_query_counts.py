@@ -10,7 +10,7 @@ from sqlmodel import Session
 from app.assessments.repository import load_assessment
 from app.auth.service import actor_for_user
 from tests import factories
-from tests.api_steps import log_evidence, ok, open_assessment, submitted
+from tests.api_steps import log_evidence, ok, open_assessment, present, submitted
 from tests.factories import auth
 from tests.statements import counting
 from tests.web.steps import sign_in
@@ -86,13 +86,14 @@ def test_the_assessment_record_loads_in_the_same_statements_at_two_data_sizes(
 ) -> None:
     """``load_assessment`` is what the API, the pages and the reports read an assessment
     through: before submission (evidence as it stands) and after (frozen snapshots)."""
-    log_evidence(client, world.a.lead, world.a.pct.code, [4], title="Growth to start with")
+    first = log_evidence(client, world.a.lead, world.a.pct.code, [4], title="Growth to start with")
     if state == "submitted":
         assessment = submitted(
             client, world.a.lead, world.a.board, world.a.pct.code, world.cycle.id
         )
     else:
         assessment = open_assessment(client, world.a.lead, world.a.pct.code, world.cycle.id)
+        present(client, world.a.lead, assessment["id"], first["id"])
     user_id = world.a.lead.id
     assert user_id is not None
 
@@ -106,6 +107,15 @@ def test_the_assessment_record_loads_in_the_same_statements_at_two_data_sizes(
 
     small, items_before = measure()
     _grow(client, session, world, items=25)
+    if state == "draft":
+        for item in ok(
+            client.get(
+                "/api/v1/evidence",
+                params={"q": "growth", "limit": 100},
+                headers=auth(world.a.lead),
+            )
+        )["items"]:
+            present(client, world.a.lead, assessment["id"], item["id"])
     large, items_after = measure()
     if full and state == "draft":
         assert items_after > items_before  # the evidence as it stands did grow

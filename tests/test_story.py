@@ -173,10 +173,16 @@ def test_the_assurance_story_from_set_up_to_finalised_review(
                 "target_level": 3,
             },
         )
+    # And presents both items in the assessment
+    assert lead.get(f"/api/v1/assessments/{aid}")["readiness"]["ready"] is False
+    for item in (engagement, plan):
+        lead.send("PUT", f"/api/v1/assessments/{aid}/evidence/{item['id']}", 204)
     assert lead.get(f"/api/v1/assessments/{aid}")["readiness"] == {"ready": True, "missing": []}
 
-    # Then the board signs off and the lead submits; the reviewer can now see it, Kirklees cannot
-    board.send("POST", f"/api/v1/assessments/{aid}/sign-off")
+    # Then the board signs off at its meeting and the lead submits; the reviewer can now see
+    # it, Kirklees cannot
+    decision = {"meeting_date": "2009-11-26", "minute_reference": "09/143", "declaration": True}
+    board.send("POST", f"/api/v1/assessments/{aid}/sign-off", json=decision)
     first = lead.send("POST", f"/api/v1/assessments/{aid}/submit")
     assert first["status"] == "submitted"
     assert sorted(first["presented_evidence_ids"]) == sorted([engagement["id"], plan["id"]])
@@ -197,12 +203,17 @@ def test_the_assurance_story_from_set_up_to_finalised_review(
     returned = reviewer.send(
         "POST",
         f"/api/v1/assessments/{aid}/return",
-        json={"reason": "Show engagement beyond Leodis."},
+        json={
+            "reason": "Show engagement beyond Leodis.",
+            "points": [{"competency_number": 4, "request": "Engagement across the city?"}],
+        },
     )
     assert returned["status"] == "returned"
+    [point] = returned["return_points"]
 
-    # And the PCT adds evidence, the board signs again, and the lead resubmits
-    gp.send(
+    # And the PCT adds evidence, presents it, answers the point, the board signs again, and the
+    # lead resubmits
+    workshop = gp.send(
         "POST",
         "/api/v1/evidence",
         201,
@@ -216,10 +227,21 @@ def test_the_assurance_story_from_set_up_to_finalised_review(
             "practices_involved": 40,
         },
     )
-    assert lead.get(f"/api/v1/assessments/{aid}")["status"] == "draft"
-    board.send("POST", f"/api/v1/assessments/{aid}/sign-off")
+    assert lead.get(f"/api/v1/assessments/{aid}")["status"] == "returned"
+    lead.send("PUT", f"/api/v1/assessments/{aid}/evidence/{workshop['id']}", 204)
+    lead.send(
+        "PUT",
+        f"/api/v1/assessments/{aid}/return-points/{point['id']}",
+        json={"response": "The city-wide diabetes workshop drew 40 practices."},
+    )
+    board.send(
+        "POST",
+        f"/api/v1/assessments/{aid}/sign-off",
+        json={**decision, "meeting_date": "2009-12-17"},
+    )
     again = lead.send("POST", f"/api/v1/assessments/{aid}/submit")
     assert len(again["presented_evidence_ids"]) == 3
+    assert [r["round"] for r in lead.get(f"/api/v1/assessments/{aid}/submissions")] == [1, 2]
 
     # Then the reviewer scores all eleven and finalises
     for number in range(1, 12):
@@ -244,11 +266,13 @@ def test_the_assurance_story_from_set_up_to_finalised_review(
     trail = admin.get("/api/v1/audit", params={"entity": "assessment", "entity_id": aid})["items"]
     assert [e["action"] for e in reversed(trail)] == [
         "create",
+        "present_evidence",
+        "present_evidence",
         "sign_off",
         "submit",
         "start_review",
         "return",
-        "pct_edit",
+        "present_evidence",
         "sign_off",
         "submit",
         "start_review",

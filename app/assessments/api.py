@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Response
 from sqlmodel import Session
 
 from app.actors import Actor
@@ -16,12 +16,19 @@ from app.assessments.schemas import (
     AssessmentSummary,
     EvidenceRatingRead,
     EvidenceRatingWrite,
+    ReopenRequest,
+    ReturnPointRead,
+    ReturnPointResponse,
     ReturnRequest,
     ReviewScoreRead,
     ReviewScoreWrite,
     SelfScoreRead,
     SelfScoreWrite,
+    SignOffRequest,
+    SubmissionRead,
+    SubmissionSummary,
     TransitionRequest,
+    WithdrawSignOffRequest,
 )
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
@@ -88,15 +95,58 @@ def put_self_score(
     return SelfScoreRead.model_validate(score, from_attributes=True)
 
 
+@router.put(
+    "/{assessment_id}/evidence/{evidence_id}",
+    status_code=204,
+    responses=errors(401, 403, 404, 409),
+)
+def present_evidence(
+    assessment_id: PathId, evidence_id: PathId, session: SessionDep, actor: CurrentActor
+) -> Response:
+    """Add an item of the PCT's library to what the assessment presents (idempotent)."""
+    service.present_evidence(session, actor, assessment_id, evidence_id)
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/{assessment_id}/evidence/{evidence_id}",
+    status_code=204,
+    responses=errors(401, 403, 404, 409),
+)
+def withdraw_evidence(
+    assessment_id: PathId, evidence_id: PathId, session: SessionDep, actor: CurrentActor
+) -> Response:
+    """Take an item out of what the assessment presents; it stays in the library."""
+    service.withdraw_evidence(session, actor, assessment_id, evidence_id)
+    return Response(status_code=204)
+
+
 @router.post(
-    "/{assessment_id}/sign-off", response_model=AssessmentRead, responses=errors(401, 403, 404, 409)
+    "/{assessment_id}/sign-off",
+    response_model=AssessmentRead,
+    responses=errors(401, 403, 404, 409, 422),
 )
 def sign_off(
-    assessment_id: PathId, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
+    assessment_id: PathId, body: SignOffRequest, session: SessionDep, actor: CurrentActor
 ) -> AssessmentRead:
-    """Board sign-off; refused with the list of what is missing until ready."""
-    version = body.version if body else None
-    assessment = service.sign_off(session, actor, assessment_id, expected_version=version)
+    """The board's sign-off at a minuted meeting, with the declaration; refused with the list
+    of what is missing until ready."""
+    assessment = service.sign_off(session, actor, assessment_id, data=body)
+    return _detail(session, actor, assessment.id or 0)
+
+
+@router.post(
+    "/{assessment_id}/withdraw-sign-off",
+    response_model=AssessmentRead,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def withdraw_sign_off(
+    assessment_id: PathId, body: WithdrawSignOffRequest, session: SessionDep, actor: CurrentActor
+) -> AssessmentRead:
+    """Withdraw the board's sign-off, with a reason, so that the PCT may change it again."""
+    assessment = service.withdraw_sign_off(
+        session, actor, assessment_id, reason=body.reason, expected_version=body.version
+    )
     return _detail(session, actor, assessment.id or 0)
 
 
@@ -156,9 +206,80 @@ def return_assessment(
 ) -> AssessmentRead:
     """Return the assessment to the PCT for more evidence, with a reason."""
     assessment = service.return_assessment(
-        session, actor, assessment_id, reason=body.reason, expected_version=body.version
+        session,
+        actor,
+        assessment_id,
+        reason=body.reason,
+        points=body.points,
+        expected_version=body.version,
     )
     return _detail(session, actor, assessment.id or 0)
+
+
+@router.get(
+    "/{assessment_id}/return-points",
+    response_model=list[ReturnPointRead],
+    responses=errors(401, 404),
+)
+def list_return_points(
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor
+) -> list[ReturnPointRead]:
+    """Every point of every return, oldest round first, with the PCT's responses."""
+    record = repository.load_assessment(session, actor, assessment_id)
+    return [serialisers.return_point(p) for p in record.return_points]
+
+
+@router.put(
+    "/{assessment_id}/return-points/{point_id}",
+    response_model=ReturnPointRead,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def answer_return_point(
+    assessment_id: PathId,
+    point_id: PathId,
+    body: ReturnPointResponse,
+    session: SessionDep,
+    actor: CurrentActor,
+) -> ReturnPointRead:
+    """The PCT's response to one point of a return."""
+    point = service.answer_return_point(session, actor, assessment_id, point_id, data=body)
+    return serialisers.return_point(point)
+
+
+@router.get(
+    "/{assessment_id}/submissions",
+    response_model=list[SubmissionSummary],
+    responses=errors(401, 404),
+)
+def list_submissions(
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor
+) -> list[SubmissionSummary]:
+    """Every round submitted, oldest first."""
+    record = repository.load_assessment(session, actor, assessment_id)
+    names = repository.names(session, [r.submitted_by_id for r in record.rounds])
+    return [serialisers.round_summary(r, names) for r in record.rounds]
+
+
+@router.get(
+    "/{assessment_id}/submissions/{round_number}",
+    response_model=SubmissionRead,
+    responses=errors(401, 404),
+)
+def read_submission(
+    assessment_id: PathId, round_number: PathId, session: SessionDep, actor: CurrentActor
+) -> SubmissionRead:
+    """One round as it was submitted: its frozen self-scores and evidence."""
+    repository.get_assessment(session, actor, assessment_id)
+    kept = repository.submission(session, assessment_id, round_number)
+    names = repository.names(session, [kept.submitted_by_id])
+    return SubmissionRead(
+        round=kept.round,
+        submitted_at=kept.submitted_at,
+        submitted_by_id=kept.submitted_by_id,
+        submitted_by_name=names.get(kept.submitted_by_id or 0),
+        fingerprint=kept.fingerprint,
+        content=kept.content,
+    )
 
 
 @router.post(
@@ -177,9 +298,18 @@ def finalise(
     "/{assessment_id}/reopen", response_model=AssessmentRead, responses=errors(401, 403, 404, 409)
 )
 def reopen(
-    assessment_id: PathId, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
+    assessment_id: PathId,
+    session: SessionDep,
+    actor: CurrentActor,
+    body: Annotated[ReopenRequest | None, Body()] = None,
 ) -> AssessmentRead:
-    """Administrators only: take a finalised assessment back into review (audited)."""
-    version = body.version if body else None
-    assessment = service.reopen(session, actor, assessment_id, expected_version=version)
+    """Administrators only: take a finalised assessment back into review, with a reason
+    (audited)."""
+    assessment = service.reopen(
+        session,
+        actor,
+        assessment_id,
+        reason=body.reason if body else None,
+        expected_version=body.version if body else None,
+    )
     return _detail(session, actor, assessment.id or 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -82,6 +82,11 @@ class Assessment(SQLModel, table=True):
     signed_off_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     signed_off_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     signed_off_fingerprint: str | None = Field(default=None, max_length=64)
+    signed_off_meeting_date: date | None = None
+    signed_off_minute_reference: str | None = Field(default=None, max_length=100)
+    sign_off_withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sign_off_withdrawn_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    sign_off_withdrawn_reason: str | None = Field(default=None, sa_type=sa.Text)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     submitted_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     returned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -185,3 +190,68 @@ class EvidenceSnapshot(SQLModel, table=True):
     content: dict[str, Any] = Field(sa_type=sa.JSON)
     sha256: str = Field(max_length=64, min_length=64)
     frozen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PresentedEvidence(SQLModel, table=True):
+    """An item of the PCT's library that the lead has added to an assessment: the curated
+    set the board signs and a submission freezes."""
+
+    __tablename__ = "presented_evidence"
+
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", primary_key=True)
+    evidence_id: int = Field(
+        foreign_key="evidence_item.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+    added_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Submission(SQLModel, table=True):
+    """One round: the assessment as the lead submitted it, kept whatever happens after."""
+
+    __tablename__ = "submission"
+    __table_args__ = (
+        sa.UniqueConstraint("assessment_id", "round"),
+        sa.CheckConstraint("round >= 1", name="round_from_one"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE")
+    round: int
+    submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    submitted_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    fingerprint: str = Field(max_length=64, min_length=64)
+    content: dict[str, Any] = Field(sa_type=sa.JSON)
+    # A hash per competency number (as text) of its self-score and presented evidence, so
+    # that a page can say what changed since this round without reading ``content``.
+    digests: dict[str, str] = Field(default_factory=dict, sa_type=sa.JSON)
+
+
+_return_point_version = version_column()
+
+
+class ReturnPoint(SQLModel, table=True):
+    """One thing the SHA asked the PCT to address when it returned the assessment, on a
+    competency or in general, with the PCT's response."""
+
+    __tablename__ = "return_point"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "competency_number IS NULL OR " + COMPETENCY_RANGE_SQL,
+            name="competency_number_range",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
+    round: int
+    competency_number: int | None = None
+    request: str = Field(sa_type=sa.Text)
+    raised_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    response: str | None = Field(default=None, sa_type=sa.Text)
+    responded_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_return_point_version)
+
+    __mapper_args__ = {"version_id_col": _return_point_version}

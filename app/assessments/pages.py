@@ -7,6 +7,7 @@ functions, so database work runs in the thread pool and never stalls the event l
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,15 +15,14 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.assessments import presenters, service
+from app.assessments.models import ReturnPoint
 from app.assessments.schemas import (
     EvidenceRatingWrite,
-    ReturnRequest,
+    ReturnPointResponse,
     ReviewScoreWrite,
     SelfScoreWrite,
-    TransitionRequest,
 )
 from app.deps import SessionDep
-from app.evidence import service as evidence_service
 from app.forms import (
     FormPost,
     FormProblem,
@@ -47,6 +47,7 @@ SELF_LABELS = {
 REVIEW_LABELS = {"level": "a level", "comment": "a comment"}
 RATING_LABELS = {"rating": "a rating", "comment": "a comment"}
 RETURN_LABELS = {"reason": "the reason for returning the assessment"}
+RESPONSE_LABELS = {"response": "your response"}
 
 
 class _CyclePick(BaseModel):
@@ -55,10 +56,50 @@ class _CyclePick(BaseModel):
     cycle_id: int = Field(ge=1, le=MAX_ID)
 
 
-class _EvidencePick(BaseModel):
+class _NoFields(BaseModel):
+    """A form that is only its button (and its token)."""
+
     model_config = ConfigDict(extra="ignore")
 
-    evidence_id: int = Field(ge=1, le=MAX_ID)
+
+@dataclass(frozen=True)
+class _EvidencePost:
+    """Adding an item to the assessment or taking one out: refused, or what was done."""
+
+    problem: FormProblem | None = None
+    said: str = ""
+
+
+@dataclass(frozen=True)
+class _PointPost:
+    """A response to one point, as posted: refused (with what was typed) or saved."""
+
+    point_id: int
+    typed: dict[str, Any] | None = None
+    problem: FormProblem | None = None
+    saved: bool = False
+
+
+def _point_context(view: presenters.AssessmentPage, post: _PointPost | None) -> dict[str, Any]:
+    """What the response forms of a page show: each point's response as saved, or, for the
+    one just posted and refused, what was typed, with its errors."""
+    context: dict[str, Any] = {
+        "point_values": {},
+        "point_errors": {},
+        "point_problems": {},
+        "point_saved": None,
+    }
+    if post is None:
+        return context
+    if post.saved:
+        context["point_saved"] = post.point_id
+    if post.problem is not None:
+        point = view.point(post.point_id)
+        stored = {"response": point.response or "", "version": point.version}
+        context["point_values"] = {post.point_id: shown_values(stored, post.typed, post.problem)}
+        context["point_errors"] = {post.point_id: post.problem.errors}
+        context["point_problems"] = {post.point_id: post.problem}
+    return context
 
 
 def _schema_fields(data: dict[str, Any], schema: type[BaseModel]) -> dict[str, Any]:
@@ -103,12 +144,17 @@ def _board(
     actor: PageActor,
     assessment_id: int,
     problem: FormProblem | None = None,
+    *,
+    point: _PointPost | None = None,
 ) -> Response:
-    view = presenters.assessment_page(session, actor, assessment_id)
-    context: dict[str, Any] = {"view": view}
+    """The board; ``problem`` is a refusal of one of its workflow buttons, ``point`` what
+    happened to the response to one of its general points."""
+    view = presenters.assessment_page(session, actor, assessment_id, full=True)
+    context: dict[str, Any] = {"view": view, **_point_context(view, point)}
     if problem is not None:
         context |= {"problem": next(iter(problem.errors.values())), "missing": problem.missing}
-    return render_form(request, "assessments/board.html", context, problem, block="board")
+    shown = problem or (point.problem if point else None)
+    return render_form(request, "assessments/board.html", context, shown, block="board")
 
 
 @router.get("/assessments/{assessment_id}", response_class=HTMLResponse)
@@ -116,45 +162,6 @@ def board(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
     return _board(request, session, actor, assessment_id)
-
-
-def _transition(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    assessment_id: int,
-    form: FormPost,
-    command: Any,
-    flash: str,
-) -> Response:
-    return submit_form(
-        session,
-        schema=TransitionRequest,
-        data=blank_to_none(posted(form, "version"), "version"),
-        labels={},
-        form_field="form",
-        command=lambda data: command(session, actor, assessment_id, expected_version=data.version),
-        done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}", flash=flash),
-        page=lambda problem: _board(request, session, actor, assessment_id, problem),
-    )
-
-
-@router.post("/assessments/{assessment_id}/sign-off")
-def sign_off(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
-) -> Response:
-    return _transition(
-        request, session, actor, assessment_id, form, service.sign_off, "Signed off by the board."
-    )
-
-
-@router.post("/assessments/{assessment_id}/submit")
-def submit(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
-) -> Response:
-    return _transition(
-        request, session, actor, assessment_id, form, service.submit, "Submitted to the SHA."
-    )
 
 
 # A competency -----------------------------------------------------------------------------------
@@ -171,21 +178,31 @@ def _competency(
     problem: FormProblem | None = None,
     block: str | None = None,
     saved: bool = False,
+    evidence: _EvidencePost | None = None,
+    point: _PointPost | None = None,
 ) -> Response:
+    """The competency page; ``typed``, ``problem`` and ``saved`` are about its score form,
+    ``evidence`` about adding or taking out an item, ``point`` about answering a point."""
     page = presenters.competency_page(session, actor, assessment_id, number)
     values = shown_values(page.form_values(), typed, problem)
     context = {
         "view": page.view,
+        "page": page,
         "row": page.row,
-        "linked": page.linked,
-        "others": page.others,
         "values": values,
         "errors": problem.errors if problem else {},
         "problem": problem,
         "saved": saved,
-        "oob": saved,
+        "evidence_errors": evidence.problem.errors if evidence and evidence.problem else {},
+        "evidence_said": evidence.said if evidence else "",
+        **_point_context(page.view, point),
+        # A fragment after a change carries the readiness line out of band.
+        "oob": saved or bool(evidence and evidence.said) or bool(point and point.saved),
     }
-    return render_form(request, "assessments/competency.html", context, problem, block=block)
+    shown = (
+        problem or (evidence.problem if evidence else None) or (point.problem if point else None)
+    )
+    return render_form(request, "assessments/competency.html", context, shown, block=block)
 
 
 @router.get("/assessments/{assessment_id}/competencies/{number}", response_class=HTMLResponse)
@@ -240,37 +257,141 @@ def save_self_score(
     )
 
 
+# What the assessment presents ------------------------------------------------------------------
+
+
+def _change_presented(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: int,
+    number: int,
+    evidence_id: int,
+    *,
+    adding: bool,
+) -> Response:
+    presenters.assessment_page(session, actor, assessment_id).row(number)  # 404 first
+    url = f"/assessments/{assessment_id}/competencies/{number}"
+    command = service.present_evidence if adding else service.withdraw_evidence
+    if adding:
+        said, flash = "Added to this assessment.", "Evidence added to this assessment."
+    else:
+        said = "Taken out of this assessment. It is still in your library."
+        flash = "Evidence taken out of this assessment. It is still in your library."
+
+    def done(_: object) -> Response:
+        if not is_fragment_request(request):
+            return hx_redirect(request, f"{url}#competency-evidence", flash=flash)
+        return _competency(
+            request,
+            session,
+            actor,
+            assessment_id,
+            number,
+            block="evidence",
+            evidence=_EvidencePost(said=said),
+        )
+
+    return submit_form(
+        session,
+        schema=_NoFields,
+        data={},
+        labels={},
+        form_field=f"{'add' if adding else 'take-out'}-{evidence_id}",
+        command=lambda _: command(session, actor, assessment_id, evidence_id),
+        done=done,
+        page=lambda problem: _competency(
+            request,
+            session,
+            actor,
+            assessment_id,
+            number,
+            block="evidence",
+            evidence=_EvidencePost(problem=problem),
+        ),
+    )
+
+
 @router.post(
-    "/assessments/{assessment_id}/competencies/{number}/links", response_class=HTMLResponse
+    "/assessments/{assessment_id}/competencies/{number}/presented/{evidence_id}",
+    response_class=HTMLResponse,
 )
-def link_evidence(
+def present_evidence(
     request: Request,
     session: SessionDep,
     actor: PageActor,
     assessment_id: PathId,
     number: PathNumber,
+    evidence_id: PathId,
+) -> Response:
+    return _change_presented(
+        request, session, actor, assessment_id, number, evidence_id, adding=True
+    )
+
+
+@router.post(
+    "/assessments/{assessment_id}/competencies/{number}/presented/{evidence_id}/remove",
+    response_class=HTMLResponse,
+)
+def withdraw_evidence(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: PathId,
+    number: PathNumber,
+    evidence_id: PathId,
+) -> Response:
+    return _change_presented(
+        request, session, actor, assessment_id, number, evidence_id, adding=False
+    )
+
+
+# The points of a return ---------------------------------------------------------------------
+
+
+@router.post("/assessments/{assessment_id}/return-points/{point_id}", response_class=HTMLResponse)
+def answer_return_point(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: PathId,
+    point_id: PathId,
     form: FormPost,
 ) -> Response:
-    url = f"/assessments/{assessment_id}/competencies/{number}"
-    presenters.competency_page(session, actor, assessment_id, number)
+    typed = posted(form, *RESPONSE_LABELS, "version")
 
-    def done(_: object) -> Response:
+    def show(post: _PointPost, number: int | None = None) -> Response:
+        if number is None and post.problem is not None:
+            view = presenters.assessment_page(session, actor, assessment_id)
+            number = view.point_home(view.point(point_id))
+        if number is None:
+            return _board(request, session, actor, assessment_id, point=post)
+        return _competency(
+            request, session, actor, assessment_id, number, block="return_points", point=post
+        )
+
+    def done(point: ReturnPoint) -> Response:
+        view = presenters.assessment_page(session, actor, assessment_id)
+        number = view.point_home(point)
         if not is_fragment_request(request):
-            return hx_redirect(request, url, flash="Evidence linked.")
-        return _competency(request, session, actor, assessment_id, number, block="evidence")
+            where = f"/competencies/{number}" if number is not None else ""
+            return hx_redirect(
+                request,
+                f"/assessments/{assessment_id}{where}#point-{point_id}",
+                flash="Your response is saved.",
+            )
+        return show(_PointPost(point_id, saved=True), number)
 
     return submit_form(
         session,
-        schema=_EvidencePick,
-        data=blank_to_none(posted(form, "evidence_id"), "evidence_id"),
-        labels={"evidence_id": "an item to link"},
-        command=lambda data: evidence_service.link_competency(
-            session, actor, data.evidence_id, number=number
+        schema=ReturnPointResponse,
+        data=blank_to_none(typed, "version"),
+        labels=RESPONSE_LABELS,
+        command=lambda data: service.answer_return_point(
+            session, actor, assessment_id, point_id, data=data
         ),
         done=done,
-        page=lambda problem: _competency(
-            request, session, actor, assessment_id, number, problem=problem, block="evidence"
-        ),
+        page=lambda problem: show(_PointPost(point_id, typed=typed, problem=problem)),
     )
 
 
@@ -458,46 +579,4 @@ def save_rating(
         page=lambda problem: _rating_form(
             request, session, actor, assessment_id, evidence_id, typed=typed, problem=problem
         ),
-    )
-
-
-@router.post("/assessments/{assessment_id}/return")
-def return_assessment(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
-) -> Response:
-    typed = posted(form, "reason")
-    return submit_form(
-        session,
-        schema=ReturnRequest,
-        data=typed,
-        labels=RETURN_LABELS,
-        command=lambda data: service.return_assessment(
-            session, actor, assessment_id, reason=data.reason
-        ),
-        done=lambda _: hx_redirect(
-            request, f"/assessments/{assessment_id}/review", flash="Returned to the PCT."
-        ),
-        page=lambda problem: _review(
-            request, session, actor, assessment_id, problem=problem, typed=typed
-        ),
-    )
-
-
-@router.post("/assessments/{assessment_id}/finalise")
-def finalise(
-    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
-) -> Response:
-    return submit_form(
-        session,
-        schema=TransitionRequest,
-        data=blank_to_none(posted(form, "version"), "version"),
-        labels={},
-        command=lambda data: service.finalise(
-            session, actor, assessment_id, expected_version=data.version
-        ),
-        done=lambda _: hx_redirect(
-            request, f"/assessments/{assessment_id}/review", flash="Review finalised."
-        ),
-        page=lambda problem: _review(request, session, actor, assessment_id, problem=problem),
-        form_field="finalise",
     )

@@ -1,19 +1,33 @@
 """The assessment as the pages show it: a mapping over the one assessment record, plus the
-page-only facts (which buttons, where they lead). Templates hold no rules of their own."""
+page-only facts (which buttons, where they lead, what each line says). Templates hold no
+rules of their own."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from app.actors import Actor
 from app.assessments import repository
+from app.assessments.models import AssessmentStatus, ReturnPoint
 from app.assessments.record import AssessmentRecord, CompetencyLine, PresentedItem, RecordView
-from app.assessments.workflow import PCT_EDITABLE, Move
+from app.assessments.workflow import FROZEN_STATUSES, PCT_EDITABLE, Gap, Move
 from app.errors import NotFound
-from app.evidence.models import EvidenceItem
+from app.evidence.models import EvidenceItem, EvidenceKind
+from app.permissions import Action, may_on_assessment
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def long_date(when: date | datetime | None) -> str:
+    """The date as people write it ("1 December 2009"); a moment by its date in England."""
+    if isinstance(when, datetime):
+        when = when.astimezone(LONDON)
+    return when.strftime("%-d %B %Y") if when else ""
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,16 @@ _MOVE_PATHS = {Move.SIGN_OFF: "sign-off", Move.SUBMIT: "submit"}
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A line saying why the PCT cannot change the assessment now, with a link to what
+    would let it (withdrawing the sign-off), when the actor may follow it."""
+
+    text: str
+    link_text: str = ""
+    link_url: str = ""
+
+
+@dataclass(frozen=True)
 class AssessmentPage(RecordView):
     record: AssessmentRecord
     actions: list[PageAction] = field(default_factory=list)
@@ -38,6 +62,9 @@ class AssessmentPage(RecordView):
     can_review: bool = False
     reviews: bool = False
     """The actor is one of the SHA's reviewers of this PCT (in any status)."""
+    can_answer: bool = False
+    """The actor may answer the points of a return now."""
+    may_withdraw_sign_off: bool = False
 
     @property
     def rows(self) -> tuple[CompetencyLine, ...]:
@@ -55,6 +82,120 @@ class AssessmentPage(RecordView):
     @property
     def competency_count(self) -> int:
         return len(self.record.competencies)
+
+    # What the assessment's state means now ---------------------------------------------------
+
+    @property
+    def shows_readiness(self) -> bool:
+        """Readiness for the board is news only while the PCT may still change it."""
+        return self.assessment.status in PCT_EDITABLE
+
+    @property
+    def progress(self) -> str:
+        """Where the assessment stands, in words that fit its status."""
+        a = self.assessment
+        status = a.status
+        due = f"Submission due {long_date(self.cycle.submission_due)}."
+        if status in PCT_EDITABLE:
+            missing = len(self.readiness.missing)
+            if self.readiness.ready:
+                ready = "Ready for board sign-off."
+            else:
+                ready = f"{missing} thing{'s' if missing != 1 else ''} missing before sign-off."
+            return f"{ready} {due}"
+        if status is AssessmentStatus.SIGNED_OFF:
+            return (
+                f"Signed off by the board{self._meeting}: it cannot be changed unless the "
+                f"sign-off is withdrawn. Waiting for the PCT lead to submit it to the SHA. {due}"
+            )
+        submitted = f"round {self.record.round}, submitted {long_date(a.submitted_at)}"
+        if status is AssessmentStatus.SUBMITTED:
+            return f"Submitted to the SHA ({submitted}). Waiting for the SHA's review."
+        if status is AssessmentStatus.IN_REVIEW:
+            return f"The SHA is reviewing it ({submitted})."
+        return f"The SHA finalised its review on {long_date(a.finalised_at)}."
+
+    @property
+    def _meeting(self) -> str:
+        a = self.assessment
+        said = ""
+        if a.signed_off_meeting_date:
+            said = f" at its meeting of {long_date(a.signed_off_meeting_date)}"
+            if a.signed_off_minute_reference:
+                said += f" (minute {a.signed_off_minute_reference})"
+        elif a.signed_off_at:
+            said = f" on {long_date(a.signed_off_at)}"
+        return said
+
+    @property
+    def sign_off_notice(self) -> Notice | None:
+        """While signed off: that it is locked, and (for those who may) the way to unlock it."""
+        if self.assessment.status is not AssessmentStatus.SIGNED_OFF:
+            return None
+        return Notice(
+            f"The board signed off this assessment{self._meeting}, so it cannot be "
+            "changed. To change anything, the sign-off must first be withdrawn, with a reason.",
+            "Withdraw the sign-off" if self.may_withdraw_sign_off else "",
+            f"/assessments/{self.record.id}/withdraw-sign-off",
+        )
+
+    @property
+    def locked(self) -> Notice | None:
+        """Why nothing can be changed now, once the board or the SHA has the assessment."""
+        if self.assessment.status in FROZEN_STATUSES:
+            return Notice(f"{self.progress} Nothing in it can be changed now.")
+        return self.sign_off_notice
+
+    # The points of a return ------------------------------------------------------------------
+
+    @property
+    def points(self) -> tuple[ReturnPoint, ...]:
+        return self.record.return_points
+
+    @property
+    def general_points(self) -> tuple[ReturnPoint, ...]:
+        """Points on no competency this assessment is scored on: shown on the board."""
+        numbers = {c.number for c in self.record.competencies}
+        return tuple(p for p in self.points if p.competency_number not in numbers)
+
+    @property
+    def open_points(self) -> tuple[ReturnPoint, ...]:
+        return self.record.open_points
+
+    @property
+    def attention_rows(self) -> tuple[CompetencyLine, ...]:
+        """The competencies with a point of a return on them."""
+        return tuple(line for line in self.rows if line.points)
+
+    def gaps_besides_points(self, line: CompetencyLine) -> list[Gap]:
+        """What a competency lacks apart from answers to the SHA's points (which its
+        "Needs attention" tag says)."""
+        return [gap for gap in line.gaps if gap is not Gap.OPEN_POINT]
+
+    def point_home(self, point: ReturnPoint) -> int | None:
+        """The competency page a point is shown on (None: the board)."""
+        general = {p.id for p in self.general_points}
+        return None if point.id in general else point.competency_number
+
+    def point(self, point_id: int) -> ReturnPoint:
+        found = next((p for p in self.points if p.id == point_id), None)
+        if found is None:
+            raise NotFound(
+                f"Point {point_id} is not one the SHA raised on assessment {self.record.id}"
+            )
+        return found
+
+    def point_raised(self, point: ReturnPoint) -> str:
+        who = self.person(point.raised_by_id)
+        by = f" by {who}" if who else ""
+        return f"Raised{by} on {long_date(point.raised_at)}, after round {point.round}"
+
+    def point_answered(self, point: ReturnPoint) -> str:
+        who = self.person(point.responded_by_id)
+        by = f" by {who}" if who else ""
+        return f"Answered{by} on {long_date(point.responded_at)}"
+
+    # Navigation ------------------------------------------------------------------------------
 
     def previous_number(self, number: int) -> int | None:
         earlier = [n for n in self.framework.numbers if n < number]
@@ -110,15 +251,48 @@ def assessment_page(
         can_edit=record.may_now(actor, Move.PCT_EDIT),
         can_review=record.may_now(actor, Move.START_REVIEW),
         reviews=reviews,
+        can_answer=record.status in PCT_EDITABLE
+        and may_on_assessment(actor, Action.ANSWER_RETURN, record.organisation),
+        may_withdraw_sign_off=record.may_now(actor, Move.WITHDRAW_SIGN_OFF),
     )
+
+
+# A competency ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    """An evidence item as a competency page lists it, with a note when it is dated outside
+    the cycle's assurance year."""
+
+    id: int
+    title: str
+    kind: EvidenceKind
+    occurred_on: date
+    note: str = ""
+
+
+def _entry(item: EvidenceItem | PresentedItem, period: tuple[date, date]) -> EvidenceEntry:
+    start, end = period
+    note = ""
+    if item.occurred_on < start:
+        note = "Dated before this assurance year"
+    elif item.occurred_on > end:
+        note = "Dated after this assurance year"
+    assert item.id is not None
+    return EvidenceEntry(item.id, item.title, item.kind, item.occurred_on, note)
 
 
 @dataclass(frozen=True)
 class CompetencyPage:
     view: AssessmentPage
     row: CompetencyLine
-    linked: list[EvidenceItem]
-    others: list[EvidenceItem]
+    presented: list[EvidenceEntry]
+    """What the assessment presents for this competency (as frozen, once submitted)."""
+    addable: list[EvidenceEntry]
+    """The PCT's library items for this competency not yet presented, those dated inside
+    the cycle's period first."""
+    period_start: date
 
     def form_values(self) -> dict[str, Any]:
         """The self-score form as saved now."""
@@ -131,13 +305,43 @@ class CompetencyPage:
             "version": score.version if score else None,
         }
 
+    @property
+    def period_text(self) -> str:
+        return long_date(self.period_start)
+
+    @property
+    def controls(self) -> frozenset[str]:
+        """The ids of the add and take-out buttons on the page (none while it is locked):
+        a refusal about any other is shown as a message of its own."""
+        if not self.view.can_edit:
+            return frozenset()
+        return frozenset(
+            [f"take-out-{item.id}" for item in self.presented]
+            + [f"add-{item.id}" for item in self.addable]
+        )
+
 
 def competency_page(
     session: Session, actor: Actor, assessment_id: int, number: int
 ) -> CompetencyPage:
-    view = assessment_page(session, actor, assessment_id)
+    view = assessment_page(session, actor, assessment_id, full=True)
     row = view.row(number)
-    linked, others = repository.evidence_for_competency(
-        session, view.assessment.organisation_id, number
+    period = (view.cycle.opens_on, view.cycle.review_due)
+    library = repository.library_for_competency(
+        session, view.assessment.organisation_id, number, period=period
     )
-    return CompetencyPage(view=view, row=row, linked=linked, others=others)
+    shown = {item.evidence_id for item in row.presented}
+    return CompetencyPage(
+        view=view,
+        row=row,
+        presented=[
+            _entry(item, period)
+            for item in sorted(row.presented, key=lambda i: (i.occurred_on, i.id), reverse=True)
+        ],
+        addable=[
+            _entry(item, period)
+            for item in library
+            if item.id not in shown and item.id not in view.record.presented
+        ],
+        period_start=period[0],
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -21,10 +21,12 @@ from app.assessments.models import (
     Assessment,
     AssessmentStatus,
     EvidenceRating,
+    ReturnPoint,
     ReviewScore,
     SelfScore,
 )
-from app.assessments.workflow import Gap, Move, Readiness
+from app.assessments.snapshots import competency_digests
+from app.assessments.workflow import FROZEN_STATUSES, Gap, Move, Readiness
 from app.cycles.models import Cycle
 from app.evidence.models import EvidenceKind
 from app.framework.models import Competency, Framework
@@ -84,8 +86,20 @@ class PresentedItem:
 
 
 @dataclass(frozen=True)
+class Round:
+    """One submission, without its content."""
+
+    round: int
+    submitted_at: datetime
+    submitted_by_id: int | None
+    fingerprint: str
+    digests: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class CompetencyLine:
-    """One competency of the assessment: the PCT's score, the reviewer's, the evidence."""
+    """One competency of the assessment: the PCT's score, the reviewer's, the evidence, the
+    points of a return that concern it, and whether it changed since the last round."""
 
     competency: Competency
     self_score: SelfScore | None
@@ -93,6 +107,17 @@ class CompetencyLine:
     evidence_count: int
     gaps: tuple[Gap, ...]
     presented: tuple[PresentedItem, ...] = ()
+    points: tuple[ReturnPoint, ...] = ()
+    changed_since: int | None = None
+    """The round it changed since (the one before), or None when unchanged or unknown."""
+
+    @property
+    def open_points(self) -> tuple[ReturnPoint, ...]:
+        return tuple(p for p in self.points if not p.response)
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.open_points)
 
     @property
     def number(self) -> int:
@@ -133,6 +158,7 @@ ACTION_FOR_MOVE: Mapping[Move, Action] = {
     Move.FINALISE: Action.FINALISE,
     Move.REOPEN: Action.REOPEN,
     Move.PCT_EDIT: Action.SCORE_SELF,
+    Move.WITHDRAW_SIGN_OFF: Action.WITHDRAW_SIGN_OFF,
 }
 
 
@@ -146,8 +172,12 @@ class AssessmentRecord:
     self_scores: Mapping[int, SelfScore]
     review_scores: Mapping[int, ReviewScore]
     ratings: Mapping[int, EvidenceRating]
-    evidence_counts: Mapping[int, int]
-    presented_ids: tuple[int, ...]
+    presented: Mapping[int, tuple[int, ...]]
+    """The items the assessment presents now, each with its competency numbers."""
+    frozen_ids: tuple[int, ...] = ()
+    """The items the last submission froze, while the SHA has the assessment."""
+    return_points: tuple[ReturnPoint, ...] = ()
+    rounds: tuple[Round, ...] = ()
     evidence: tuple[PresentedItem, ...] | None = None
     """Loaded only when asked for (``load_assessment(..., full=True)``)."""
     people: Mapping[int, str] = field(default_factory=dict)
@@ -169,10 +199,66 @@ class AssessmentRecord:
     @property
     def frozen(self) -> bool:
         """Whether the evidence shown is what a submission froze."""
-        return bool(self.presented_ids)
+        return self.status in FROZEN_STATUSES and bool(self.frozen_ids or self.rounds)
+
+    @cached_property
+    def evidence_counts(self) -> Mapping[int, int]:
+        """How many presented items each competency has."""
+        counts: dict[int, int] = {}
+        for numbers in self.presented.values():
+            for number in numbers:
+                counts[number] = counts.get(number, 0) + 1
+        return counts
+
+    @property
+    def presented_ids(self) -> tuple[int, ...]:
+        return tuple(sorted(self.presented))
+
+    @property
+    def round(self) -> int:
+        """How many times it has been submitted."""
+        return len(self.rounds)
+
+    @property
+    def general_points(self) -> tuple[ReturnPoint, ...]:
+        return tuple(p for p in self.return_points if p.competency_number is None)
+
+    @property
+    def open_points(self) -> tuple[ReturnPoint, ...]:
+        return tuple(p for p in self.return_points if not p.response)
+
+    @property
+    def signed_off(self) -> bool:
+        return self.assessment.signed_off_at is not None
+
+    @cached_property
+    def changed(self) -> tuple[int | None, frozenset[int]]:
+        """The round compared with, and the competencies that changed since it: while the
+        SHA has the assessment, its last round against the one before; at any other time,
+        the assessment as it stands (needs ``full``) against its last round."""
+        numbers = [c.number for c in self.competencies]
+        if self.status in FROZEN_STATUSES:
+            if len(self.rounds) < 2:
+                return None, frozenset()
+            base, now = self.rounds[-2], dict(self.rounds[-1].digests)
+        else:
+            if not self.rounds or self.evidence is None:
+                return None, frozenset()
+            base = self.rounds[-1]
+            now = competency_digests(
+                numbers,
+                self.self_scores.values(),
+                [item.content for item in self.evidence],
+            )
+        if not base.digests or not now:
+            return None, frozenset()
+        return base.round, frozenset(
+            n for n in numbers if base.digests.get(str(n)) != now.get(str(n))
+        )
 
     @cached_property
     def lines(self) -> tuple[CompetencyLine, ...]:
+        base, changed = self.changed
         return tuple(
             CompetencyLine(
                 competency=c,
@@ -183,6 +269,8 @@ class AssessmentRecord:
                 presented=tuple(
                     item for item in self.evidence or () if c.number in item.competency_numbers
                 ),
+                points=tuple(p for p in self.return_points if p.competency_number == c.number),
+                changed_since=base if c.number in changed else None,
             )
             for c in self.competencies
         )
@@ -198,11 +286,22 @@ class AssessmentRecord:
             has_score=score is not None,
             has_rationale=bool(score and score.rationale.strip()),
             evidence_count=self.evidence_counts.get(competency.number, 0),
+            open_points=sum(
+                1
+                for p in self.return_points
+                if p.competency_number == competency.number and not p.response
+            ),
         )
 
     @cached_property
     def readiness(self) -> Readiness:
-        return workflow.readiness([self._facts(c) for c in self.competencies])
+        known = {c.number for c in self.competencies}
+        general_open = sum(
+            1
+            for p in self.open_points
+            if p.competency_number is None or p.competency_number not in known
+        )
+        return workflow.readiness([self._facts(c) for c in self.competencies], general_open)
 
     @property
     def scored(self) -> int:
@@ -233,7 +332,14 @@ class AssessmentRecord:
         (with the reason); steps the actor can never take here are left out."""
         options: list[MoveOption] = []
         allowed = workflow.allowed_moves(self.status)
-        for move in (Move.SIGN_OFF, Move.SUBMIT, Move.RETURN, Move.FINALISE, Move.REOPEN):
+        for move in (
+            Move.SIGN_OFF,
+            Move.SUBMIT,
+            Move.WITHDRAW_SIGN_OFF,
+            Move.RETURN,
+            Move.FINALISE,
+            Move.REOPEN,
+        ):
             if not self.may(actor, move):
                 continue
             if move not in allowed:

@@ -9,6 +9,7 @@ smaller reads below serve the commands in ``service.py``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -20,11 +21,15 @@ from app.assessments.models import (
     AssessmentStatus,
     EvidenceRating,
     EvidenceSnapshot,
+    PresentedEvidence,
+    ReturnPoint,
     ReviewScore,
     SelfScore,
+    Submission,
 )
-from app.assessments.record import AssessmentRecord, PresentedItem
+from app.assessments.record import AssessmentRecord, PresentedItem, Round
 from app.assessments.snapshots import evidence_content
+from app.assessments.workflow import FROZEN_STATUSES
 from app.cycles.models import Cycle
 from app.errors import NotFound
 from app.evidence.models import (
@@ -63,11 +68,12 @@ def load_assessment(
     session: Session, actor: Actor, assessment_id: int, *, full: bool = False
 ) -> AssessmentRecord:
     """One assessment as the actor may see it, with its PCT, SHA, cycle, framework, scores,
-    ratings, evidence counts and presented evidence. ``full`` adds the evidence's content
-    (frozen at submission, or as it stands before) and the names of the people involved.
+    ratings, presented evidence, return points and rounds. ``full`` adds the evidence's
+    content (frozen at submission, or as it stands before) and the names of the people
+    involved.
 
-    Six statements; with ``full``, at most ten (the evidence as it stands takes three more
-    than frozen snapshots). Never more with more data.
+    Eight statements; with ``full``, at most twelve (the evidence as it stands takes three
+    more than frozen snapshots). Never more with more data.
     """
     row = session.exec(
         select(Assessment, Organisation, Cycle, Sha)
@@ -82,9 +88,12 @@ def load_assessment(
     self_scores = {s.competency_number: s for s in self_scores_of(session, assessment_id)}
     review_scores = {s.competency_number: s for s in review_scores_of(session, assessment_id)}
     ratings = {r.evidence_id: r for r in ratings_of(session, assessment_id)}
-    counts = evidence_counts(session, assessment.organisation_id)
+    presented = presented_of(session, assessment_id)
+    points = tuple(return_points_of(session, assessment_id))
+    rounds = tuple(rounds_of(session, assessment_id))
     evidence: tuple[PresentedItem, ...] | None = None
     people: dict[int, str] = {}
+    frozen_ids: tuple[int, ...] = ()
     if full:
         evidence = _presented_items(session, assessment, ratings)
         people = names(
@@ -93,13 +102,17 @@ def load_assessment(
                 assessment.signed_off_by_id,
                 assessment.submitted_by_id,
                 assessment.finalised_by_id,
+                assessment.sign_off_withdrawn_by_id,
                 *(s.reviewer_id for s in review_scores.values()),
                 *(r.reviewer_id for r in ratings.values()),
+                *(p.raised_by_id for p in points),
+                *(p.responded_by_id for p in points),
+                *(r.submitted_by_id for r in rounds),
             ],
         )
-        presented_ids = tuple(item.evidence_id for item in evidence if item.sha256 is not None)
-    else:
-        presented_ids = tuple(presented_evidence_ids(session, assessment_id))
+        frozen_ids = tuple(item.evidence_id for item in evidence if item.sha256 is not None)
+    elif assessment.status in FROZEN_STATUSES:
+        frozen_ids = tuple(frozen_evidence_ids(session, assessment_id))
     return AssessmentRecord(
         assessment=assessment,
         organisation=organisation,
@@ -109,8 +122,10 @@ def load_assessment(
         self_scores=self_scores,
         review_scores=review_scores,
         ratings=ratings,
-        evidence_counts=counts,
-        presented_ids=presented_ids,
+        presented=presented,
+        frozen_ids=frozen_ids,
+        return_points=points,
+        rounds=rounds,
         evidence=evidence,
         people=people,
     )
@@ -119,18 +134,17 @@ def load_assessment(
 def _presented_items(
     session: Session, assessment: Assessment, ratings: dict[int, EvidenceRating]
 ) -> tuple[PresentedItem, ...]:
-    """The evidence as submitted (frozen snapshots) once submitted; until then, the PCT's
-    evidence as it stands now. Ordered by date, then id."""
-    snapshots = snapshots_of(session, assessment.id or 0)
-    if snapshots:
+    """The evidence as submitted (frozen snapshots) while the SHA has the assessment; at any
+    other time, the presented items as they stand now. Ordered by date, then id."""
+    if assessment.status in FROZEN_STATUSES:
         items = [
             PresentedItem(s.evidence_id, s.content, s.sha256, ratings.get(s.evidence_id))
-            for s in snapshots
+            for s in snapshots_of(session, assessment.id or 0)
         ]
     else:
         items = [
             PresentedItem(content["id"], content, None, ratings.get(content["id"]))
-            for content in current_evidence_set(session, assessment.organisation_id)
+            for content in presented_evidence_set(session, assessment.id or 0)
         ]
     return tuple(sorted(items, key=lambda item: (item.occurred_on, item.evidence_id)))
 
@@ -191,19 +205,6 @@ def existing_id(session: Session, organisation_id: int, cycle_id: int) -> int | 
             col(Assessment.cycle_id) == cycle_id,
         )
     ).first()
-
-
-def in_statuses(
-    session: Session, organisation_id: int, statuses: Iterable[AssessmentStatus]
-) -> list[Assessment]:
-    return list(
-        session.exec(
-            select(Assessment).where(
-                col(Assessment.organisation_id) == organisation_id,
-                col(Assessment.status).in_(list(statuses)),
-            )
-        ).all()
-    )
 
 
 def in_cycle_for(
@@ -329,7 +330,8 @@ def snapshots_of(session: Session, assessment_id: int) -> list[EvidenceSnapshot]
     )
 
 
-def presented_evidence_ids(session: Session, assessment_id: int) -> list[int]:
+def frozen_evidence_ids(session: Session, assessment_id: int) -> list[int]:
+    """The items the last submission froze."""
     return list(
         session.exec(
             select(EvidenceSnapshot.evidence_id)
@@ -348,12 +350,26 @@ def presented_anywhere(session: Session, evidence_id: int) -> bool:
 
 
 def presenting(session: Session, actor: Actor, evidence_id: int) -> list[tuple[Assessment, Cycle]]:
-    """The visible assessments whose submissions froze this item, newest cycle first."""
+    """The visible assessments that present this item now or whose submissions froze it,
+    newest cycle first."""
     rows = session.exec(
         select(Assessment, Cycle)
-        .join(EvidenceSnapshot, col(EvidenceSnapshot.assessment_id) == Assessment.id)
         .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
-        .where(col(EvidenceSnapshot.evidence_id) == evidence_id, assessment_scope(actor))
+        .where(
+            sa.or_(
+                col(Assessment.id).in_(
+                    select(EvidenceSnapshot.assessment_id).where(
+                        col(EvidenceSnapshot.evidence_id) == evidence_id
+                    )
+                ),
+                col(Assessment.id).in_(
+                    select(PresentedEvidence.assessment_id).where(
+                        col(PresentedEvidence.evidence_id) == evidence_id
+                    )
+                ),
+            ),
+            assessment_scope(actor),
+        )
         .order_by(col(Cycle.opens_on).desc())
     ).all()
     return [(assessment, cycle) for assessment, cycle in rows]
@@ -394,14 +410,48 @@ def evidence_counts(session: Session, organisation_id: int) -> dict[int, int]:
     )
 
 
-def current_evidence_set(session: Session, organisation_id: int) -> list[dict[str, object]]:
-    """The PCT's evidence that supports at least one competency, as it stands now, each item
-    as the content a submission would freeze (three statements)."""
+def presented_of(session: Session, assessment_id: int) -> dict[int, tuple[int, ...]]:
+    """The items the assessment presents, each with the competencies it is linked to (one
+    statement)."""
+    presented: dict[int, list[int]] = {}
+    for evidence_id, number in session.exec(
+        select(PresentedEvidence.evidence_id, EvidenceCompetency.competency_number)
+        .outerjoin(
+            EvidenceCompetency,
+            col(EvidenceCompetency.evidence_id) == PresentedEvidence.evidence_id,
+        )
+        .where(col(PresentedEvidence.assessment_id) == assessment_id)
+        .order_by(PresentedEvidence.evidence_id, EvidenceCompetency.competency_number)
+    ).all():
+        numbers = presented.setdefault(evidence_id, [])
+        if number is not None:
+            numbers.append(number)
+    return {evidence_id: tuple(numbers) for evidence_id, numbers in presented.items()}
+
+
+def is_presented(session: Session, assessment_id: int, evidence_id: int) -> bool:
+    return (
+        session.exec(
+            select(PresentedEvidence.evidence_id).where(
+                col(PresentedEvidence.assessment_id) == assessment_id,
+                col(PresentedEvidence.evidence_id) == evidence_id,
+            )
+        ).first()
+        is not None
+    )
+
+
+def presented_evidence_set(session: Session, assessment_id: int) -> list[dict[str, object]]:
+    """The items the assessment presents, as they stand now, each as the content a
+    submission would freeze (three statements)."""
     items = session.exec(
         select(EvidenceItem)
         .where(
-            col(EvidenceItem.organisation_id) == organisation_id,
-            col(EvidenceItem.id).in_(select(EvidenceCompetency.evidence_id)),
+            col(EvidenceItem.id).in_(
+                select(PresentedEvidence.evidence_id).where(
+                    col(PresentedEvidence.assessment_id) == assessment_id
+                )
+            ),
         )
         .order_by(EvidenceItem.id)
     ).all()
@@ -424,23 +474,80 @@ def current_evidence_set(session: Session, organisation_id: int) -> list[dict[st
     ]
 
 
-def evidence_for_competency(
-    session: Session, organisation_id: int, number: int
-) -> tuple[list[EvidenceItem], list[EvidenceItem]]:
-    """The PCT's items linked to a competency, and its other items (to link in place)."""
-    items = session.exec(
-        select(EvidenceItem)
-        .where(col(EvidenceItem.organisation_id) == organisation_id)
-        .order_by(col(EvidenceItem.occurred_on).desc(), col(EvidenceItem.id).desc())
-    ).all()
-    linked_set = set(
+def library_for_competency(
+    session: Session, organisation_id: int, number: int, *, period: tuple[date, date]
+) -> list[EvidenceItem]:
+    """The PCT's items linked to a competency that an assessment could present: those dated
+    inside the cycle's period first (newest first), then the older ones."""
+    start, end = period
+    inside = sa.and_(col(EvidenceItem.occurred_on) >= start, col(EvidenceItem.occurred_on) <= end)
+    return list(
         session.exec(
-            select(EvidenceCompetency.evidence_id).where(
-                col(EvidenceCompetency.competency_number) == number,
-                col(EvidenceCompetency.evidence_id).in_([i.id for i in items]),
+            select(EvidenceItem)
+            .where(
+                col(EvidenceItem.organisation_id) == organisation_id,
+                col(EvidenceItem.id).in_(
+                    select(EvidenceCompetency.evidence_id).where(
+                        col(EvidenceCompetency.competency_number) == number
+                    )
+                ),
+            )
+            .order_by(
+                sa.case((inside, 0), else_=1),
+                col(EvidenceItem.occurred_on).desc(),
+                col(EvidenceItem.id).desc(),
             )
         ).all()
     )
-    linked = [i for i in items if i.id in linked_set]
-    others = [i for i in items if i.id not in linked_set]
-    return linked, others
+
+
+# Return points and rounds ----------------------------------------------------------------------
+
+
+def return_points_of(session: Session, assessment_id: int) -> list[ReturnPoint]:
+    return list(
+        session.exec(
+            select(ReturnPoint)
+            .where(col(ReturnPoint.assessment_id) == assessment_id)
+            .order_by(ReturnPoint.round, ReturnPoint.id)
+        ).all()
+    )
+
+
+def return_point(session: Session, assessment_id: int, point_id: int) -> ReturnPoint:
+    point = session.exec(
+        select(ReturnPoint).where(
+            col(ReturnPoint.id) == point_id, col(ReturnPoint.assessment_id) == assessment_id
+        )
+    ).first()
+    if point is None:
+        raise NotFound(f"Return point {point_id} not found in assessment {assessment_id}")
+    return point
+
+
+def rounds_of(session: Session, assessment_id: int) -> list[Round]:
+    """Every submission of the assessment, without its content (one statement)."""
+    rows = session.exec(
+        select(
+            Submission.round,
+            Submission.submitted_at,
+            Submission.submitted_by_id,
+            Submission.fingerprint,
+            Submission.digests,
+        )
+        .where(col(Submission.assessment_id) == assessment_id)
+        .order_by(Submission.round)
+    ).all()
+    return [Round(*row) for row in rows]
+
+
+def submission(session: Session, assessment_id: int, round_number: int) -> Submission:
+    found = session.exec(
+        select(Submission).where(
+            col(Submission.assessment_id) == assessment_id,
+            col(Submission.round) == round_number,
+        )
+    ).first()
+    if found is None:
+        raise NotFound(f"Assessment {assessment_id} has no round {round_number}")
+    return found

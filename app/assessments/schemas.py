@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -52,12 +52,65 @@ class EvidenceRatingWrite(BaseModel):
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
+RequiredText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
+]
+
+
+class ReturnPointWrite(BaseModel):
+    """One thing the PCT must address: on a competency, or general (no number)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    competency_number: int | None = Field(default=None, ge=1, le=MAX_ID)
+    request: RequiredText
+
+
 class ReturnRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
+    reason: RequiredText
+    points: list[ReturnPointWrite] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="At least one; without this field the reason becomes one general point",
+    )
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class ReturnPointResponse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    response: RequiredText
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class SignOffRequest(BaseModel):
+    """The board's decision: the meeting that ratified the self-assessment, its minute, and
+    the declaration."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    meeting_date: date
+    minute_reference: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
     ]
+    declaration: bool = False
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class WithdrawSignOffRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: RequiredText
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class ReopenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)] = ""
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
@@ -97,6 +150,39 @@ class EvidenceRatingRead(BaseModel):
     version: int
 
 
+class PresentedEvidenceRead(BaseModel):
+    evidence_id: int
+    competency_numbers: list[int]
+
+
+class ReturnPointRead(BaseModel):
+    id: int
+    round: int
+    competency_number: int | None
+    request: str
+    raised_by_id: int | None
+    raised_at: datetime
+    response: str | None
+    responded_by_id: int | None
+    responded_at: datetime | None
+    version: int
+
+
+class SubmissionSummary(BaseModel):
+    round: int
+    submitted_at: datetime
+    submitted_by_id: int | None
+    submitted_by_name: str | None
+    fingerprint: str
+
+
+class SubmissionRead(SubmissionSummary):
+    """A round as it was submitted: the frozen self-scores and evidence (and, from later
+    versions of the record, whatever else the round held)."""
+
+    content: dict[str, object]
+
+
 class ReadinessRead(BaseModel):
     ready: bool
     missing: list[str]
@@ -120,6 +206,10 @@ class AssessmentRead(AssessmentSummary):
     signed_off_at: datetime | None
     signed_off_by_id: int | None
     signed_off_fingerprint: str | None
+    signed_off_meeting_date: date | None
+    signed_off_minute_reference: str | None
+    sign_off_withdrawn_at: datetime | None
+    sign_off_withdrawn_reason: str | None
     submitted_by_id: int | None
     returned_at: datetime | None
     return_reason: str | None
@@ -128,4 +218,7 @@ class AssessmentRead(AssessmentSummary):
     review_scores: list[ReviewScoreRead]
     evidence_ratings: list[EvidenceRatingRead]
     presented_evidence_ids: list[int]
+    presented_evidence: list[PresentedEvidenceRead]
+    return_points: list[ReturnPointRead]
+    rounds: int
     readiness: ReadinessRead

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from app.assessments.models import Assessment
-from app.assessments.record import AssessmentRecord
+from collections.abc import Mapping
+
+from app.assessments.models import Assessment, ReturnPoint
+from app.assessments.record import AssessmentRecord, Round
 from app.assessments.schemas import (
     AssessmentRead,
     AssessmentSummary,
     EvidenceRatingRead,
+    PresentedEvidenceRead,
     ReadinessRead,
+    ReturnPointRead,
     ReviewScoreRead,
     SelfScoreRead,
+    SubmissionSummary,
 )
 from app.cycles.models import Cycle
 from app.organisations.models import Organisation
@@ -41,6 +46,10 @@ def detail(record: AssessmentRecord) -> AssessmentRead:
         signed_off_at=assessment.signed_off_at,
         signed_off_by_id=assessment.signed_off_by_id,
         signed_off_fingerprint=assessment.signed_off_fingerprint,
+        signed_off_meeting_date=assessment.signed_off_meeting_date,
+        signed_off_minute_reference=assessment.signed_off_minute_reference,
+        sign_off_withdrawn_at=assessment.sign_off_withdrawn_at,
+        sign_off_withdrawn_reason=assessment.sign_off_withdrawn_reason,
         submitted_by_id=assessment.submitted_by_id,
         returned_at=assessment.returned_at,
         return_reason=assessment.return_reason,
@@ -58,5 +67,25 @@ def detail(record: AssessmentRecord) -> AssessmentRead:
             for _, r in sorted(record.ratings.items())
         ],
         presented_evidence_ids=list(record.presented_ids),
+        presented_evidence=[
+            PresentedEvidenceRead(evidence_id=evidence_id, competency_numbers=list(numbers))
+            for evidence_id, numbers in sorted(record.presented.items())
+        ],
+        return_points=[return_point(p) for p in record.return_points],
+        rounds=record.round,
         readiness=ReadinessRead(ready=readiness.ready, missing=list(readiness.missing)),
+    )
+
+
+def return_point(point: ReturnPoint) -> ReturnPointRead:
+    return ReturnPointRead.model_validate(point, from_attributes=True)
+
+
+def round_summary(round_: Round, names: Mapping[int, str]) -> SubmissionSummary:
+    return SubmissionSummary(
+        round=round_.round,
+        submitted_at=round_.submitted_at,
+        submitted_by_id=round_.submitted_by_id,
+        submitted_by_name=names.get(round_.submitted_by_id or 0),
+        fingerprint=round_.fingerprint,
     )

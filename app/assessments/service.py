@@ -1,4 +1,5 @@
-"""Assessment commands: open, self-score, sign off, submit, review, return, finalise, reopen.
+"""Assessment commands: open, self-score, present evidence, sign off, withdraw a sign-off,
+submit, review, return, answer a return, finalise, reopen.
 
 Each public command checks the role and the actor's relation to the PCT (``permissions``),
 reads through the scoped ``repository``, applies the workflow table, writes audit events,
@@ -7,7 +8,9 @@ and commits once at its end. Reads for display live in ``repository.py``.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, delete
 
@@ -19,18 +22,25 @@ from app.assessments.models import (
     AssessmentStatus,
     EvidenceRating,
     EvidenceSnapshot,
+    PresentedEvidence,
+    ReturnPoint,
     ReviewScore,
     SelfScore,
+    Submission,
 )
 from app.assessments.schemas import (
     EvidenceRatingWrite,
+    ReturnPointResponse,
+    ReturnPointWrite,
     ReviewScoreWrite,
     SelfScoreWrite,
+    SignOffRequest,
 )
 from app.assessments.workflow import Move
 from app.cycles.models import Cycle
 from app.db import begin_write, utcnow
 from app.errors import Conflict, InvalidInput, NotFound, StaleEdit, WorkflowError
+from app.evidence.models import EvidenceItem
 from app.framework import service as framework_service
 from app.framework.models import Framework
 from app.organisations import service as organisation_service
@@ -68,10 +78,12 @@ def _move(
     move: Move,
     *,
     detail: dict[str, Any] | None = None,
+    to: AssessmentStatus | None = None,
 ) -> None:
-    """Apply a workflow move (409 if not allowed now) and audit it."""
+    """Apply a workflow move (409 if not allowed now) and audit it; ``to`` names the status
+    where the service, not the table, decides it."""
     before = assessment.status
-    assessment.status = workflow.next_status(move, assessment.status)
+    assessment.status = to or workflow.next_status(move, assessment.status)
     assessment.updated_at = utcnow()
     session.add(assessment)
     session.flush()
@@ -88,16 +100,30 @@ def _move(
     )
 
 
-def revert_signed_off(session: Session, actor: Actor, organisation_id: int, *, cause: str) -> None:
-    """A PCT-side change after sign-off (or after a return) takes the assessment back to draft."""
-    editable_but_not_draft = workflow.PCT_EDITABLE - {AssessmentStatus.DRAFT}
-    for assessment in repository.in_statuses(session, organisation_id, editable_but_not_draft):
-        _move(session, actor, assessment, Move.PCT_EDIT, detail={"cause": cause})
+def require_pct_edit(assessment: Assessment) -> None:
+    """409 unless the PCT may change its self-assessment now; a signed-off one names the
+    sign-off and how to withdraw it."""
+    if (Move.PCT_EDIT, assessment.status) in workflow.TRANSITIONS:
+        return
+    if assessment.status is AssessmentStatus.SIGNED_OFF:
+        raise WorkflowError(signed_off_refusal(assessment))
+    raise WorkflowError(workflow.why_not(Move.PCT_EDIT, assessment.status))
 
 
-def _pct_edit(session: Session, actor: Actor, assessment: Assessment, *, cause: str) -> None:
-    if assessment.status is not AssessmentStatus.DRAFT:
-        _move(session, actor, assessment, Move.PCT_EDIT, detail={"cause": cause})
+def signed_off_refusal(assessment: Assessment, what: str = "this assessment") -> str:
+    """Why a signed-off assessment (or evidence it presents) cannot be changed, naming the
+    sign-off and how to withdraw it."""
+    meeting = ""
+    if assessment.signed_off_meeting_date and assessment.signed_off_minute_reference:
+        meeting = (
+            f" at its meeting of {assessment.signed_off_meeting_date.strftime('%-d %B %Y')} "
+            f"(minute {assessment.signed_off_minute_reference})"
+        )
+    presents = "" if what == "this assessment" else " that presents it"
+    return (
+        f"Cannot change {what}: the board signed off the assessment{presents}{meeting}; to "
+        "change it, a PCT lead or board member must first withdraw the sign-off, giving a reason"
+    )
 
 
 def _who(session: Session, user_id: int | None) -> str | None:
@@ -106,7 +132,7 @@ def _who(session: Session, user_id: int | None) -> str | None:
 
 def _check_row_version(
     session: Session,
-    row: SelfScore | ReviewScore | EvidenceRating | None,
+    row: SelfScore | ReviewScore | EvidenceRating | ReturnPoint | None,
     expected: int | None,
     what: str,
     *,
@@ -171,8 +197,21 @@ def _check_level(framework: Framework, level: int | None, *, field: str, what: s
 def _fingerprint(session: Session, assessment: Assessment) -> str:
     return snapshots.fingerprint(
         repository.self_scores_of(session, assessment.id or 0),
-        repository.current_evidence_set(session, assessment.organisation_id),
+        repository.presented_evidence_set(session, assessment.id or 0),
     )
+
+
+def _touch(session: Session, assessment: Assessment) -> None:
+    assessment.updated_at = utcnow()
+    session.add(assessment)
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _today() -> date:
+    """Today's date in England, where boards meet."""
+    return utcnow().astimezone(LONDON).date()
 
 
 # Commands ------------------------------------------------------------------------------------
@@ -225,7 +264,7 @@ def put_self_score(
     _check_competency(framework, number)
     _check_level(framework, data.level, field="level", what="a level")
     _check_level(framework, data.target_level, field="target_level", what="a target level")
-    workflow.next_status(Move.PCT_EDIT, assessment.status)
+    require_pct_edit(assessment)
     score = repository.self_score(session, assessment_id, number)
     if score is not None:
         _check_row_version(
@@ -260,18 +299,93 @@ def put_self_score(
         after=_self_score_view(score),
         organisation_id=assessment.organisation_id,
     )
-    _pct_edit(session, actor, assessment, cause=f"self-score {number} changed")
-    assessment.updated_at = utcnow()
-    session.add(assessment)
+    _touch(session, assessment)
     session.commit()
     return score
 
 
+def _presentable(session: Session, assessment: Assessment, evidence_id: int) -> EvidenceItem:
+    item = session.get(EvidenceItem, evidence_id)
+    if item is None or item.organisation_id != assessment.organisation_id:
+        raise NotFound(f"Evidence item {evidence_id} not found in this PCT's library")
+    return item
+
+
+def present_evidence(session: Session, actor: Actor, assessment_id: int, evidence_id: int) -> bool:
+    """Add a library item to what the assessment presents; True if it was not there yet
+    (adding it again changes nothing)."""
+    assessment, _ = _locked(session, actor, assessment_id, Action.SCORE_SELF)
+    item = _presentable(session, assessment, evidence_id)
+    require_pct_edit(assessment)
+    if repository.is_presented(session, assessment_id, evidence_id):
+        session.rollback()
+        return False
+    session.add(
+        PresentedEvidence(
+            assessment_id=assessment_id, evidence_id=evidence_id, added_by_id=actor.user_id
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        entity="assessment",
+        entity_id=assessment_id,
+        action="present_evidence",
+        after={"evidence_id": evidence_id, "title": item.title},
+        organisation_id=assessment.organisation_id,
+    )
+    _touch(session, assessment)
+    session.commit()
+    return True
+
+
+def withdraw_evidence(session: Session, actor: Actor, assessment_id: int, evidence_id: int) -> bool:
+    """Take an item out of what the assessment presents (it stays in the library); True if
+    it was there."""
+    assessment, _ = _locked(session, actor, assessment_id, Action.SCORE_SELF)
+    item = _presentable(session, assessment, evidence_id)
+    require_pct_edit(assessment)
+    if not repository.is_presented(session, assessment_id, evidence_id):
+        session.rollback()
+        return False
+    session.exec(
+        delete(PresentedEvidence).where(
+            col(PresentedEvidence.assessment_id) == assessment_id,
+            col(PresentedEvidence.evidence_id) == evidence_id,
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        entity="assessment",
+        entity_id=assessment_id,
+        action="withdraw_evidence",
+        before={"evidence_id": evidence_id, "title": item.title},
+        organisation_id=assessment.organisation_id,
+    )
+    _touch(session, assessment)
+    session.commit()
+    return True
+
+
 def sign_off(
-    session: Session, actor: Actor, assessment_id: int, *, expected_version: int | None = None
+    session: Session, actor: Actor, assessment_id: int, *, data: SignOffRequest
 ) -> Assessment:
+    """The board's decision at a minuted meeting: records the meeting, the minute, who and
+    when, and the fingerprint of what was signed."""
     assessment, _ = _locked(session, actor, assessment_id, Action.SIGN_OFF)
-    _check_version(assessment, expected_version)
+    _check_version(assessment, data.version)
+    if not data.declaration:
+        raise InvalidInput(
+            "Confirm the declaration: that the board has considered the self-assessment and "
+            "its evidence and agrees it",
+            field="declaration",
+        )
+    if data.meeting_date > _today():
+        raise InvalidInput(
+            "The meeting date must be today or in the past: sign off after the board has met",
+            field="meeting_date",
+        )
     workflow.next_status(Move.SIGN_OFF, assessment.status)
     ready = repository.load_assessment(session, actor, assessment_id).readiness
     if not ready.ready:
@@ -281,12 +395,70 @@ def sign_off(
     assessment.signed_off_at = utcnow()
     assessment.signed_off_by_id = actor.user_id
     assessment.signed_off_fingerprint = _fingerprint(session, assessment)
+    assessment.signed_off_meeting_date = data.meeting_date
+    assessment.signed_off_minute_reference = data.minute_reference
+    assessment.sign_off_withdrawn_at = None
+    assessment.sign_off_withdrawn_by_id = None
+    assessment.sign_off_withdrawn_reason = None
     _move(
         session,
         actor,
         assessment,
         Move.SIGN_OFF,
-        detail={"fingerprint": assessment.signed_off_fingerprint},
+        detail={
+            "fingerprint": assessment.signed_off_fingerprint,
+            "meeting_date": data.meeting_date.isoformat(),
+            "minute_reference": data.minute_reference,
+        },
+    )
+    session.commit()
+    return assessment
+
+
+def withdraw_sign_off(
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> Assessment:
+    """Undo the board's sign-off so that the PCT may change the assessment: back to draft, or
+    to returned when the SHA had returned it since its last submission."""
+    assessment, _ = _locked(session, actor, assessment_id, Action.WITHDRAW_SIGN_OFF)
+    _check_version(assessment, expected_version)
+    if not reason.strip():
+        raise InvalidInput("Say why the sign-off is withdrawn", field="reason")
+    workflow.next_status(Move.WITHDRAW_SIGN_OFF, assessment.status)
+    signed = {
+        "signed_off_at": audit.snapshot(assessment).get("signed_off_at"),
+        "signed_off_by_id": assessment.signed_off_by_id,
+        "fingerprint": assessment.signed_off_fingerprint,
+        "meeting_date": (
+            assessment.signed_off_meeting_date.isoformat()
+            if assessment.signed_off_meeting_date
+            else None
+        ),
+        "minute_reference": assessment.signed_off_minute_reference,
+    }
+    was_returned = assessment.returned_at is not None and (
+        assessment.submitted_at is None or assessment.returned_at > assessment.submitted_at
+    )
+    assessment.sign_off_withdrawn_at = utcnow()
+    assessment.sign_off_withdrawn_by_id = actor.user_id
+    assessment.sign_off_withdrawn_reason = reason.strip()
+    assessment.signed_off_at = None
+    assessment.signed_off_by_id = None
+    assessment.signed_off_fingerprint = None
+    assessment.signed_off_meeting_date = None
+    assessment.signed_off_minute_reference = None
+    _move(
+        session,
+        actor,
+        assessment,
+        Move.WITHDRAW_SIGN_OFF,
+        detail={"reason": reason.strip(), "withdrawn": signed},
+        to=AssessmentStatus.RETURNED if was_returned else None,
     )
     session.commit()
     return assessment
@@ -295,13 +467,15 @@ def sign_off(
 def submit(
     session: Session, actor: Actor, assessment_id: int, *, expected_version: int | None = None
 ) -> Assessment:
-    """Send to the SHA, freezing each evidence item as it stands now."""
-    assessment, _ = _locked(session, actor, assessment_id, Action.SUBMIT)
+    """Send to the SHA as the next round, freezing each presented item as it stands now and
+    keeping the whole self-assessment as that round."""
+    assessment, framework = _locked(session, actor, assessment_id, Action.SUBMIT)
     _check_version(assessment, expected_version)
     workflow.next_status(Move.SUBMIT, assessment.status)
-    evidence = repository.current_evidence_set(session, assessment.organisation_id)
+    evidence = repository.presented_evidence_set(session, assessment_id)
     scores = repository.self_scores_of(session, assessment_id)
-    if snapshots.fingerprint(scores, evidence) != assessment.signed_off_fingerprint:
+    fingerprint = snapshots.fingerprint(scores, evidence)
+    if fingerprint != assessment.signed_off_fingerprint:
         raise WorkflowError(
             "Cannot submit: the self-assessment or its evidence changed after the board signed "
             "it off; the board must sign it off again"
@@ -320,16 +494,38 @@ def submit(
         )
         for content in evidence
     )
+    round_number = len(repository.rounds_of(session, assessment_id)) + 1
+    session.add(
+        Submission(
+            assessment_id=assessment_id,
+            round=round_number,
+            submitted_at=now,
+            submitted_by_id=actor.user_id,
+            fingerprint=fingerprint,
+            content={
+                **snapshots.self_assessment(scores, evidence),
+                "sign_off": {
+                    "signed_off_by_id": assessment.signed_off_by_id,
+                    "signed_off_at": audit.snapshot(assessment).get("signed_off_at"),
+                    "meeting_date": (
+                        assessment.signed_off_meeting_date.isoformat()
+                        if assessment.signed_off_meeting_date
+                        else None
+                    ),
+                    "minute_reference": assessment.signed_off_minute_reference,
+                },
+            },
+            digests=snapshots.competency_digests(framework.numbers, scores, evidence),
+        )
+    )
     assessment.submitted_at = now
     assessment.submitted_by_id = actor.user_id
-    assessment.return_reason = None
-    assessment.returned_at = None
     _move(
         session,
         actor,
         assessment,
         Move.SUBMIT,
-        detail={"evidence_ids": [content["id"] for content in evidence]},
+        detail={"round": round_number, "evidence_ids": [content["id"] for content in evidence]},
     )
     session.commit()
     return assessment
@@ -386,7 +582,7 @@ def put_evidence_rating(
 ) -> EvidenceRating:
     assessment, _ = _locked(session, actor, assessment_id, Action.RATE_EVIDENCE)
     workflow.next_status(Move.START_REVIEW, assessment.status)
-    if evidence_id not in repository.presented_evidence_ids(session, assessment_id):
+    if evidence_id not in repository.frozen_evidence_ids(session, assessment_id):
         raise NotFound(f"Evidence item {evidence_id} is not part of assessment {assessment_id}")
     rating = repository.rating(session, assessment_id, evidence_id)
     if rating is not None:
@@ -421,17 +617,99 @@ def return_assessment(
     assessment_id: int,
     *,
     reason: str,
+    points: list[ReturnPointWrite] | None = None,
     expected_version: int | None = None,
 ) -> Assessment:
-    assessment, _ = _locked(session, actor, assessment_id, Action.RETURN)
+    """Hand the assessment back to the PCT with the points it must address (without any
+    points given, the reason is the one general point)."""
+    assessment, framework = _locked(session, actor, assessment_id, Action.RETURN)
     _check_version(assessment, expected_version)
     if not reason.strip():
         raise InvalidInput("Give the PCT a reason for returning the assessment", field="reason")
+    if points is not None and not points:
+        raise InvalidInput("Add at least one point for the PCT to address", field="points")
+    asked = points or [ReturnPointWrite(request=reason.strip())]
+    for point in asked:
+        number = point.competency_number
+        if number is not None and framework.competency(number) is None:
+            raise InvalidInput(
+                f"A point names competency {number}, which does not exist; competencies are "
+                f"numbered {framework.numbers_text()}",
+                field="points",
+            )
+    workflow.next_status(Move.RETURN, assessment.status)
+    round_number = len(repository.rounds_of(session, assessment_id))
+    now = utcnow()
+    made = [
+        ReturnPoint(
+            assessment_id=assessment_id,
+            round=round_number,
+            competency_number=point.competency_number,
+            request=point.request,
+            raised_by_id=actor.user_id,
+            raised_at=now,
+        )
+        for point in asked
+    ]
+    session.add_all(made)
     assessment.return_reason = reason.strip()
-    assessment.returned_at = utcnow()
-    _move(session, actor, assessment, Move.RETURN, detail={"reason": assessment.return_reason})
+    assessment.returned_at = now
+    _move(
+        session,
+        actor,
+        assessment,
+        Move.RETURN,
+        detail={
+            "reason": assessment.return_reason,
+            "round": round_number,
+            "points": [
+                {"competency_number": p.competency_number, "request": p.request} for p in made
+            ],
+        },
+    )
     session.commit()
     return assessment
+
+
+def answer_return_point(
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    point_id: int,
+    *,
+    data: ReturnPointResponse,
+) -> ReturnPoint:
+    """The PCT's response to one point of a return, while it may revise the assessment."""
+    assessment, _ = _locked(session, actor, assessment_id, Action.ANSWER_RETURN)
+    point = repository.return_point(session, assessment_id, point_id)
+    require_pct_edit(assessment)
+    _check_row_version(
+        session,
+        point,
+        data.version,
+        "The response to this point",
+        changed_by_id=point.responded_by_id,
+        current={"response": point.response or ""},
+    )
+    before = audit.snapshot(point)
+    point.response = data.response
+    point.responded_by_id = actor.user_id
+    point.responded_at = utcnow()
+    session.add(point)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        entity="return_point",
+        entity_id=point_id,
+        action="update",
+        before=before,
+        after=audit.snapshot(point),
+        organisation_id=assessment.organisation_id,
+    )
+    _touch(session, assessment)
+    session.commit()
+    return point
 
 
 def finalise(

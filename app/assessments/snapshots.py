@@ -43,20 +43,47 @@ def canonical_hash(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def score_content(score: SelfScore) -> dict[str, Any]:
+    """A self-score as a board signs it and a submission keeps it."""
+    return {
+        "competency_number": score.competency_number,
+        "level": score.level,
+        "rationale": score.rationale,
+        "improvement_action": score.improvement_action,
+        "target_level": score.target_level,
+    }
+
+
+def self_assessment(
+    scores: Iterable[SelfScore], evidence: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """The self-scores and the presented evidence, as signed and as kept per round."""
+    return {
+        "self_scores": [
+            score_content(s) for s in sorted(scores, key=lambda s: s.competency_number)
+        ],
+        "evidence": list(evidence),
+    }
+
+
 def fingerprint(scores: Iterable[SelfScore], evidence: Sequence[dict[str, Any]]) -> str:
-    """SHA-256 of the self-assessment and its evidence set: what a board signs."""
-    return canonical_hash(
-        {
-            "self_scores": [
-                {
-                    "competency_number": s.competency_number,
-                    "level": s.level,
-                    "rationale": s.rationale,
-                    "improvement_action": s.improvement_action,
-                    "target_level": s.target_level,
-                }
-                for s in sorted(scores, key=lambda s: s.competency_number)
-            ],
-            "evidence": list(evidence),
-        }
-    )
+    """SHA-256 of the self-assessment and its presented evidence: what a board signs."""
+    return canonical_hash(self_assessment(scores, evidence))
+
+
+def competency_digests(
+    numbers: Iterable[int], scores: Iterable[SelfScore], evidence: Sequence[dict[str, Any]]
+) -> dict[str, str]:
+    """A hash per competency of its self-score and the presented items linked to it: equal
+    digests mean nothing the competency shows has changed."""
+    by_number = {s.competency_number: score_content(s) for s in scores}
+    evidence = sorted(evidence, key=lambda e: e["id"])
+    return {
+        str(number): canonical_hash(
+            {
+                "self_score": by_number.get(number),
+                "evidence": [e for e in evidence if number in e.get("competency_numbers", [])],
+            }
+        )
+        for number in numbers
+    }

@@ -4,11 +4,14 @@ Pure functions only; ``service.py`` applies them inside a transaction and ``reco
 asks them what a page or report should show.
 
     draft ──sign_off──▶ signed_off ──submit──▶ submitted ──first review──▶ in_review
-      ▲                    │                        │                        │    │
-      └──any PCT edit──────┘        returned ◀──────┴────────return──────────┘    │
-      ▲                                │                                   finalise
-      └────────PCT edit────────────────┘                                         ▼
+      ▲                    │  ▲                     │                        │    │
+      └─withdraw sign-off──┘  │     returned ◀──────┴────────return──────────┘    │
+                              │        │ (PCT revises, answers each point)  finalise
+                              └sign_off┘                                         ▼
                                                                    finalised ──reopen──▶ in_review
+
+A signed-off assessment is locked for the PCT: nothing moves it back but a withdrawal of the
+sign-off, with a reason. A returned one stays returned while the PCT revises it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class Move(StrEnum):
     FINALISE = "finalise"
     REOPEN = "reopen"
     PCT_EDIT = "pct_edit"
+    WITHDRAW_SIGN_OFF = "withdraw_sign_off"
 
     @property
     def label(self) -> str:
@@ -43,6 +47,7 @@ _MOVE_LABELS: Mapping[Move, str] = {
     Move.FINALISE: "Finalise the review",
     Move.REOPEN: "Reopen",
     Move.PCT_EDIT: "Change the self-assessment",
+    Move.WITHDRAW_SIGN_OFF: "Withdraw the sign-off",
 }
 
 
@@ -58,8 +63,10 @@ TRANSITIONS: Mapping[tuple[Move, S], S] = {
     (Move.FINALISE, S.IN_REVIEW): S.FINALISED,
     (Move.REOPEN, S.FINALISED): S.IN_REVIEW,
     (Move.PCT_EDIT, S.DRAFT): S.DRAFT,
-    (Move.PCT_EDIT, S.SIGNED_OFF): S.DRAFT,
-    (Move.PCT_EDIT, S.RETURNED): S.DRAFT,
+    (Move.PCT_EDIT, S.RETURNED): S.RETURNED,
+    # Back to draft; to returned instead when the SHA had returned it since its last
+    # submission (the service decides, from the assessment's dates).
+    (Move.WITHDRAW_SIGN_OFF, S.SIGNED_OFF): S.DRAFT,
 }
 
 _WHY: Mapping[S, str] = {
@@ -79,6 +86,7 @@ _MOVE_WORDS: Mapping[Move, str] = {
     Move.FINALISE: "finalise",
     Move.REOPEN: "reopen",
     Move.PCT_EDIT: "change",
+    Move.WITHDRAW_SIGN_OFF: "withdraw the sign-off of",
 }
 
 _HINT: Mapping[tuple[Move, S], str] = {
@@ -86,6 +94,9 @@ _HINT: Mapping[tuple[Move, S], str] = {
     (Move.SUBMIT, S.RETURNED): "the board must sign off the revised assessment first",
     (Move.FINALISE, S.SUBMITTED): "score every competency first",
     (Move.START_REVIEW, S.RETURNED): "the PCT must resubmit it first",
+    (Move.PCT_EDIT, S.SIGNED_OFF): (
+        "to change it, a PCT lead or board member must first withdraw the sign-off, giving a reason"
+    ),
 }
 
 # Statuses in which the PCT's evidence set is frozen: no change to those items.
@@ -101,10 +112,9 @@ PCT_EDITABLE = _statuses_allowing(Move.PCT_EDIT)
 """The PCT may change its self-assessment."""
 AWAITING_REVIEW = _statuses_allowing(Move.START_REVIEW)
 """In a reviewer's queue: the reviewer may score it now."""
-SEEN_BY_REVIEWERS = frozenset({S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED})
-"""Seen by the SHA's reviewers: submitted and not taken back into drafting by the PCT."""
-REVIEW_DONE = SEEN_BY_REVIEWERS - AWAITING_REVIEW
-"""Handed back or finished: out of the reviewer's queue."""
+REVIEW_DONE = frozenset({S.RETURNED, S.FINALISED})
+"""Handed back or finished: out of the reviewer's queue. (A reviewer sees an assessment
+from its first submission on, in every later status: ``permissions.assessment_scope``.)"""
 
 
 def why_not(move: Move, current: S) -> str:
@@ -139,7 +149,8 @@ class Gap(StrEnum):
 
     NO_LEVEL = "no self-assessed level"
     NO_RATIONALE = "no rationale for the level"
-    NO_EVIDENCE = "no evidence linked"
+    NO_EVIDENCE = "no evidence presented"
+    OPEN_POINT = "a point the SHA raised is not yet answered"
 
 
 @dataclass(frozen=True)
@@ -151,6 +162,7 @@ class ScoreFacts:
     has_score: bool
     has_rationale: bool
     evidence_count: int
+    open_points: int = 0
 
 
 def gaps(fact: ScoreFacts) -> tuple[Gap, ...]:
@@ -162,6 +174,8 @@ def gaps(fact: ScoreFacts) -> tuple[Gap, ...]:
         found.append(Gap.NO_RATIONALE)
     if fact.evidence_count == 0:
         found.append(Gap.NO_EVIDENCE)
+    if fact.open_points:
+        found.append(Gap.OPEN_POINT)
     return tuple(found)
 
 
@@ -171,14 +185,16 @@ class Readiness:
     missing: tuple[str, ...]
 
 
-def readiness(facts: Sequence[ScoreFacts]) -> Readiness:
+def readiness(facts: Sequence[ScoreFacts], general_open_points: int = 0) -> Readiness:
     """Ready for sign-off: every assessed competency has a level with a rationale, and
-    evidence."""
+    presented evidence; and every point of a return is answered."""
     missing = [
         f"Competency {fact.number} ({fact.title}): {gap}"
         for fact in sorted(facts, key=lambda f: f.number)
         for gap in gaps(fact)
     ]
+    if general_open_points:
+        missing.append(f"{general_open_points} general point(s) the SHA raised: not yet answered")
     return Readiness(ready=not missing, missing=tuple(missing))
 
 

@@ -152,6 +152,21 @@ RETURN_REASON = (
     "practices, with the numbers of practices and clinicians involved, and what changed as a "
     "result of what GPs told you."
 )
+# The points of that return: (competency number or None for a general point, the request).
+RETURN_POINTS: tuple[tuple[int | None, str], ...] = (
+    (
+        4,
+        "Show engagement across the borough's practices, not only locality meetings: how many "
+        "practices and clinicians took part, and what changed because of what GPs said.",
+    ),
+    (
+        None,
+        "Date each item of evidence; several appear to come from before the assurance year.",
+    ),
+)
+# The board minute that ratified each self-assessment, by cycle name: a reference as boards
+# numbered their minutes.
+MINUTE_REFERENCE = {"2008/09": "PCT/BD/08/112", "2009/10": "PCT/BD/09/147"}
 
 # Evidence every PCT holds, dated inside the year it supports.
 COMMON_EVIDENCE = [

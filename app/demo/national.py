@@ -1,15 +1,18 @@
 """National-scale data for benchmarks: 10 SHAs, 150 PCTs, 3 cycles, 100,000 evidence items
-with competency links, self and review scores, evidence ratings and frozen submissions.
+with competency links, self and review scores, presented evidence, evidence ratings, frozen
+submissions (one round each) and the points of each return.
 
 Written in bulk (one statement per batch, not per row), so it loads in seconds; the load
 writes one audit event per table it fills, recording how many rows it added, rather than one
 per row. The rows themselves are the ones the service commands would have written, on the
 demo's story (``app.demo.timeline``): evidence logged on the day it happened; each assessment
-opened, self-scored, signed off by its board with the fingerprint of what the board signed,
-submitted by its lead with the evidence it froze, scored and rated by its SHA's reviewer, then
-returned or finalised, each before its cycle's deadlines. Every PCT has evidence for each
-competency before its first sign-off, and no evidence is logged between a board's sign-off
-and the submission (that would have taken the assessment back to draft).
+opened and self-scored; the morning of the board meeting the lead presents every item dated
+on or before it (drafts too); the board signs off at that meeting, with its minute and the
+fingerprint of what it signed; the lead submits round 1, freezing the presented evidence;
+the SHA's reviewer scores and rates it, then returns it (with ``RETURN_POINTS``) or finalises
+it, each before its cycle's deadlines. Every PCT has evidence for each competency before its
+first sign-off. Logging evidence never changes an assessment (SPEC 6.1), so items are logged
+on any day, also between a sign-off and its submission (they are not presented).
 tests/test_demo_national.py puts a sample through the services' own validation and commands.
 
 PCTs beyond the real 2008 ones named in the demo are fictional ("Example PCT 041" and so on).
@@ -37,15 +40,26 @@ from app.assessments.models import (
     EvidenceRating,
     EvidenceRatingValue,
     EvidenceSnapshot,
+    PresentedEvidence,
+    ReturnPoint,
     ReviewScore,
     SelfScore,
+    Submission,
 )
 from app.cycles import service as cycle_service
 from app.cycles.models import Cycle
 from app.demo import timeline
-from app.demo.data import DEMO_DOMAIN, DEMO_PASSWORD, RATIONALE
+from app.demo.data import (
+    DEMO_DOMAIN,
+    DEMO_PASSWORD,
+    MINUTE_REFERENCE,
+    RATIONALE,
+    RETURN_POINTS,
+    RETURN_REASON,
+)
 from app.errors import Conflict
 from app.evidence.models import EvidenceCompetency, EvidenceItem, EvidenceKind
+from app.framework import service as framework_service
 from app.organisations.models import Organisation, OrganisationKind
 from app.users.models import Role, User
 from app.users.passwords import hash_password
@@ -124,12 +138,17 @@ FORMS = [
 PCTS_PER_SHA = 15
 TOTAL_EVIDENCE = 100_000
 BATCH = 5_000
+SUBMISSION_BATCH = 50
+"""Submissions carry every presented item's content: fewer rows to a statement."""
 COMPETENCIES = range(1, 12)
 RATED_PER_ASSESSMENT = 10
 FIRST_DAY = date(2008, 4, 1)
 LOADED_AT = datetime(2011, 6, 1, tzinfo=UTC)
 """When the bulk load's own audit events are dated: after the last review deadline."""
 REVIEW_COMMENT = "Moderated at the regional panel."
+# The board minute that ratified each self-assessment, by cycle name (the demo's, and one for
+# the cycle the demo does not have).
+MINUTES = {"2010/11": "PCT/BD/10/139", **MINUTE_REFERENCE}
 
 S = AssessmentStatus
 SIGNED_OFF_OR_LATER = frozenset({S.SIGNED_OFF, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED})
@@ -157,17 +176,33 @@ class _Logged:
     sha256: str
 
 
-def _batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class _Planned:
+    """An assessment to write: its self-scores and the items it presents."""
+
+    cycle: Cycle
+    pct_id: int
+    status: AssessmentStatus
+    scores: list[dict[str, Any]]
+    presented: list[_Logged]
+
+
+def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     iterator = iter(rows)
-    while batch := list(islice(iterator, BATCH)):
+    while batch := list(islice(iterator, size)):
         yield batch
 
 
 def _bulk(
-    session: Session, model: Any, rows: Iterable[dict[str, Any]], result: NationalResult
+    session: Session,
+    model: Any,
+    rows: Iterable[dict[str, Any]],
+    result: NationalResult,
+    *,
+    size: int = BATCH,
 ) -> None:
     table = model.__table__
-    for batch in _batches(rows):
+    for batch in _batches(rows, size):
         session.execute(table.insert(), batch)
         result.created[table.name] = result.created.get(table.name, 0) + len(batch)
 
@@ -201,24 +236,27 @@ def _frozen_content(evidence_id: int, row: dict[str, Any], numbers: list[int]) -
 
 
 def _fingerprint(scores: list[dict[str, Any]], evidence: list[_Logged]) -> str:
-    """What a board signs: the SHA-256 of the canonical text of its self-assessment and
-    evidence set, built from each item's canonical text rather than serialised anew."""
+    """What a board signs (``snapshots.fingerprint``): the SHA-256 of the canonical text of
+    its self-assessment and presented evidence, built from each item's canonical text rather
+    than serialised anew."""
     digest = hashlib.sha256(b'{"evidence":[')
     digest.update(",".join(item.text for item in evidence).encode("utf-8"))
     digest.update(f'],"self_scores":{_canonical(scores)}}}'.encode())
     return digest.hexdigest()
 
 
-def _quiet_days(cycles: list[Cycle]) -> set[date]:
-    """Days whose evidence would be logged between a board's sign-off and the submission."""
-    quiet = set()
-    for cycle in cycles:
-        day = timeline.sign_off_day(cycle)
-        while timeline.logged(day) < timeline.submitted(cycle):
-            if timeline.logged(day) > timeline.signed_off(cycle):
-                quiet.add(day)
-            day += timedelta(days=1)
-    return quiet
+def _digests(
+    numbers: Iterable[int], scores: list[dict[str, Any]], evidence: list[_Logged]
+) -> dict[str, str]:
+    """A round's hash per competency of its self-score and the presented items linked to it
+    (``snapshots.competency_digests``), from each item's canonical text."""
+    by_number = {score["competency_number"]: score for score in scores}
+    digests = {}
+    for number in numbers:
+        linked = ",".join(e.text for e in evidence if number in e.content["competency_numbers"])
+        text = f'{{"evidence":[{linked}],"self_score":{_canonical(by_number.get(number))}}}'
+        digests[str(number)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digests
 
 
 def refresh_statistics(engine: Engine) -> None:
@@ -348,7 +386,6 @@ def _evidence(
     that every board has something to sign for each competency."""
     authors = _people_by_organisation(session, Role.CLINICIAN)
     leads = _people_by_organisation(session, Role.PCT_LEAD)
-    quiet = _quiet_days(cycles)
     first_span = (timeline.sign_off_day(cycles[0]) - FIRST_DAY).days
     span = (timeline.sign_off_day(cycles[-1]) - FIRST_DAY).days
     per_pct, extra = divmod(evidence_items, len(pct_ids))
@@ -359,8 +396,6 @@ def _evidence(
             topic = TOPICS[(n // len(FORMS)) % len(TOPICS)]
             early = n < len(COMPETENCIES)
             day = FIRST_DAY + timedelta(days=rng.randint(0, first_span if early else span))
-            while day in quiet:
-                day += timedelta(days=1)
             engaged = kind is EvidenceKind.ENGAGEMENT
             first = n + 1 if early else rng.randint(1, 11)
             numbers = sorted({first, rng.randint(1, 11)})
@@ -424,15 +459,46 @@ def _status(cycle_index: int, pct_position: int, cycles: int) -> AssessmentStatu
 
 
 def _last_move(cycle: Cycle, status: AssessmentStatus) -> datetime:
-    """When the assessment last changed status (or, in draft, was last scored)."""
+    """When the assessment last changed status (or, in draft, was last changed: the lead
+    presents its evidence after the last self-score)."""
     return {
-        S.DRAFT: timeline.self_scored(cycle, len(COMPETENCIES)),
+        S.DRAFT: timeline.presented(cycle),
         S.SIGNED_OFF: timeline.signed_off(cycle),
         S.SUBMITTED: timeline.submitted(cycle),
         S.IN_REVIEW: timeline.reviewed(cycle, 1, finished=False),
         S.RETURNED: timeline.returned(cycle),
         S.FINALISED: timeline.finalised(cycle),
     }[status]
+
+
+def _submission(
+    assessment_id: int,
+    plan: _Planned,
+    board_id: int,
+    lead_id: int,
+    numbers: dict[int | None, tuple[int, ...]],
+) -> dict[str, Any]:
+    """Round 1 as the lead's ``submit`` keeps it: the self-assessment and presented evidence
+    the board signed, the sign-off, and a digest per competency."""
+    cycle = plan.cycle
+    return {
+        "assessment_id": assessment_id,
+        "round": 1,
+        "submitted_at": timeline.submitted(cycle),
+        "submitted_by_id": lead_id,
+        "fingerprint": _fingerprint(plan.scores, plan.presented),
+        "content": {
+            "self_scores": plan.scores,
+            "evidence": [item.content for item in plan.presented],
+            "sign_off": {
+                "signed_off_by_id": board_id,
+                "signed_off_at": timeline.signed_off(cycle).isoformat(),
+                "meeting_date": timeline.sign_off_day(cycle).isoformat(),
+                "minute_reference": MINUTES[cycle.name],
+            },
+        },
+        "digests": _digests(numbers[cycle.id], plan.scores, plan.presented),
+    }
 
 
 def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> NationalResult:
@@ -481,10 +547,12 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
 
     evidence = _evidence(session, rng, evidence_items, cycles, pct_ids, result)
 
-    # Each assessment's self scores, and what its board signed (nothing, in draft).
-    planned: list[tuple[Cycle, int, AssessmentStatus, list[dict[str, Any]]]] = []
+    # Each assessment's self scores, what it presents (every item dated on or before the
+    # board's meeting, also in draft), and what its board signed (nothing, in draft).
+    planned: list[_Planned] = []
     assessments = []
     for cycle_index, cycle in enumerate(cycles):
+        meeting = timeline.sign_off_day(cycle)
         for position, pct_id in enumerate(pct_ids):
             status = _status(cycle_index, position, len(cycles))
             scores = []
@@ -499,10 +567,10 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                         "target_level": min(level + 1, 4),
                     }
                 )
-            planned.append((cycle, pct_id, status, scores))
+            presented = [e for e in evidence[pct_id] if e.occurred_on <= meeting]
+            planned.append(_Planned(cycle, pct_id, status, scores, presented))
             signed = status in SIGNED_OFF_OR_LATER
             sent = status in SUBMITTED_OR_LATER
-            frozen = [e for e in evidence[pct_id] if e.occurred_on <= timeline.sign_off_day(cycle)]
             assessments.append(
                 {
                     "organisation_id": pct_id,
@@ -510,15 +578,16 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                     "status": status.value,
                     "signed_off_at": timeline.signed_off(cycle) if signed else None,
                     "signed_off_by_id": boards[pct_id] if signed else None,
-                    "signed_off_fingerprint": _fingerprint(scores, frozen) if signed else None,
+                    "signed_off_fingerprint": _fingerprint(scores, presented) if signed else None,
+                    "signed_off_meeting_date": meeting if signed else None,
+                    "signed_off_minute_reference": MINUTES[cycle.name] if signed else None,
+                    "sign_off_withdrawn_at": None,
+                    "sign_off_withdrawn_by_id": None,
+                    "sign_off_withdrawn_reason": None,
                     "submitted_at": timeline.submitted(cycle) if sent else None,
                     "submitted_by_id": leads[pct_id] if sent else None,
                     "returned_at": timeline.returned(cycle) if status is S.RETURNED else None,
-                    "return_reason": (
-                        "Show the effect of the clinicians' engagement, not only the meetings."
-                        if status is S.RETURNED
-                        else None
-                    ),
+                    "return_reason": RETURN_REASON if status is S.RETURNED else None,
                     "finalised_at": timeline.finalised(cycle) if status is S.FINALISED else None,
                     "finalised_by_id": (
                         reviewers[sha_of[pct_id]] if status is S.FINALISED else None
@@ -535,10 +604,17 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
             select(Assessment.id, Assessment.organisation_id, Assessment.cycle_id)
         ).all()
     }
+    numbers = {
+        cycle.id: framework_service.get_framework(cycle.framework_version).numbers
+        for cycle in cycles
+    }
 
-    selfs, reviews, ratings, snapshots = [], [], [], []
+    selfs, reviews, ratings, points = [], [], [], []
+    snapshots: list[tuple[int, datetime, list[_Logged]]] = []
+    submissions: list[tuple[int, _Planned]] = []
     values = list(EvidenceRatingValue)
-    for cycle, pct_id, status, scores in planned:
+    for plan in planned:
+        cycle, pct_id, status, scores = plan.cycle, plan.pct_id, plan.status, plan.scores
         aid = assessment_ids[(pct_id, cycle.id)]
         reviewer = reviewers[sha_of[pct_id]]
         finished = status is S.FINALISED
@@ -567,8 +643,9 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                 )
         if status not in SUBMITTED_OR_LATER:
             continue
-        frozen = [e for e in evidence[pct_id] if e.occurred_on <= timeline.sign_off_day(cycle)]
+        frozen = plan.presented
         snapshots.append((aid, timeline.submitted(cycle), frozen))
+        submissions.append((aid, plan))
         if status in REVIEWED:
             ratings += [
                 {
@@ -582,7 +659,38 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                 }
                 for i, item in enumerate(frozen[:RATED_PER_ASSESSMENT])
             ]
+        if status is S.RETURNED:
+            points += [
+                {
+                    "assessment_id": aid,
+                    "round": 1,
+                    "competency_number": number,
+                    "request": request,
+                    "raised_by_id": reviewer,
+                    "raised_at": timeline.returned(cycle),
+                    "response": None,
+                    "responded_by_id": None,
+                    "responded_at": None,
+                    "version": 1,
+                }
+                for number, request in RETURN_POINTS
+            ]
     _bulk(session, SelfScore, selfs, result)
+    _bulk(
+        session,
+        PresentedEvidence,
+        (
+            {
+                "assessment_id": assessment_ids[(plan.pct_id, plan.cycle.id)],
+                "evidence_id": item.id,
+                "added_by_id": leads[plan.pct_id],
+                "added_at": timeline.presented(plan.cycle),
+            }
+            for plan in planned
+            for item in plan.presented
+        ),
+        result,
+    )
     _bulk(session, ReviewScore, reviews, result)
     _bulk(
         session,
@@ -600,7 +708,18 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
         ),
         result,
     )
+    _bulk(
+        session,
+        Submission,
+        (
+            _submission(aid, plan, boards[plan.pct_id], leads[plan.pct_id], numbers)
+            for aid, plan in submissions
+        ),
+        result,
+        size=SUBMISSION_BATCH,
+    )
     _bulk(session, EvidenceRating, ratings, result)
+    _bulk(session, ReturnPoint, points, result)
     with clock.frozen_at(LOADED_AT):
         for table, count in result.created.items():
             if table == Cycle.__tablename__:

@@ -71,6 +71,11 @@ def sign_off_day(cycle: CycleDates) -> date:
     return cycle.submission_due - SIGN_OFF_BEFORE_DEADLINE
 
 
+def presented(cycle: CycleDates) -> datetime:
+    """The lead chooses what the assessment presents, the morning of the board meeting."""
+    return at(sign_off_day(cycle), 8)
+
+
 def signed_off(cycle: CycleDates) -> datetime:
     return at(sign_off_day(cycle), 18)
 

@@ -37,7 +37,13 @@ from app.assessments.models import (
     ReviewScore,
     SelfScore,
 )
-from app.assessments.schemas import EvidenceRatingWrite, ReviewScoreWrite, SelfScoreWrite
+from app.assessments.schemas import (
+    EvidenceRatingWrite,
+    ReturnPointWrite,
+    ReviewScoreWrite,
+    SelfScoreWrite,
+    SignOffRequest,
+)
 from app.auth import service as auth_service
 from app.cycles import service as cycle_service
 from app.demo import timeline
@@ -50,12 +56,14 @@ from app.demo.data import (
     FIRST_NAMES,
     IMPROVEMENT_ACTIONS,
     LEADERS,
+    MINUTE_REFERENCE,
     PBC_GROUPS,
     PCTS,
     PRACTICE_CLINICIANS,
     PRACTICES,
     RATING_COMMENTS,
     RATIONALE,
+    RETURN_POINTS,
     RETURN_REASON,
     REVIEW_AGREED,
     REVIEW_MODERATED,
@@ -365,12 +373,12 @@ def _log_evidence(run: _Run, planned: list[_Planned]) -> None:
 
 
 def _presented(run: _Run, plan: list[_Planned], pct_code: str, cycle: _Cycle) -> list[int]:
-    """The PCT's demo evidence its submission froze: all it had logged by then."""
+    """The PCT's demo evidence its assessment presents: all logged by the board meeting."""
     pct_id = run.orgs[pct_code]
     return sorted(
         run.evidence[(pct_id, p.seed.title)]
         for p in plan
-        if p.pct_code == pct_code and p.seed.occurred_on <= cycle.submission_due
+        if p.pct_code == pct_code and p.seed.occurred_on <= timeline.sign_off_day(cycle)
     )
 
 
@@ -510,9 +518,20 @@ def _assessment(
         progress = _Progress(id=opened.id)
     scored = COMPETENCIES if status in SIGNED_OFF_OR_LATER else DRAFT_SCORED
     _self_assess(run, progress, cycle, pct_code, scored)
+    if not progress.signed_off:
+        with clock.frozen_at(timeline.presented(cycle)):
+            for evidence_id in _presented(run, plan, pct_code, cycle):
+                assessment_service.present_evidence(session, lead, progress.id, evidence_id)
     if status in SIGNED_OFF_OR_LATER and not progress.signed_off:
+        decision = SignOffRequest(
+            meeting_date=timeline.sign_off_day(cycle),
+            minute_reference=MINUTE_REFERENCE[cycle.name],
+            declaration=True,
+        )
         with clock.frozen_at(timeline.signed_off(cycle)):
-            assessment_service.sign_off(session, run.actor(f"board.{pct_code}"), progress.id)
+            assessment_service.sign_off(
+                session, run.actor(f"board.{pct_code}"), progress.id, data=decision
+            )
     if status in SUBMITTED_OR_LATER and not progress.submitted:
         with clock.frozen_at(timeline.submitted(cycle)):
             assessment_service.submit(session, lead, progress.id)
@@ -524,7 +543,14 @@ def _assessment(
     if status is S.RETURNED and not progress.returned:
         with clock.frozen_at(timeline.returned(cycle)):
             assessment_service.return_assessment(
-                session, reviewer, progress.id, reason=RETURN_REASON
+                session,
+                reviewer,
+                progress.id,
+                reason=RETURN_REASON,
+                points=[
+                    ReturnPointWrite(competency_number=number, request=request)
+                    for number, request in RETURN_POINTS
+                ],
             )
     if status is S.FINALISED and not progress.finalised:
         with clock.frozen_at(timeline.finalised(cycle)):
@@ -551,8 +577,8 @@ def load_demo(session: Session) -> DemoResult:
         pending = [p for p in pending if p.seed.occurred_on > cycle.submission_due]
         for pct_code, status in ASSESSMENTS[name].items():
             _assessment(run, plan, cycle, pct_code, S(status))
-    # Evidence dated after the last deadline would come last; there is none, as logging it
-    # would take the signed-off and returned assessments back to draft.
+    # Evidence dated after the last deadline comes last (the library only: no assessment
+    # presents it).
     _log_evidence(run, pending)
     after = _row_counts(session)
     session.commit()

@@ -14,7 +14,12 @@ from sqlmodel import Session, col, select
 
 from app.actors import Actor
 from app.assessments import repository as assessment_repository
-from app.assessments.models import Assessment, EvidenceSnapshot
+from app.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    EvidenceSnapshot,
+    PresentedEvidence,
+)
 from app.assessments.workflow import FROZEN_STATUSES
 from app.cycles.models import Cycle
 from app.errors import InvalidInput, NotFound
@@ -283,9 +288,25 @@ def competency_numbers_of(session: Session, item: EvidenceItem) -> list[int]:
     return competency_numbers(session, [item.id]).get(item.id, [])
 
 
+def signed_off_presenting(session: Session, evidence_id: int) -> Assessment | None:
+    """A signed-off assessment that presents this item (which the PCT may not change)."""
+    return session.exec(
+        select(Assessment)
+        .join(PresentedEvidence, col(PresentedEvidence.assessment_id) == Assessment.id)
+        .where(
+            col(PresentedEvidence.evidence_id) == evidence_id,
+            col(Assessment.status) == AssessmentStatus.SIGNED_OFF,
+        )
+    ).first()
+
+
 def may_attach(session: Session, actor: Actor, item: EvidenceItem) -> bool:
     assert item.id is not None
-    return may_edit_evidence(actor, item) and not frozen_ids(session, [item.id])
+    return (
+        may_edit_evidence(actor, item)
+        and not frozen_ids(session, [item.id])
+        and signed_off_presenting(session, item.id) is None
+    )
 
 
 def where_presented(

@@ -9,6 +9,7 @@ from app import audit
 from app.actors import Actor
 from app.assessments import repository as assessment_repository
 from app.assessments import service as assessment_service
+from app.assessments.models import PresentedEvidence
 from app.db import begin_write, utcnow
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleEdit
 from app.evidence import filetypes, repository, storage
@@ -110,7 +111,6 @@ def create_evidence(session: Session, actor: Actor, *, data: EvidenceCreate) -> 
         after=_audit_view(item, data.competency_numbers),
         organisation_id=pct.id,
     )
-    assessment_service.revert_signed_off(session, actor, pct.id, cause=f"evidence {item.id} added")
     session.commit()
     return item
 
@@ -136,6 +136,11 @@ def _editable(
         raise Conflict(
             f"Evidence item {evidence_id} is part of a submitted or finalised assessment "
             "and cannot be changed; log a new item instead"
+        )
+    signed = repository.signed_off_presenting(session, item.id)
+    if signed is not None:
+        raise Conflict(
+            assessment_service.signed_off_refusal(signed, what=f"evidence item {evidence_id}")
         )
     return item
 
@@ -176,9 +181,6 @@ def update_evidence(
         before=before,
         after=_audit_view(item, numbers),
         organisation_id=item.organisation_id,
-    )
-    assessment_service.revert_signed_off(
-        session, actor, item.organisation_id, cause=f"evidence {item.id} changed"
     )
     session.commit()
     return item
@@ -223,10 +225,8 @@ def delete_evidence(
     for attachment in attachments:
         session.delete(attachment)
     session.exec(delete(EvidenceCompetency).where(col(EvidenceCompetency.evidence_id) == item.id))
+    session.exec(delete(PresentedEvidence).where(col(PresentedEvidence.evidence_id) == item.id))
     session.delete(item)
-    assessment_service.revert_signed_off(
-        session, actor, item.organisation_id, cause=f"evidence {item.id} deleted"
-    )
     session.commit()
 
 
@@ -274,9 +274,6 @@ def add_attachment(
             action="create",
             after=audit.snapshot(attachment),
             organisation_id=item.organisation_id,
-        )
-        assessment_service.revert_signed_off(
-            session, actor, item.organisation_id, cause=f"file attached to evidence {item.id}"
         )
         blob.keep()
         try:

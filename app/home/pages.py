@@ -10,8 +10,9 @@ from app.cycles import service as cycle_service
 from app.deps import OptionalActor, SessionDep
 from app.framework import service as framework_service
 from app.home import service
+from app.home.presenters import current_assessment_view
 from app.users.models import Role
-from app.web import PageActor, render
+from app.web import PageActor, remember_actor, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,7 +21,8 @@ def _reviewer_context(session: SessionDep, actor: Actor) -> dict[str, object]:
     home = service.reviewer_home(session, actor)
     return {
         "queue": home.queue,
-        "done": home.done,
+        "with_pct": home.with_pct,
+        "finalised": home.finalised,
         "cycles": cycle_service.list_cycles(session),
     }
 
@@ -36,7 +38,7 @@ def reviews(request: Request, session: SessionDep, actor: PageActor) -> HTMLResp
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, actor: OptionalActor) -> HTMLResponse:
-    request.state.actor = actor
+    remember_actor(request, session, actor)
     if actor is None:
         return render(
             request,
@@ -66,5 +68,10 @@ def pct_home_page(
     status: int = 200,
 ) -> HTMLResponse:
     """A PCT user's home: their assessment, and (after a refused start) what went wrong."""
-    context = {"home": service.pct_home(session, actor), "errors": errors or {}}
+    home = service.pct_home(session, actor)
+    context = {
+        "home": home,
+        "current": current_assessment_view(home.current, actor),
+        "errors": errors or {},
+    }
     return render(request, "home/pct.html", context, status_code=status)

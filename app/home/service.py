@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -13,7 +14,6 @@ from app.assessments.models import Assessment, AssessmentStatus
 from app.assessments.workflow import (
     AWAITING_REVIEW,
     PCT_EDITABLE,
-    REVIEW_DONE,
     Move,
     Readiness,
     allowed_moves,
@@ -49,11 +49,25 @@ def overview(session: Session) -> Overview:
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """The board's sign-off, withdrawn: by whom, when and why."""
+
+    by: str
+    by_id: int | None
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class AssessmentCard:
     assessment: Assessment
     organisation: Organisation
     cycle: Cycle
     readiness: Readiness | None
+    open_points: int = 0
+    """Points of the SHA's last return the PCT has not answered yet."""
+    withdrawal: Withdrawal | None = None
+    """The board's sign-off withdrawn since it was given (cleared by the next sign-off)."""
 
     @property
     def shows_return_reason(self) -> bool:
@@ -75,8 +89,9 @@ class PctHome:
 
 
 def pct_home(session: Session, actor: Actor) -> PctHome:
-    """The PCT's assessment for the newest cycle (with readiness), earlier ones, and the
-    evidence this user logged most recently."""
+    """The PCT's assessment for the newest cycle (with readiness, the points of a return
+    still to answer, and a withdrawn sign-off), earlier ones, and the evidence this user
+    logged most recently."""
     cycles = cycle_service.list_cycles(session)
     current_cycle = cycles[0] if cycles else None
     rows = assessments.list_assessments(session, actor)
@@ -87,7 +102,12 @@ def pct_home(session: Session, actor: Actor) -> PctHome:
     if current is not None:
         record = assessments.load_assessment(session, actor, current.assessment.id or 0)
         current = AssessmentCard(
-            current.assessment, current.organisation, current.cycle, record.readiness
+            record.assessment,
+            current.organisation,
+            current.cycle,
+            record.readiness,
+            open_points=len(record.open_points),
+            withdrawal=_withdrawal(session, record.assessment),
         )
     recent = evidence_repository.recent_by_author(session, actor.user_id, limit=5)
     pct = session.get(Organisation, actor.pct_id) if actor.pct_id else None
@@ -100,23 +120,41 @@ def pct_home(session: Session, actor: Actor) -> PctHome:
     )
 
 
+def _withdrawal(session: Session, assessment: Assessment) -> Withdrawal | None:
+    """The withdrawn sign-off the board must make good, while the PCT holds the assessment
+    (one statement, only when there is one)."""
+    if assessment.sign_off_withdrawn_at is None or assessment.status not in PCT_EDITABLE:
+        return None
+    by = assessments.names(session, [assessment.sign_off_withdrawn_by_id])
+    return Withdrawal(
+        by=by.get(assessment.sign_off_withdrawn_by_id or 0, "Someone at the PCT"),
+        by_id=assessment.sign_off_withdrawn_by_id,
+        at=assessment.sign_off_withdrawn_at,
+        reason=assessment.sign_off_withdrawn_reason or "",
+    )
+
+
 @dataclass(frozen=True)
 class ReviewerHome:
     queue: list[AssessmentCard]
     """Submitted and in-review assessments the reviewer can act on, soonest due first."""
-    done: list[AssessmentCard]
-    """Returned and finalised assessments."""
+    with_pct: list[AssessmentCard]
+    """Returned to the PCT, and not yet resubmitted (revised, or signed off again)."""
+    finalised: list[AssessmentCard]
 
 
 def reviewer_home(session: Session, actor: Actor) -> ReviewerHome:
-    """A reviewer's queue and what they have done, from one read of their assessments."""
+    """A reviewer's queue, what waits for the PCT, and what is finished, from one read of the
+    assessments the reviewer sees (every one submitted at least once)."""
     cards = [
         AssessmentCard(a, o, c, None) for a, o, c in assessments.list_assessments(session, actor)
     ]
+    done = AWAITING_REVIEW | {AssessmentStatus.FINALISED}
     waiting = [c for c in cards if c.assessment.status in AWAITING_REVIEW]
     return ReviewerHome(
         queue=sorted(waiting, key=lambda card: (card.cycle.review_due, card.organisation.name)),
-        done=[c for c in cards if c.assessment.status in REVIEW_DONE],
+        with_pct=[c for c in cards if c.assessment.status not in done],
+        finalised=[c for c in cards if c.assessment.status is AssessmentStatus.FINALISED],
     )
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api_steps import log_evidence, ok, open_assessment, ready_to_sign, score_all, submitted
+from tests.api_steps import (
+    SIGN_OFF,
+    log_evidence,
+    ok,
+    open_assessment,
+    present,
+    ready_to_sign,
+    score_all,
+    sign_off,
+    submitted,
+)
 from tests.factories import auth
 
 
@@ -37,45 +47,53 @@ def test_open_for_unknown_cycle_is_422_and_for_another_pct_404(client: TestClien
 
 def test_sign_off_is_refused_with_the_list_of_what_is_missing(client: TestClient, world) -> None:
     assessment = open_assessment(client, world.a.lead, world.a.pct.code, world.cycle.id)
-    log_evidence(client, world.a.lead, world.a.pct.code, [1, 2, 3, 4, 5, 6, 8, 9, 10, 11])
+    item = log_evidence(client, world.a.lead, world.a.pct.code, [1, 2, 3, 4, 5, 6, 8, 9, 10, 11])
+    present(client, world.a.lead, assessment["id"], item["id"])
+    # Linked to competency 7 in the library, but not presented: it does not count.
+    log_evidence(client, world.a.lead, world.a.pct.code, [7])
     score_all(client, world.a.lead, assessment["id"])
     response = client.post(
-        f"/api/v1/assessments/{assessment['id']}/sign-off", headers=auth(world.a.board)
+        f"/api/v1/assessments/{assessment['id']}/sign-off",
+        json=SIGN_OFF,
+        headers=auth(world.a.board),
     )
     assert response.status_code == 409
     body = response.json()
     assert "Cannot sign off" in body["detail"]
-    assert body["missing"] == ["Competency 7 (Stimulate the market): no evidence linked"]
+    assert body["missing"] == ["Competency 7 (Stimulate the market): no evidence presented"]
     detail = ok(client.get(f"/api/v1/assessments/{assessment['id']}", headers=auth(world.a.lead)))
     assert detail["readiness"] == {"ready": False, "missing": body["missing"]}
 
 
-def test_board_signs_off_when_ready_and_a_later_pct_edit_drops_it_to_draft(
+def test_board_signs_off_when_ready_and_the_pct_cannot_then_change_it(
     client: TestClient, world
 ) -> None:
     assessment = ready_to_sign(client, world.a.lead, world.a.pct.code, world.cycle.id)
-    signed = ok(
-        client.post(f"/api/v1/assessments/{assessment['id']}/sign-off", headers=auth(world.a.board))
-    )
+    signed = sign_off(client, world.a.board, assessment["id"])
     assert signed["status"] == "signed_off"
     assert len(signed["signed_off_fingerprint"]) == 64
-    ok(
-        client.put(
-            f"/api/v1/assessments/{assessment['id']}/self-scores/3",
-            json={"level": 3, "rationale": "On reflection, higher."},
-            headers=auth(world.a.lead),
-        )
+    assert signed["signed_off_meeting_date"] == SIGN_OFF["meeting_date"]
+    assert signed["signed_off_minute_reference"] == SIGN_OFF["minute_reference"]
+    edit = client.put(
+        f"/api/v1/assessments/{assessment['id']}/self-scores/3",
+        json={"level": 3, "rationale": "On reflection, higher."},
+        headers=auth(world.a.lead),
     )
+    assert edit.status_code == 409
+    assert "the board signed off the assessment" in edit.json()["detail"]
+    assert "withdraw the sign-off" in edit.json()["detail"]
     detail = ok(client.get(f"/api/v1/assessments/{assessment['id']}", headers=auth(world.a.lead)))
-    assert detail["status"] == "draft"
+    assert detail["status"] == "signed_off"
+    assert detail["signed_off_fingerprint"] == signed["signed_off_fingerprint"]
 
 
-def test_new_evidence_after_sign_off_also_drops_it_to_draft(client: TestClient, world) -> None:
+def test_new_evidence_after_sign_off_leaves_it_signed_off(client: TestClient, world) -> None:
     assessment = ready_to_sign(client, world.a.lead, world.a.pct.code, world.cycle.id)
-    ok(client.post(f"/api/v1/assessments/{assessment['id']}/sign-off", headers=auth(world.a.board)))
+    signed = sign_off(client, world.a.board, assessment["id"])
     log_evidence(client, world.a.clinician, world.a.pct.code, [4], kind="engagement")
     detail = ok(client.get(f"/api/v1/assessments/{assessment['id']}", headers=auth(world.a.lead)))
-    assert detail["status"] == "draft"
+    assert detail["status"] == "signed_off"
+    assert detail["signed_off_fingerprint"] == signed["signed_off_fingerprint"]
 
 
 def test_submit_needs_sign_off(client: TestClient, world) -> None:
@@ -197,14 +215,25 @@ def test_return_needs_a_reason_and_the_pct_can_then_revise_and_resubmit(
     )
     assert returned["status"] == "returned"
     assert returned["return_reason"] == "Show PBC engagement for competency 4."
-    log_evidence(client, world.a.clinician, world.a.pct.code, [4], kind="engagement")
-    assert (
-        ok(client.get(f"/api/v1/assessments/{aid}", headers=auth(world.a.lead)))["status"]
-        == "draft"
+    # Without points, the reason is the one general point.
+    [point] = returned["return_points"]
+    assert (point["competency_number"], point["request"]) == (None, returned["return_reason"])
+    item = log_evidence(client, world.a.clinician, world.a.pct.code, [4], kind="engagement")
+    present(client, world.a.lead, aid, item["id"])
+    assert ok(client.get(f"/api/v1/assessments/{aid}", headers=auth(world.a.lead)))["status"] == (
+        "returned"
     )
-    ok(client.post(f"/api/v1/assessments/{aid}/sign-off", headers=auth(world.a.board)))
+    ok(
+        client.put(
+            f"/api/v1/assessments/{aid}/return-points/{point['id']}",
+            json={"response": "Added the locality engagement log."},
+            headers=auth(world.a.lead),
+        )
+    )
+    sign_off(client, world.a.board, aid)
     again = ok(client.post(f"/api/v1/assessments/{aid}/submit", headers=auth(world.a.lead)))
     assert again["status"] == "submitted"
+    assert again["rounds"] == 2
     assert len(again["presented_evidence_ids"]) == 2
 
 

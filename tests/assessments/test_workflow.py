@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, col, select
 
-from app.assessments import service
+from app.assessments import repository, service
 from app.assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -20,7 +20,9 @@ from app.assessments.models import (
 )
 from app.assessments.schemas import ReviewScoreWrite
 from tests.assessment_moves import (
+    ANSWER,
     EDITED,
+    NO_SUCH_POINT,
     RATED,
     RETURN_REASON,
     REVIEWED,
@@ -40,35 +42,53 @@ from tests.assessment_moves import (
 S = AssessmentStatus
 D, SO, SU, IR, RE, FI = S.DRAFT, S.SIGNED_OFF, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED
 
-STEP_ORDER = ("edit", "sign_off", "submit", "review", "rate", "return", "finalise", "reopen")
+STEP_ORDER = (
+    "edit",
+    "present",
+    "take_out",
+    "sign_off",
+    "withdraw",
+    "submit",
+    "review",
+    "rate",
+    "return",
+    "answer",
+    "finalise",
+    "reopen",
+)
 
 # What each step does from each status: the status it leaves the assessment in, 409 for a
-# refusal that says why, 404 where the reviewer may not see the assessment at all (SPEC §1:
-# "only once submitted"). Steps: edit = the lead changes a self-score; sign_off = a board
-# member; submit = the lead; review = the reviewer scores a competency; rate = the reviewer
-# rates an evidence item; return and finalise = the reviewer; reopen = an administrator.
-# Where the SPEC draws no arrow but the product allows the step, the note below the table says so.
+# refusal that says why, 404 where the reviewer may not see the assessment at all (SPEC §6.2:
+# "from its first submission on") or there is no such point to answer. Steps: edit = the
+# lead changes a self-score; present / take_out = the lead adds a library item to what the
+# assessment presents / takes one out; sign_off and withdraw = a board member; submit = the
+# lead; review = the reviewer scores a competency; rate = the reviewer rates an item; return
+# and finalise = the reviewer; answer = the lead answers the return's points; reopen = an
+# administrator.
 # fmt: off
 EXPECTED: dict[AssessmentStatus, tuple[AssessmentStatus | int, ...]] = {
-    #            edit  sign_off submit review rate  return finalise reopen
-    S.DRAFT:      (D,   SO,      409,   404,   404,  404,   404,     409),
-    S.SIGNED_OFF: (D,   409,     SU,    404,   404,  404,   404,     409),
-    S.SUBMITTED:  (409, 409,     409,   IR,    IR,   RE,    409,     409),
-    S.IN_REVIEW:  (409, 409,     409,   IR,    IR,   RE,    FI,      409),
-    S.RETURNED:   (D,   SO,      409,   409,   409,  409,   409,     409),
-    S.FINALISED:  (409, 409,     409,   409,   409,  409,   409,     IR),
+    #            edit present out sign wdraw submit review rate return answer final reopen
+    S.DRAFT:      (D,   D,     D,  SO,  409,  409,   404,   404, 404,   404,   404,  409),
+    S.SIGNED_OFF: (409, 409,   409, 409, D,    SU,    404,   404, 404,   404,   404,  409),
+    S.SUBMITTED:  (409, 409,   409, 409, 409,  409,   IR,    IR,  RE,    404,   409,  409),
+    S.IN_REVIEW:  (409, 409,   409, 409, 409,  409,   IR,    IR,  RE,    404,   FI,   409),
+    S.RETURNED:   (RE,  RE,    RE,  409, 409,  409,   409,   409, 409,   RE,    409,  409),
+    S.FINALISED:  (409, 409,   409, 409, 409,  409,   409,   409, 409,   404,   409,  IR),
 }
 # fmt: on
 # Beyond the diagram: a reviewer may return a submission before scoring it (submitted →
-# returned), an administrator's reopen takes a finalised assessment back into review, and a
-# board may sign off a returned assessment again without a change (SPEC §6.2's rounds).
-# Edits to a signed-off or returned assessment follow the version 1 rules that the diagram
-# draws (back to draft); SPEC §6.1 and §6.2 replace them with a lock and "stays returned".
+# returned), and an administrator's reopen takes a finalised assessment back into review.
+# SPEC §6.1: a signed-off assessment is locked for the PCT until a sign-off is withdrawn;
+# §6.2: a returned one stays returned while the PCT revises it, and the board may sign it
+# off again only once every point is answered.
 
 # How a refusal opens, per step, and the reason it gives, per status.
 REFUSAL_OPENS = {
     "edit": "Cannot change this assessment",
+    "present": "Cannot change this assessment",
+    "take_out": "Cannot change this assessment",
     "sign_off": "Cannot sign off this assessment",
+    "withdraw": "Cannot withdraw the sign-off of this assessment",
     "submit": "Cannot submit this assessment",
     "review": "Cannot review this assessment",
     "rate": "Cannot review this assessment",
@@ -84,6 +104,20 @@ BECAUSE = {
     S.RETURNED: "the SHA has returned it to the PCT",
     S.FINALISED: "it is finalised",
 }
+# Refusals that give another reason than the status: a PCT change to a signed-off assessment
+# names the sign-off and how to withdraw it; a returned one cannot be signed off again
+# before its points are answered.
+SIGNED_OFF_LOCK = (
+    "Cannot change this assessment: the board signed off the assessment at its meeting of "
+    "1 December 2009 (minute BD/09/147); to change it, a PCT lead or board member must first "
+    "withdraw the sign-off, giving a reason"
+)
+OTHER_REASON = {
+    (S.SIGNED_OFF, "edit"): SIGNED_OFF_LOCK,
+    (S.SIGNED_OFF, "present"): SIGNED_OFF_LOCK,
+    (S.SIGNED_OFF, "take_out"): SIGNED_OFF_LOCK,
+    (S.RETURNED, "sign_off"): "Cannot sign off: 1 thing(s) missing",
+}
 
 
 def _landed(session: Session, cast: Cast, step: str) -> bool:
@@ -97,6 +131,14 @@ def _landed(session: Session, cast: Cast, step: str) -> bool:
             )
         ).one()
         return rationale == EDITED
+    presented = set(repository.presented_of(session, aid))
+    if step == "present":
+        return cast.spare_id in presented
+    if step == "take_out":
+        return cast.evidence_id not in presented
+    if step == "answer":
+        points = repository.return_points_of(session, aid)
+        return bool(points) and all(p.response == ANSWER for p in points)
     row = session.exec(
         select(
             Assessment.signed_off_by_id,
@@ -104,9 +146,12 @@ def _landed(session: Session, cast: Cast, step: str) -> bool:
             Assessment.return_reason,
             Assessment.finalised_by_id,
             Assessment.finalised_at,
+            Assessment.sign_off_withdrawn_by_id,
         ).where(col(Assessment.id) == aid)
     ).one()
-    signed_by, submitted_by, reason, finalised_by, finalised_at = row
+    signed_by, submitted_by, reason, finalised_by, finalised_at, withdrawn_by = row
+    if step == "withdraw":
+        return withdrawn_by == world.a.board.id and signed_by is None
     if step == "sign_off":
         return signed_by == world.a.board.id
     if step == "submit":
@@ -156,9 +201,15 @@ def test_each_step_from_each_status_does_what_the_spec_says(
     assert refusal is not None, f"{step} from {status.value} was allowed"
     assert refusal.status_code == expected, refusal
     assert after == before, "a refused step changed something"
-    if expected == 409:
+    if (status, step) in OTHER_REASON:
+        assert refusal.detail == OTHER_REASON[status, step]
+    elif expected == 409:
         assert refusal.detail.startswith(REFUSAL_OPENS[step]), refusal.detail
         assert BECAUSE[status] in refusal.detail, refusal.detail
+    elif step == "answer":
+        assert refusal.detail == (
+            f"Return point {NO_SUCH_POINT} not found in assessment {cast.assessment_id}"
+        )
     else:
         assert refusal.detail == f"Assessment {cast.assessment_id} not found"
 
@@ -185,7 +236,7 @@ def test_sign_off_is_refused_with_each_missing_piece_named_and_nothing_changes(
     assert refusal is not None and refusal.status_code == 409
     assert refusal.missing == (
         "Competency 3 (Engage with public and patients): no self-assessed level",
-        "Competency 7 (Stimulate the market): no evidence linked",
+        "Competency 7 (Stimulate the market): no evidence presented",
     )
     assert held(session, cast.assessment_id) == before
 
@@ -251,9 +302,20 @@ def test_a_returned_assessment_goes_round_again_with_the_review_so_far_kept(
 ) -> None:
     cast = walk_to(session, S.RETURNED)
     STEPS["edit"](session, cast)
+    assert status_of(session, cast.assessment_id) is S.RETURNED
+    refusal = attempt(session, lambda: sign_off(session, cast))
+    assert refusal is not None and refusal.missing == (
+        "1 general point(s) the SHA raised: not yet answered",
+    )
+    STEPS["answer"](session, cast)
     sign_off(session, cast)
     submit(session, cast)
     assert status_of(session, cast.assessment_id) is S.SUBMITTED
+    rounds = repository.rounds_of(session, cast.assessment_id)
+    assert [r.round for r in rounds] == [1, 2]
+    # Competency 1 changed between the rounds; nothing else did.
+    changed = {n for n in range(1, 12) if rounds[0].digests[str(n)] != rounds[1].digests[str(n)]}
+    assert changed == {1}
     review(session, cast, 4)
     assert status_of(session, cast.assessment_id) is S.IN_REVIEW
     # The first round scored all eleven: the second needs only what changed.

@@ -15,7 +15,9 @@ def given_signed_in(page: Page, base: str, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(f"Signed in as {email}")).to_be_visible()
+    # The account bar names the person (and their organisation), not the email.
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+    expect(page).not_to_have_url(f"{base}/login")
 
 
 def then_no_serious_accessibility_violations(page: Page) -> None:

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api_steps import log_evidence, ok, ready_to_sign
+from tests.api_steps import log_evidence, ok, present, ready_to_sign, sign_off
 from tests.factories import auth
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -15,7 +15,8 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root
 
 @pytest.fixture
 def reviewed(client: TestClient, world) -> dict:
-    """PCT a's assessment: evidence with a file and markup in its title, submitted, reviewed."""
+    """PCT a's assessment: evidence with a file and markup in its title, presented, signed
+    off at a minuted board meeting, submitted, reviewed."""
     assessment = ready_to_sign(client, world.a.lead, world.a.pct.code, world.cycle.id)
     aid = assessment["id"]
     item = log_evidence(
@@ -33,6 +34,7 @@ def reviewed(client: TestClient, world) -> dict:
         headers=auth(world.a.clinician),
     )
     ok(upload, 201)
+    present(client, world.a.lead, aid, item["id"])
     ok(
         client.put(
             f"/api/v1/assessments/{aid}/self-scores/4",
@@ -44,7 +46,7 @@ def reviewed(client: TestClient, world) -> dict:
             headers=auth(world.a.lead),
         )
     )
-    ok(client.post(f"/api/v1/assessments/{aid}/sign-off", headers=auth(world.a.board)))
+    sign_off(client, world.a.board, aid)
     ok(client.post(f"/api/v1/assessments/{aid}/submit", headers=auth(world.a.lead)))
     ok(
         client.put(
