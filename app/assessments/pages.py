@@ -46,7 +46,6 @@ SELF_LABELS = {
 }
 REVIEW_LABELS = {"level": "a level", "comment": "a comment"}
 RATING_LABELS = {"rating": "a rating", "comment": "a comment"}
-RETURN_LABELS = {"reason": "the reason for returning the assessment"}
 RESPONSE_LABELS = {"response": "your response"}
 
 
@@ -399,21 +398,10 @@ def answer_return_point(
 
 
 def _review(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    assessment_id: int,
-    *,
-    problem: FormProblem | None = None,
-    typed: dict[str, Any] | None = None,
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: int
 ) -> Response:
     view = presenters.assessment_page(session, actor, assessment_id, full=True)
-    context = {
-        "view": view,
-        "errors": problem.errors if problem else {},
-        "typed": typed or {},
-    }
-    return render_form(request, "assessments/review.html", context, problem)
+    return render_form(request, "assessments/review.html", {"view": view}, None)
 
 
 @router.get("/assessments/{assessment_id}/review", response_class=HTMLResponse)

@@ -32,16 +32,23 @@ def long_date(when: date | datetime | None) -> str:
 
 @dataclass(frozen=True)
 class PageAction:
-    """A button (a POST form) or, for ``method="get"``, a link."""
+    """A step of the workflow as a link to its own page (each asks for confirmation there),
+    or, when not possible yet, a disabled button with the reason."""
 
     label: str
     url: str
     enabled: bool
     reason: str = ""
-    method: str = "post"
+    secondary: bool = False
 
 
-_MOVE_PATHS = {Move.SIGN_OFF: "sign-off", Move.SUBMIT: "submit"}
+# The workflow steps the assessment page offers, and each one's page.
+_MOVE_PATHS = {
+    Move.SIGN_OFF: "sign-off",
+    Move.SUBMIT: "submit",
+    Move.WITHDRAW_SIGN_OFF: "withdraw-sign-off",
+    Move.REOPEN: "reopen",
+}
 
 
 @dataclass(frozen=True)
@@ -229,13 +236,14 @@ def _actions(record: AssessmentRecord, actor: Actor, reviews: bool) -> list[Page
             f"/assessments/{record.id}/{_MOVE_PATHS[option.move]}" if option.enabled else "",
             option.enabled,
             option.reason,
+            secondary=option.move is Move.WITHDRAW_SIGN_OFF,
         )
         for option in record.moves(actor)
         if option.move in _MOVE_PATHS
     ]
     if reviews:
         actions.append(
-            PageAction(Move.START_REVIEW.label, f"/assessments/{record.id}/review", True, "", "get")
+            PageAction(Move.START_REVIEW.label, f"/assessments/{record.id}/review", True)
         )
     return actions
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.assessments.models import AssessmentStatus, EvidenceRatingValue
+from app.db import utcnow
 from app.params import MAX_ID
 
 # The framework of the assessment's cycle says which levels exist; the service checks.
@@ -88,7 +90,8 @@ class ReturnPointResponse(BaseModel):
 
 class SignOffRequest(BaseModel):
     """The board's decision: the meeting that ratified the self-assessment, its minute, and
-    the declaration."""
+    the declaration. A meeting still to come, or no declaration, is refused here, for the
+    API and the page alike."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -98,6 +101,33 @@ class SignOffRequest(BaseModel):
     ]
     declaration: bool = False
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+    @field_validator("meeting_date")
+    @classmethod
+    def _met_already(cls, value: date) -> date:
+        if value > today_in_england():
+            raise ValueError(
+                "The meeting date must be today or in the past: sign off after the board has met"
+            )
+        return value
+
+    @field_validator("declaration")
+    @classmethod
+    def _declared(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError(
+                "Confirm the declaration: that the board has considered the self-assessment "
+                "and its evidence and agrees it"
+            )
+        return value
+
+
+ENGLAND = ZoneInfo("Europe/London")
+
+
+def today_in_england() -> date:
+    """Today's date where boards meet, by the application's clock."""
+    return utcnow().astimezone(ENGLAND).date()
 
 
 class WithdrawSignOffRequest(BaseModel):

@@ -8,9 +8,7 @@ and commits once at its end. Reads for display live in ``repository.py``.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, delete
 
@@ -206,14 +204,6 @@ def _touch(session: Session, assessment: Assessment) -> None:
     session.add(assessment)
 
 
-LONDON = ZoneInfo("Europe/London")
-
-
-def _today() -> date:
-    """Today's date in England, where boards meet."""
-    return utcnow().astimezone(LONDON).date()
-
-
 # Commands ------------------------------------------------------------------------------------
 
 
@@ -375,17 +365,6 @@ def sign_off(
     when, and the fingerprint of what was signed."""
     assessment, _ = _locked(session, actor, assessment_id, Action.SIGN_OFF)
     _check_version(assessment, data.version)
-    if not data.declaration:
-        raise InvalidInput(
-            "Confirm the declaration: that the board has considered the self-assessment and "
-            "its evidence and agrees it",
-            field="declaration",
-        )
-    if data.meeting_date > _today():
-        raise InvalidInput(
-            "The meeting date must be today or in the past: sign off after the board has met",
-            field="meeting_date",
-        )
     workflow.next_status(Move.SIGN_OFF, assessment.status)
     ready = repository.load_assessment(session, actor, assessment_id).readiness
     if not ready.ready:

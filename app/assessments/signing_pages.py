@@ -29,7 +29,6 @@ from app.assessments.presenters import AssessmentPage
 from app.assessments.record import AssessmentRecord
 from app.assessments.schemas import SignOffRequest, TransitionRequest, WithdrawSignOffRequest
 from app.assessments.workflow import Move
-from app.db import utcnow
 from app.deps import SessionDep
 from app.errors import StaleEdit
 from app.forms import FormPost, FormProblem, blank_to_none, posted, render_form, submit_form
@@ -172,12 +171,6 @@ def signing_page(
 # The meeting date, from its three boxes --------------------------------------------------------
 
 
-def _today() -> date:
-    """Today in England, where boards meet (the service's rule; checked here too, so that
-    every mistake on the form is listed at once)."""
-    return utcnow().astimezone(service.LONDON).date()
-
-
 @dataclass(frozen=True)
 class DateParts:
     """What was typed in the day, month and year boxes."""
@@ -213,33 +206,14 @@ class DateParts:
 
 
 class SignOffForm(SignOffRequest):
-    """The sign-off as the page posts it: the meeting date in three boxes, and every
-    mistake found at once (the service checks the same rules again)."""
+    """The sign-off as the page posts it: the meeting date in three boxes; every mistake is
+    found at once by the request's own rules."""
 
     @field_validator("meeting_date", mode="before")
     @classmethod
     def _from_boxes(cls, value: Any) -> Any:
         if isinstance(value, DateParts):
             return value.to_date(SIGN_OFF_LABELS["meeting_date"])
-        return value
-
-    @field_validator("meeting_date")
-    @classmethod
-    def _not_in_future(cls, value: date) -> date:
-        if value > _today():
-            raise ValueError(
-                "The meeting date must be today or in the past: sign off after the board has met"
-            )
-        return value
-
-    @field_validator("declaration")
-    @classmethod
-    def _declared(cls, value: bool) -> bool:
-        if not value:
-            raise ValueError(
-                "Confirm the declaration: that the board has considered the self-assessment "
-                "and its evidence and agrees it"
-            )
         return value
 
 

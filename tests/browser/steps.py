@@ -29,3 +29,25 @@ def then_no_serious_accessibility_violations(page: Page) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == [], f"{page.url}: {serious}"
+
+
+def then_it_fits(page: Page) -> None:
+    """Nothing wider than the screen: no sideways scrolling."""
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
+# The board's declaration on the sign-off page, as its label begins.
+DECLARATION = (
+    "I confirm the board has considered this self-assessment and its evidence and agrees it"
+)
+
+
+def when_the_board_signs_off(page: Page, *, day: str, month: str, year: str, minute: str) -> None:
+    """On the sign-off page: the meeting date, the minute, the declaration, then sign off."""
+    page.get_by_label("Day").fill(day)
+    page.get_by_label("Month").fill(month)
+    page.get_by_label("Year").fill(year)
+    page.get_by_label("Minute reference").fill(minute)
+    page.get_by_label(DECLARATION).check()
+    page.get_by_role("button", name="Sign off the self-assessment").click()

@@ -34,7 +34,13 @@ from app.main import create_app
 from app.users import passwords
 from app.users.models import Role, User
 from tests import factories
-from tests.api_steps import log_evidence, ok, open_assessment, ready_to_sign, submitted
+from tests.api_steps import (
+    log_evidence,
+    ok,
+    ready_to_sign,
+    sign_off,
+    submitted,
+)
 from tests.factories import PASSWORD, auth
 from tests.web.steps import assert_summary_reaches_fields, csrf_from, error_summary, sign_in
 from tests.world import World, build_world
@@ -67,7 +73,8 @@ JARGON = re.compile(
 
 @dataclass
 class Control:
-    """One form control: an input (of its type), a textarea or a select."""
+    """One form control: an input (of its type), a textarea, a select, or a named submit
+    button (kind "button": the step it takes, sent only when it is the one pressed)."""
 
     name: str
     kind: str
@@ -139,6 +146,8 @@ class FormParser(HTMLParser):
         elif tag == "select":
             self._select = Control(a["name"], "select")
             self._form.controls.append(self._select)
+        elif tag == "button" and a.get("type", "submit").lower() == "submit":
+            self._form.controls.append(Control(a["name"], "button", a.get("value", "")))
         elif tag == "option" and self._select is not None:
             self._option = {"value": a.get("value"), "selected": "selected" in a, "text": ""}
 
@@ -254,13 +263,17 @@ def _summaries(html: str) -> list[list[tuple[str, str | None]]]:
 @dataclass
 class Scene:
     world: World
-    draft: int  # PCT a: scored, with evidence, ready for the board's sign-off
-    signed_off: int  # PCT a, an earlier cycle: signed off, waiting for its lead to submit
-    in_review: int  # PCT a, an earlier cycle still: submitted, part reviewed, evidence presented
+    draft: int  # PCT a: scored, with evidence presented, ready for the board's sign-off
+    signed_off: int  # PCT a, 2008/09: signed off, waiting for its lead to submit
+    in_review: int  # PCT a, 2007/08: submitted, part reviewed: review and return forms
+    returned: int  # PCT a, 2006/07: returned with points on a competency and in general
+    reviewed: int  # PCT b: in review, every competency scored: the finalise form
+    finalised: int  # PCT b, 2007/08: finalised: the administrator's reopen form
     items: list[int]  # PCT a's evidence
     not_presented: int  # an item of PCT a's that the submission does not present
-    theirs_assessment: int  # PCT c's (the other SHA)
+    theirs_assessment: int  # PCT c's (the other SHA), returned with a point
     theirs_item: int
+    theirs_point: int  # the point on PCT c's assessment
     spare: User  # a user the administrator's row forms may change
 
 
@@ -277,9 +290,35 @@ def _cycle(session: Session, year: int) -> int:
     return cycle.id
 
 
+def _review_all(client: TestClient, reviewer: User, assessment_id: int) -> None:
+    for number in range(1, 12):
+        ok(
+            client.put(
+                f"/api/v1/assessments/{assessment_id}/review-scores/{number}",
+                json={"level": 2, "comment": "Agreed."},
+                headers=auth(reviewer),
+            )
+        )
+
+
+def _return(client: TestClient, reviewer: User, assessment_id: int) -> list[int]:
+    """Returned with a point on competency 1 and a general one: their ids."""
+    body = {
+        "reason": "More on the first competency, please.",
+        "points": [
+            {"competency_number": 1, "request": "Show the board's minutes on the plan."},
+            {"request": "Date every item in the cycle."},
+        ],
+    }
+    path = f"/api/v1/assessments/{assessment_id}"
+    ok(client.post(f"{path}/return", json=body, headers=auth(reviewer)))
+    return [p["id"] for p in ok(client.get(f"{path}/return-points", headers=auth(reviewer)))]
+
+
 def build_scene(session: Session, client: TestClient) -> Scene:
-    """PCT a with an assessment in each state that shows forms, one per cycle; the newest
-    cycle is started nowhere, so that the lead's home offers to start it."""
+    """PCT a with an assessment in each state that shows its lead's, board's and reviewer's
+    forms, one per cycle; PCT b with one waiting to be finalised and one finalised; the
+    newest cycle is started nowhere, so that the lead's home offers to start it."""
     w = build_world(session)
     lead, board, reviewer = w.a.lead, w.a.board, w.reviewer
     in_review = submitted(client, lead, board, w.a.pct.code, _cycle(session, 2007))["id"]
@@ -299,24 +338,37 @@ def build_scene(session: Session, client: TestClient) -> Scene:
             headers=auth(reviewer),
         )
     )
+    returned = submitted(client, lead, board, w.a.pct.code, _cycle(session, 2006))["id"]
+    _return(client, reviewer, returned)
     draft = ready_to_sign(client, lead, w.a.pct.code, w.cycle.id or 0)["id"]
     only_four = log_evidence(client, w.a.clinician, w.a.pct.code, [4], kind="engagement")["id"]
-    # Signed off last: new evidence for a signed-off assessment calls the board back.
     signed_off = ready_to_sign(client, lead, w.a.pct.code, _cycle(session, 2008))["id"]
-    ok(client.post(f"/api/v1/assessments/{signed_off}/sign-off", headers=auth(board)))
+    sign_off(client, board, signed_off)
     _cycle(session, 2010)
     items = [i["id"] for i in ok(client.get("/api/v1/evidence", headers=auth(lead)))["items"]]
-    theirs = open_assessment(client, w.c.lead, w.c.pct.code, w.cycle.id or 0)["id"]
-    theirs_item = log_evidence(client, w.c.lead, w.c.pct.code, [2])["id"]
+    b = w.b
+    reviewed = submitted(client, b.lead, b.board, b.pct.code, w.cycle.id or 0)["id"]
+    _review_all(client, reviewer, reviewed)
+    finalised = submitted(client, b.lead, b.board, b.pct.code, _cycle(session, 2005))["id"]
+    _review_all(client, reviewer, finalised)
+    ok(client.post(f"/api/v1/assessments/{finalised}/finalise", headers=auth(reviewer)))
+    c = w.c
+    theirs = submitted(client, c.lead, c.board, c.pct.code, w.cycle.id or 0)["id"]
+    theirs_point = _return(client, w.other_reviewer, theirs)[0]
+    theirs_item = log_evidence(client, c.lead, c.pct.code, [2])["id"]
     return Scene(
         world=w,
         draft=draft,
         signed_off=signed_off,
         in_review=in_review,
+        returned=returned,
+        reviewed=reviewed,
+        finalised=finalised,
         items=sorted(set(items) | {only_four}),
         not_presented=only_four,
         theirs_assessment=theirs,
         theirs_item=theirs_item,
+        theirs_point=theirs_point,
         spare=factories.make_user(session, role=Role.CLINICIAN, organisation=w.b.pct),
     )
 
@@ -348,6 +400,14 @@ ROLES = (
 def pages(scene: Scene) -> list[str]:
     """Every page a user of some role can reach in this setting."""
     numbers = range(1, 12)
+    every = (
+        scene.draft,
+        scene.signed_off,
+        scene.in_review,
+        scene.returned,
+        scene.reviewed,
+        scene.finalised,
+    )
     return [
         "/login",
         "/",
@@ -355,12 +415,19 @@ def pages(scene: Scene) -> list[str]:
         "/evidence",
         "/evidence/new",
         *(f"/evidence/{i}" for i in scene.items),
-        *(f"/assessments/{a}" for a in (scene.draft, scene.in_review, scene.signed_off)),
+        *(f"/assessments/{a}" for a in every),
         *(f"/assessments/{scene.draft}/competencies/{n}" for n in numbers),
-        f"/assessments/{scene.signed_off}/competencies/1",
-        f"/assessments/{scene.in_review}/competencies/1",
+        *(f"/assessments/{a}/competencies/1" for a in every[1:]),
+        f"/assessments/{scene.draft}/sign-off",
+        f"/assessments/{scene.signed_off}/withdraw-sign-off",
+        f"/assessments/{scene.signed_off}/submit",
         f"/assessments/{scene.in_review}/review",
         *(f"/assessments/{scene.in_review}/review/{n}" for n in numbers),
+        f"/assessments/{scene.in_review}/return",
+        f"/assessments/{scene.reviewed}/finalise",
+        f"/assessments/{scene.finalised}/reopen",
+        *(f"/assessments/{a}/rounds" for a in every[2:]),
+        *(f"/assessments/{a}/rounds/1" for a in every[2:]),
         "/admin",
         "/admin/users",
         "/admin/organisations",
@@ -384,7 +451,27 @@ def discover(client: TestClient, scene: Scene, role: str) -> list[Form]:
             if not _keep(form, scene):
                 continue
             found.setdefault(form.signature, form)
+            for step in next_steps(client, scene, form):
+                found.setdefault(step.signature, step)
     return list(found.values())
+
+
+def next_steps(client: TestClient, scene: Scene, form: Form) -> list[Form]:
+    """The later steps of a form in steps (its buttons say which step they take: Continue,
+    then a check-your-answers page whose own form sends it): the form as filled in, posted
+    with the button that goes on, answered with a page of the same action's forms. Only
+    the first step, read with a GET, is posted here: the step that sends is fuzzed like any
+    other form."""
+    if not any(c.kind == "button" for c in form.controls):
+        return []
+    token = next(c.value for c in form.controls if c.name == "csrftoken")
+    body, content_type = encode(form, token, filled(form, scene))
+    response = client.post(
+        form.action, content=body, headers={"Content-Type": content_type}, follow_redirects=False
+    )
+    if response.status_code != 200:
+        return []
+    return [f for f in forms_on(form.action, response.text) if f.action == form.action]
 
 
 def _keep(form: Form, scene: Scene) -> bool:
@@ -427,6 +514,8 @@ def filled(form: Form, scene: Scene) -> dict[str, list[Value]]:
         elif first.kind in ("radio", "checkbox"):
             chosen = [c.value for c in group if c.checked]
             values[name] = chosen or [group[0].value]
+        elif first.kind == "button":  # the one that goes on: last, after any "Change"
+            values[name] = [group[-1].value]
         elif first.kind == "select":
             options = [o for o in first.options if o]
             values[name] = first.selected[:1] if any(first.selected) else options[:1] or [""]
@@ -445,6 +534,8 @@ def _plausible(control: Control) -> str:
         return f"fuzz.{n}@test.nhs.test"
     if control.kind == "date" or control.name.endswith(("_on", "_due")):
         return "2009-10-14"
+    if part := _date_part(control.name):  # a date in three boxes: a past board meeting
+        return {"day": "1", "month": "12", "year": "2009"}[part]
     if control.kind == "url" or control.name == "url":
         return "https://intranet.nhs.test/minutes"
     if control.kind == "password" or control.name == "password":
@@ -454,6 +545,12 @@ def _plausible(control: Control) -> str:
     if control.name.endswith("code"):
         return f"FZ{n}"
     return f"Plain words, number {n}."
+
+
+def _date_part(name: str) -> str | None:
+    """ "day", "month" or "year" for a box of a date in three boxes (``meeting_date[day]``)."""
+    match = re.fullmatch(r".+\[(day|month|year)\]", name)
+    return match.group(1) if match else None
 
 
 def _is_numeric(form: Form, name: str) -> bool:
@@ -528,6 +625,8 @@ def path_attempts(form: Form, scene: Scene) -> list[list[Attempt]]:
             "assessments": scene.theirs_assessment,
             "evidence": scene.theirs_item,
             "ratings": scene.theirs_item,
+            "presented": scene.theirs_item,
+            "return-points": scene.theirs_point,
             "competencies": 12,
             "review": 12,
         }.get(parts[i - 1])
@@ -552,6 +651,8 @@ def _defaults(form: Form, name: str) -> list[Value]:
     first = group[0]
     if first.kind in ("radio", "checkbox"):
         return [c.value for c in group if c.checked]
+    if first.kind == "button":  # Enter in a box presses the form's first button
+        return [first.value]
     if first.kind == "select":
         return first.selected[:1] or first.options[:1]
     if first.kind == "file":
@@ -571,7 +672,7 @@ def _bad_values(form: Form, name: str, scene: Scene) -> Iterator[tuple[str, list
         yield "missing", []
         return
     numeric = _is_numeric(form, name)
-    choice = first.kind in ("select", "radio", "checkbox")
+    choice = first.kind in ("select", "radio", "checkbox", "button")
     yield "blank", [""]
     yield "huge", [HUGE]
     if numeric:
@@ -582,9 +683,18 @@ def _bad_values(form: Form, name: str, scene: Scene) -> Iterator[tuple[str, list
         yield "wrong type", ["99" if numeric else "7"]
     elif first.kind == "hidden" and not numeric:  # a choice the page made, such as an action
         yield "wrong type", ["7"]
+    if first.kind == "button":
+        pressed = filled(form, scene)[name]
+        for value in dict.fromkeys(c.value for c in form.group(name) if c.value not in pressed):
+            yield "another button", [value]
     if first.kind == "date" or name.endswith(("_on", "_due")):
         yield "wrong type", ["2009-02-30"]
         yield "wrong type", ["14/10/2009"]
+    if part := _date_part(name):
+        future = str(date.today().year + 1)
+        wrong = {"day": ["32"], "month": ["13", "Dec"], "year": ["09", "0000", future]}
+        for value in wrong[part]:
+            yield "wrong type", [value]
     if first.kind == "email":
         yield "wrong type", ["not an email address"]
     if first.kind == "url":
@@ -755,10 +865,15 @@ class Fuzzer:
         return "\n".join(lines)
 
 
+MOVES = ("/sign-off", "/submit", "/withdraw-sign-off", "/finalise", "/return", "/reopen", "/logout")
+
+
 def _order(form: Form) -> tuple[int, str]:
-    """Moves that change the assessment's state, and signing out, come after the rest."""
-    last = ("/sign-off", "/submit", "/finalise", "/return", "/logout")
-    return (1 if form.action.endswith(last) else 0), form.action
+    """Moves that change the assessment's state, and signing out, come after the rest, in
+    the order of ``MOVES``: the lead submits the signed-off assessment before trying to
+    withdraw its sign-off (a withdrawal first would leave nothing to submit)."""
+    move = next((n for n, end in enumerate(MOVES, 1) if form.action.endswith(end)), 0)
+    return move, form.action
 
 
 # The tests -------------------------------------------------------------------------------------

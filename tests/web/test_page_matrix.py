@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api_steps import log_evidence, open_assessment, ready_to_sign, submitted
+from tests.api_steps import log_evidence, open_assessment, ready_to_sign, sign_off, submitted
+from tests.factories import auth
 from tests.web.steps import csrf_from, sign_in
 
 ACTORS = ("ADMIN", "LEAD", "BOARD", "CLIN", "REV", "OREV", "BLEAD")
@@ -39,11 +40,51 @@ def _submitted(w, c) -> int:
     return submitted(c, w.a.lead, w.a.board, w.a.pct.code, w.cycle.id)["id"]
 
 
+def _ready(w, c) -> int:
+    return ready_to_sign(c, w.a.lead, w.a.pct.code, w.cycle.id)["id"]
+
+
+def _signed(w, c) -> int:
+    aid = _ready(w, c)
+    sign_off(c, w.a.board, aid)
+    return aid
+
+
+def _returned(w, c) -> int:
+    aid = _submitted(w, c)
+    c.post(
+        f"/api/v1/assessments/{aid}/return",
+        json={"reason": "More on competency 4."},
+        headers=auth(w.reviewer),
+    )
+    return aid
+
+
+def _finalised(w, c) -> int:
+    aid = _submitted(w, c)
+    for number in range(1, 12):
+        c.put(
+            f"/api/v1/assessments/{aid}/review-scores/{number}",
+            json={"level": 2},
+            headers=auth(w.reviewer),
+        )
+    c.post(f"/api/v1/assessments/{aid}/finalise", headers=auth(w.reviewer))
+    return aid
+
+
 def _item(w, c) -> int:
     return log_evidence(c, w.a.lead, w.a.pct.code, [4])["id"]
 
 
 PCT = {"ADMIN": 200, "LEAD": 200, "BOARD": 200, "CLIN": 200}
+# Pages of one step of the workflow: those who may take it see the page, the PCT's other
+# people are told they may not (403), and those who may not see the assessment find nothing.
+SIGNING = only({"BOARD": 200, "LEAD": 403, "ADMIN": 403, "CLIN": 403}, 404)
+WITHDRAW = only({"BOARD": 200, "LEAD": 200, "ADMIN": 403, "CLIN": 403}, 404)
+SUBMITTING = only({"LEAD": 200, "BOARD": 403, "ADMIN": 403, "CLIN": 403}, 404)
+DECIDING = only({"REV": 200, "LEAD": 403, "BOARD": 403, "ADMIN": 403, "CLIN": 403}, 404)
+REOPENING = only({"ADMIN": 200, "LEAD": 403, "BOARD": 403, "CLIN": 403, "REV": 403}, 404)
+SEEN_SUBMITTED = only(PCT | {"REV": 200}, 404)
 GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = [
     ("home", lambda w, c: "/", only({}, 200)),
     ("board", lambda w, c: f"/assessments/{_draft(w, c)}", only(PCT, 404)),
@@ -62,6 +103,19 @@ GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = 
         "review competency",
         lambda w, c: f"/assessments/{_submitted(w, c)}/review/4",
         only(PCT | {"REV": 200}, 404),
+    ),
+    ("sign-off page", lambda w, c: f"/assessments/{_ready(w, c)}/sign-off", SIGNING),
+    ("withdraw page", lambda w, c: f"/assessments/{_signed(w, c)}/withdraw-sign-off", WITHDRAW),
+    ("submit page", lambda w, c: f"/assessments/{_signed(w, c)}/submit", SUBMITTING),
+    ("return page", lambda w, c: f"/assessments/{_submitted(w, c)}/return", DECIDING),
+    ("finalise page", lambda w, c: f"/assessments/{_submitted(w, c)}/finalise", DECIDING),
+    ("reopen page", lambda w, c: f"/assessments/{_finalised(w, c)}/reopen", REOPENING),
+    ("rounds", lambda w, c: f"/assessments/{_returned(w, c)}/rounds", SEEN_SUBMITTED),
+    ("a round", lambda w, c: f"/assessments/{_returned(w, c)}/rounds/1", SEEN_SUBMITTED),
+    (
+        "returned competency",
+        lambda w, c: f"/assessments/{_returned(w, c)}/competencies/4",
+        SEEN_SUBMITTED,
     ),
     ("evidence library", lambda w, c: "/evidence", only({}, 200)),
     ("evidence item", lambda w, c: f"/evidence/{_item(w, c)}", only(PCT, 404)),
@@ -89,7 +143,13 @@ POST_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, Any], di
         lambda w, c: (
             f"/assessments/{ready_to_sign(c, w.a.lead, w.a.pct.code, w.cycle.id)['id']}/sign-off"
         ),
-        {},
+        {
+            "meeting_date[day]": "1",
+            "meeting_date[month]": "12",
+            "meeting_date[year]": "2009",
+            "minute_reference": "BD/09/147",
+            "declaration": "yes",
+        },
         only({"BOARD": 303, "LEAD": 403, "ADMIN": 403, "CLIN": 403}, 404),
     ),
     (
@@ -101,7 +161,7 @@ POST_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, Any], di
     (
         "return",
         lambda w, c: f"/assessments/{_submitted(w, c)}/return",
-        {"reason": "More, please."},
+        {"reason": "More, please.", "point-4": "More on competency 4.", "step": "confirm"},
         only({"REV": 303, "LEAD": 403, "BOARD": 403, "CLIN": 403, "ADMIN": 403}, 404),
     ),
     (

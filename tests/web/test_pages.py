@@ -128,15 +128,24 @@ def test_without_javascript_a_save_redirects_back_with_a_message(client: TestCli
     assert "Competency 5 saved." in client.get(url).text
 
 
+# The board's decision as the sign-off page posts it.
+DECISION = {
+    "meeting_date[day]": "1",
+    "meeting_date[month]": "12",
+    "meeting_date[year]": "2009",
+    "minute_reference": "BD/09/147",
+    "declaration": "yes",
+}
+
+
 def test_board_sign_off_is_disabled_with_the_reason_until_ready(client: TestClient, world) -> None:
     assessment = open_assessment(client, world.a.lead, world.a.pct.code, world.cycle.id)
     sign_in(client, world.a.board)
     page = client.get(f"/assessments/{assessment['id']}").text
     assert 'disabled aria-disabled="true"' in page
     assert "missing; see the list below" in page
-    refused = post_form(
-        client, f"/assessments/{assessment['id']}", f"/assessments/{assessment['id']}/sign-off", {}
-    )
+    url = f"/assessments/{assessment['id']}/sign-off"
+    refused = post_form(client, url, url, DECISION)
     assert refused.status_code == 409
     assert "Competency 1 (Locally lead the NHS): no self-assessed level" in refused.text
 
@@ -145,12 +154,15 @@ def test_board_signs_off_and_lead_submits_through_the_pages(client: TestClient, 
     assessment = ready_to_sign(client, world.a.lead, world.a.pct.code, world.cycle.id)
     board_url = f"/assessments/{assessment['id']}"
     sign_in(client, world.a.board)
-    assert post_form(client, board_url, f"{board_url}/sign-off", {}).status_code == 303
-    assert "Signed off by the board." in client.get(board_url).text
+    signed = post_form(client, f"{board_url}/sign-off", f"{board_url}/sign-off", DECISION)
+    assert signed.status_code == 303
+    assert "Self-assessment signed off" in client.get(signed.headers["location"]).text
     client.cookies.clear()
     sign_in(client, world.a.lead)
-    assert post_form(client, board_url, f"{board_url}/submit", {}).status_code == 303
-    assert "Submitted to the SHA." in client.get(board_url).text
+    sent = post_form(client, f"{board_url}/submit", f"{board_url}/submit", {})
+    assert sent.status_code == 303
+    assert "Self-assessment submitted" in client.get(sent.headers["location"]).text
+    assert "Ready for board sign-off" not in client.get(board_url).text
 
 
 def test_reviewer_scores_and_finalises_through_the_pages(client: TestClient, world) -> None:

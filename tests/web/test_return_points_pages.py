@@ -362,11 +362,6 @@ def test_a_competency_changed_since_the_last_round_says_so(client: TestClient, w
     assert "Changed since round 1" in client.get(scene["four"]).text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="AssessmentRecord.changed hashes the items in date order, the submission stored "
-    "them in id order (record.py / snapshots.competency_digests)",
-)
 def test_a_competency_nobody_changed_is_not_marked_whatever_the_order_of_its_items(
     client: TestClient, world
 ) -> None:

@@ -1,0 +1,351 @@
+"""One assessment all the way round, through the pages, each role doing its part in a real
+Chromium: the lead presents evidence and completes it, the board signs off at a minuted
+meeting, the lead submits, the SHA returns it with two points, the lead answers both, the board
+signs off again, the lead resubmits (round 2) and the SHA finalises.
+
+Every key page is checked with axe and photographed at desktop (1280) and phone (375) width
+into var/screenshots/round-trip/, named by step so the journey reads in order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from app.config import BASE_DIR
+from tests.browser.conftest import DESKTOP
+from tests.browser.steps import (
+    DECLARATION,
+    given_signed_in,
+    then_no_serious_accessibility_violations,
+    then_it_fits,
+    when_the_board_signs_off,
+)
+
+pytestmark = pytest.mark.browser
+SHOTS = BASE_DIR / "var" / "screenshots" / "round-trip"
+PHONE = {"width": 375, "height": 812}
+
+# Hull's 2009/10 assessment is signed off in the demo, complete, and no other browser journey
+# moves it. The lead has the board's sign-off withdrawn to present one more item, so the
+# journey starts from a draft with everything it needs.
+PCT_NAME = "Hull Teaching PCT"
+LEAD = "lead.5nx@demo.wcc.nhs.test"
+BOARD = "board.5nx@demo.wcc.nhs.test"
+REVIEWER = "reviewer.q32@demo.wcc.nhs.test"
+
+NEW_ITEM = "Provider market day: community equipment and wheelchair services"
+WITHDRAW_REASON = (
+    "The lead has one more item for competency 7: the provider market day in November."
+)
+MINUTE_1 = "PCT/BD/09/158"
+MINUTE_2 = "PCT/BD/10/006"
+RETURN_REASON = "Market development rests on one tender. Show what changed for patients."
+POINT_7 = (
+    "Show how the market day changed what providers offer: which providers came forward, "
+    "and what the PCT will buy differently in 2010/11."
+)
+GENERAL_POINT = "Give the date of the board meeting that agreed each strategy document."
+RATIONALE_7 = (
+    "The market day drew four new providers of community equipment; two are now on the "
+    "framework and wheelchair waits fell from 14 to 9 weeks."
+)
+ANSWER_7 = (
+    "Rationale for competency 7 rewritten with the providers that came forward and the "
+    "changes to wheelchair services; the market day minutes are presented."
+)
+ANSWER_GENERAL = "Each strategy document now names the board meeting and minute that agreed it."
+
+
+@dataclass
+class Person:
+    """One person at two screen sizes: the journey runs on the desktop page, and each key
+    page is opened again on the phone to check it there too."""
+
+    name: str
+    desktop: Page
+    phone: Page
+    shots: list[str] = field(default_factory=list)
+
+    def key_page(self, step: str, *, phone_too: bool = True) -> None:
+        """The page the desktop shows now: axe-clean, fits the screen, photographed; then the
+        same address on the phone, likewise."""
+        then_key_page_is_sound(self.desktop, f"{step}-desktop")
+        self.shots.append(f"{step}-desktop")
+        if phone_too:
+            response = self.phone.goto(self.desktop.url)
+            assert response is not None and response.status == 200, self.desktop.url
+            expect(self.phone.locator("h1")).to_have_count(1)
+            then_key_page_is_sound(self.phone, f"{step}-phone")
+            self.shots.append(f"{step}-phone")
+
+
+def then_key_page_is_sound(page: Page, name: str) -> None:
+    then_no_serious_accessibility_violations(page)
+    then_it_fits(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def people(browser: Browser, live_server: str) -> Iterator[dict[str, Person]]:
+    contexts = []
+    people: dict[str, Person] = {}
+    for name, email in (("lead", LEAD), ("board", BOARD), ("reviewer", REVIEWER)):
+        pages = []
+        for viewport, mobile in ((DESKTOP, False), (PHONE, True)):
+            context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
+            contexts.append(context)
+            page = context.new_page()
+            given_signed_in(page, live_server, email)
+            pages.append(page)
+        people[name] = Person(name, *pages)
+    yield people
+    for context in contexts:
+        context.close()
+
+
+def test_one_assessment_round_trip_with_every_role_doing_its_part(
+    people: dict[str, Person], live_server: str
+) -> None:
+    lead, board, reviewer = people["lead"], people["board"], people["reviewer"]
+
+    # Given Hull's 2009/10 assessment, signed off by its board
+    page = lead.desktop
+    page.goto(f"{live_server}/")
+    page.get_by_role("link", name="Open the 2009/10 assessment").click()
+    expect(page.locator("h1")).to_contain_text("Signed off")
+    assessment = page.url.rstrip("/")
+    assert re.search(r"/assessments/\d+$", assessment), assessment
+    row_7 = page.locator("#competency-7-row")
+    evidence_7 = page.locator("#competency-7-row + td + td")
+    expect(evidence_7).to_have_text(re.compile(r"\b3 items\s*$"))
+
+    # When the lead logs a new item to the library, for competency 7
+    page.get_by_role("link", name="Log evidence").first.click()
+    page.get_by_label("Title").fill(NEW_ITEM)
+    page.get_by_label("What happened").fill(
+        "Eleven providers heard the PCT's five-year intentions for community equipment; "
+        "four new providers registered interest."
+    )
+    page.get_by_label("Date it happened").fill("2009-11-20")
+    page.locator("input[name=competency_numbers][value='7']").check()
+    page.get_by_label("Kind of evidence").select_option("engagement")
+    page.get_by_role("button", name="Log evidence").click()
+    expect(page.get_by_text("Evidence logged.")).to_be_visible()
+    # Then the signed-off assessment is untouched: logging never presents an item
+    page.goto(assessment)
+    expect(page.locator("h1")).to_contain_text("Signed off")
+    expect(evidence_7).to_have_text(re.compile(r"\b3 items\s*$"))
+    lead.key_page("01-lead-assessment-signed-off")
+    # And the competency page offers no way to change it while it is signed off
+    page.goto(f"{assessment}/competencies/7")
+    expect(page.get_by_role("button", name=re.compile("to this assessment"))).to_have_count(0)
+
+    # When the lead withdraws the sign-off to present the new item, giving a reason
+    page.goto(assessment)
+    page.get_by_role("button", name="Withdraw the sign-off").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw the board's sign-off")
+    lead.key_page("02-withdraw-sign-off")
+    page.get_by_label("Why are you withdrawing the sign-off?").fill(WITHDRAW_REASON)
+    page.get_by_role("button", name="Withdraw the sign-off").click()
+    expect(page.locator(".nhsuk-panel")).to_contain_text("Sign-off withdrawn")
+    expect(page.locator(".nhsuk-panel")).to_contain_text("back to draft")
+    lead.key_page("03-sign-off-withdrawn")
+
+    # And adds the item to the assessment from the competency's page
+    page.goto(f"{assessment}/competencies/7")
+    expect(page.locator("h1")).to_have_text("7. Stimulate the market")
+    page.get_by_role("button", name=f"Add “{NEW_ITEM}” to this assessment").click()
+    presented = page.locator("#competency-evidence")
+    expect(presented).to_contain_text("Added to this assessment.")
+    expect(presented.locator("ul").first).to_contain_text(NEW_ITEM)
+    lead.key_page("04-lead-adds-evidence")
+    # Then the assessment presents it, and is ready for the board
+    page.goto(assessment)
+    expect(page.locator("h1")).to_contain_text("Draft")
+    expect(evidence_7).to_have_text(re.compile(r"\b4 items\s*$"))
+    expect(row_7.locator("xpath=..")).to_contain_text("Ready")
+    expect(page.locator("#assessment-actions")).to_contain_text("11 of 11")
+    lead.key_page("05-lead-assessment-ready")
+
+    # When a board member opens it, they are told why the sign-off was withdrawn
+    page = board.desktop
+    page.goto(f"{live_server}/")
+    expect(page.locator("main")).to_contain_text(WITHDRAW_REASON)
+    board.key_page("06-board-home-after-withdrawal")
+    # And "Sign off" leads to the whole self-assessment on one page
+    page.get_by_role("link", name="Open the 2009/10 assessment").click()
+    sign_off = page.get_by_role("button", name="Sign off", exact=True)
+    expect(sign_off).to_have_attribute("href", re.compile(r"/sign-off$"))
+    sign_off.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check the self-assessment before the board signs it off"
+    )
+    expect(page.locator(".nhsuk-summary-list")).to_have_count(11)
+    expect(page.locator("main")).to_contain_text(NEW_ITEM)
+    expect(page.locator("main")).to_contain_text(WITHDRAW_REASON)
+    board.key_page("07-sign-off-check")
+    # When the board signs it off with the meeting and the minute
+    when_the_board_signs_off(page, day="14", month="12", year="2009", minute=MINUTE_1)
+    panel = page.locator(".nhsuk-panel")
+    expect(panel).to_contain_text("Self-assessment signed off")
+    expect(panel).to_contain_text("14 December 2009")
+    expect(panel).to_contain_text(MINUTE_1)
+    board.key_page("08-signed-off")
+
+    # When the lead checks what goes to the SHA and submits it
+    page = lead.desktop
+    page.goto(assessment)
+    page.get_by_role("button", name="Submit to the SHA").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check the self-assessment before you submit it"
+    )
+    expect(page.locator("main")).to_contain_text(MINUTE_1)
+    lead.key_page("09-submit-check")
+    page.get_by_role("button", name="Submit to the SHA").click()
+    panel = page.locator(".nhsuk-panel")
+    expect(panel).to_contain_text("Self-assessment submitted")
+    expect(panel).to_contain_text("Round 1")
+    lead.key_page("10-submitted-round-1")
+
+    # When the reviewer finds it in the queue and opens the review
+    page = reviewer.desktop
+    page.goto(f"{live_server}/reviews")
+    page.get_by_role("link", name=f"Review {PCT_NAME}").click()
+    expect(page.locator("h1")).to_have_text(f"{PCT_NAME}, 2009/10")
+    review = page.url
+    reviewer.key_page("11-review-round-1")
+    # And returns it with a point on competency 7 and a general point
+    page.locator(".app-review-decision").get_by_role("link", name="Return to the PCT").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Return the assessment to the PCT")
+    reviewer.key_page("12-return-form")
+    page.get_by_label("Why are you returning it?").fill(RETURN_REASON)
+    page.get_by_label("What must the PCT address on competency 7?").fill(POINT_7)
+    page.get_by_label("Any general point, not about one competency").fill(GENERAL_POINT)
+    then_no_serious_accessibility_violations(page)
+    then_key_page_is_sound(page, "12-return-form-filled-desktop")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your return before sending it"
+    )
+    expect(page.locator("main")).to_contain_text(POINT_7)
+    expect(page.locator("main")).to_contain_text(GENERAL_POINT)
+    # (the check page is the answer to a post: photographed at desktop width only)
+    reviewer.key_page("13-return-check", phone_too=False)
+    page.get_by_role("button", name="Return to the PCT").click()
+    panel = page.locator(".nhsuk-panel")
+    expect(panel).to_contain_text("Assessment returned to the PCT")
+    expect(panel).to_contain_text("2 points to address")
+    reviewer.key_page("14-returned")
+
+    # Then the lead sees the return, with each point where it belongs
+    page = lead.desktop
+    page.goto(assessment)
+    expect(page.locator("h1")).to_contain_text("Returned")
+    expect(page.locator("main")).to_contain_text(RETURN_REASON)
+    expect(page.locator("#return-points-overview")).to_contain_text("0 of 2 answered")
+    expect(page.locator("main")).to_contain_text(GENERAL_POINT)
+    lead.key_page("15-lead-assessment-returned")
+    page.get_by_role("link", name="Competency 7: Stimulate the market").click()
+    points = page.locator("#return-points")
+    expect(points).to_contain_text(POINT_7)
+    expect(points).to_contain_text("Needs attention")
+    lead.key_page("16-lead-competency-returned")
+
+    # When the lead revises competency 7 and answers its point
+    page.get_by_label("Why this level is right").fill(RATIONALE_7)
+    page.get_by_role("button", name="Save competency 7").click()
+    expect(page.locator("#competency-7-self-score")).to_contain_text("Saved.")
+    page.locator("#return-points").get_by_label("Your response").fill(ANSWER_7)
+    page.locator("#return-points").get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.locator("#return-points")).to_contain_text("Your response is saved.")
+    expect(page.locator("#return-points")).to_contain_text("Answered")
+    lead.key_page("17-lead-point-answered")
+
+    # Then the board cannot sign off again while the general point is unanswered
+    page = board.desktop
+    page.goto(assessment)
+    expect(page.locator("main")).to_contain_text("1 of 2 answered")
+    expect(page.get_by_role("button", name="Sign off", exact=True)).to_be_disabled()
+    board.key_page("18-board-assessment-point-open")
+
+    # When the lead answers the general point on the assessment page
+    page = lead.desktop
+    page.goto(assessment)
+    general = page.locator("#return-points")
+    general.get_by_label("Your response").fill(ANSWER_GENERAL)
+    general.get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.locator("main")).to_contain_text("Your response is saved.")
+    expect(page.locator("#return-points-overview")).to_contain_text("2 of 2 answered")
+    lead.key_page("19-lead-all-points-answered")
+
+    # And the board signs it off again, at a later meeting
+    page = board.desktop
+    page.goto(assessment)
+    page.get_by_role("button", name="Sign off", exact=True).click()
+    expect(page.locator("main")).to_contain_text(RATIONALE_7)
+    board.key_page("20-sign-off-check-again")
+    when_the_board_signs_off(page, day="14", month="1", year="2010", minute=MINUTE_2)
+    expect(page.locator(".nhsuk-panel")).to_contain_text(MINUTE_2)
+    board.key_page("21-signed-off-again")
+
+    # And the lead resubmits it: round 2
+    page = lead.desktop
+    page.goto(assessment)
+    page.get_by_role("button", name="Submit to the SHA").click()
+    expect(page.locator("main")).to_contain_text(MINUTE_2)
+    lead.key_page("22-resubmit-check")
+    page.get_by_role("button", name="Submit to the SHA").click()
+    expect(page.locator(".nhsuk-panel")).to_contain_text("Round 2")
+    lead.key_page("23-submitted-round-2")
+
+    # Then the reviewer sees what changed since round 1, and only there
+    page = reviewer.desktop
+    page.goto(review)
+    expect(page.locator("#competency-7")).to_contain_text("Changed since round 1")
+    expect(page.locator("#competency-7")).to_contain_text("Point answered")
+    expect(page.locator("#competency-3")).not_to_contain_text("Changed since round")
+    expect(page.locator("main")).to_contain_text(ANSWER_7)
+    expect(page.locator("main")).to_contain_text(ANSWER_GENERAL)
+    reviewer.key_page("24-review-round-2")
+    page.goto(f"{review}/7")
+    expect(page.locator("main")).to_contain_text("Changed since round 1")
+    expect(page.locator("main")).to_contain_text(RATIONALE_7)
+    reviewer.key_page("25-review-competency-7-round-2")
+    page.goto(f"{assessment}/rounds")
+    expect(page.locator("main")).to_contain_text("Round 2")
+    reviewer.key_page("26-rounds")
+
+    # When the reviewer scores every competency
+    for number in range(1, 12):
+        page.goto(f"{review}/{number}")
+        form = page.locator(f"#competency-{number}-review")
+        form.get_by_label("Level 3").check()
+        form.get_by_label("Comment").fill("Agreed at the regional panel.")
+        form.get_by_role("button", name=f"Save review of competency {number}").click()
+        expect(page.locator(f"#competency-{number}-review")).to_contain_text(
+            "Review score saved."
+        )
+    # And checks the review and finalises it
+    page.goto(review)
+    page.locator(".app-review-decision").get_by_role("link", name="Finalise the review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check the review before you finalise it"
+    )
+    reviewer.key_page("27-finalise-check")
+    page.get_by_role("button", name="Finalise the review").click()
+    expect(page.locator(".nhsuk-panel")).to_contain_text("finalised")
+    reviewer.key_page("28-finalised")
+
+    # Then the lead's page says so, with nothing left to do
+    page = lead.desktop
+    page.goto(assessment)
+    expect(page.locator("h1")).to_contain_text("Finalised")
+    expect(page.get_by_role("button", name="Submit to the SHA")).to_have_count(0)
+    lead.key_page("29-lead-assessment-finalised")
