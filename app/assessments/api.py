@@ -204,7 +204,8 @@ def put_evidence_rating(
 def return_assessment(
     assessment_id: PathId, body: ReturnRequest, session: SessionDep, actor: CurrentActor
 ) -> AssessmentRead:
-    """Return the assessment to the PCT for more evidence, with a reason."""
+    """Return the assessment to the PCT with a reason and the points it must address, each on
+    a competency or general (without points, the reason is the one general point)."""
     assessment = service.return_assessment(
         session,
         actor,

@@ -194,9 +194,11 @@ class DateParts:
             raise ValueError(f"{what[:1].upper()}{what[1:]} must be a real date, in numbers")
         if len(year) != 4:
             raise ValueError("The year must have 4 numbers, for example 2009")
+        if len(day) > 2 or len(month) > 2:
+            raise ValueError(f"{what[:1].upper()}{what[1:]} must be a real date")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValueError(f"{what[:1].upper()}{what[1:]} must be a real date") from None
 
     def parts_in_error(self) -> list[str]:
@@ -222,15 +224,24 @@ def _date_parts(form: FormPost) -> DateParts:
     return DateParts(*(typed[f"meeting_date[{name}]"] for name in DATE_PARTS))
 
 
-def _sign_off_errors(errors: dict[str, str], parts: DateParts) -> dict[str, str]:
+def _sign_off_errors(
+    errors: dict[str, str], parts: DateParts, *, form_shown: bool
+) -> dict[str, str]:
     """The error summary's links in the order of the fields on the page, each to the box
-    it concerns (the first date box in error for the meeting date)."""
+    it concerns (the first date box in error for the meeting date); when the page shows no
+    form (the assessment cannot be signed off now), every message links to the section that
+    says why."""
     links: dict[str, str] = {}
     for field in (*SIGN_OFF_LABELS, SIGN_OFF_FORM):
         if field not in errors:
             continue
-        target = f"meeting_date-{parts.parts_in_error()[0]}" if field == "meeting_date" else field
-        links[target] = errors[field]
+        if not form_shown:
+            target = SIGN_OFF_FORM
+        elif field == "meeting_date":
+            target = f"meeting_date-{parts.parts_in_error()[0]}"
+        else:
+            target = field
+        links.setdefault(target, errors[field])
     return links
 
 
@@ -259,7 +270,7 @@ def _sign_off(
             "declaration": (typed or {}).get("declaration") == "yes",
         },
         "errors": errors,
-        "summary": _sign_off_errors(errors, parts),
+        "summary": _sign_off_errors(errors, parts, form_shown=page.shows_form),
         "date_parts_in_error": parts.parts_in_error() if "meeting_date" in errors else [],
         "declaration_text": DECLARATION,
     }

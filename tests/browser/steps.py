@@ -43,11 +43,18 @@ DECLARATION = (
 )
 
 
-def when_the_board_signs_off(page: Page, *, day: str, month: str, year: str, minute: str) -> None:
-    """On the sign-off page: the meeting date, the minute, the declaration, then sign off."""
+def when_the_board_fills_in_the_sign_off(
+    page: Page, *, day: str, month: str, year: str, minute: str
+) -> None:
+    """On the sign-off page: the meeting date, the minute and the declaration."""
     page.get_by_label("Day").fill(day)
     page.get_by_label("Month").fill(month)
     page.get_by_label("Year").fill(year)
     page.get_by_label("Minute reference").fill(minute)
     page.get_by_label(DECLARATION).check()
+
+
+def when_the_board_signs_off(page: Page, *, day: str, month: str, year: str, minute: str) -> None:
+    """On the sign-off page: the meeting date, the minute, the declaration, then sign off."""
+    when_the_board_fills_in_the_sign_off(page, day=day, month=month, year=year, minute=minute)
     page.get_by_role("button", name="Sign off the self-assessment").click()

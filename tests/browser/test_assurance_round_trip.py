@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,10 +20,10 @@ from playwright.sync_api import Browser, Page, expect
 from app.config import BASE_DIR
 from tests.browser.conftest import DESKTOP
 from tests.browser.steps import (
-    DECLARATION,
     given_signed_in,
-    then_no_serious_accessibility_violations,
     then_it_fits,
+    then_no_serious_accessibility_violations,
+    when_the_board_fills_in_the_sign_off,
     when_the_board_signs_off,
 )
 
@@ -67,22 +67,19 @@ class Person:
     """One person at two screen sizes: the journey runs on the desktop page, and each key
     page is opened again on the phone to check it there too."""
 
-    name: str
     desktop: Page
     phone: Page
-    shots: list[str] = field(default_factory=list)
 
     def key_page(self, step: str, *, phone_too: bool = True) -> None:
         """The page the desktop shows now: axe-clean, fits the screen, photographed; then the
         same address on the phone, likewise."""
         then_key_page_is_sound(self.desktop, f"{step}-desktop")
-        self.shots.append(f"{step}-desktop")
         if phone_too:
-            response = self.phone.goto(self.desktop.url)
-            assert response is not None and response.status == 200, self.desktop.url
+            url = self.desktop.url.split("#")[0]
+            response = self.phone.goto(url)
+            assert response is not None and response.status == 200, url
             expect(self.phone.locator("h1")).to_have_count(1)
             then_key_page_is_sound(self.phone, f"{step}-phone")
-            self.shots.append(f"{step}-phone")
 
 
 def then_key_page_is_sound(page: Page, name: str) -> None:
@@ -99,12 +96,14 @@ def people(browser: Browser, live_server: str) -> Iterator[dict[str, Person]]:
     for name, email in (("lead", LEAD), ("board", BOARD), ("reviewer", REVIEWER)):
         pages = []
         for viewport, mobile in ((DESKTOP, False), (PHONE, True)):
-            context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
+            context = browser.new_context(
+                viewport=viewport, is_mobile=mobile, has_touch=mobile, locale="en-GB"
+            )
             contexts.append(context)
             page = context.new_page()
             given_signed_in(page, live_server, email)
             pages.append(page)
-        people[name] = Person(name, *pages)
+        people[name] = Person(*pages)
     yield people
     for context in contexts:
         context.close()
@@ -161,24 +160,27 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     # And adds the item to the assessment from the competency's page
     page.goto(f"{assessment}/competencies/7")
     expect(page.locator("h1")).to_have_text("7. Stimulate the market")
-    page.get_by_role("button", name=f"Add “{NEW_ITEM}” to this assessment").click()
+    add = page.get_by_role("button", name=f"Add “{NEW_ITEM}” to this assessment")
+    expect(add).to_be_visible()
+    lead.key_page("04-lead-competency-add-from-library")
+    add.click()
     presented = page.locator("#competency-evidence")
     expect(presented).to_contain_text("Added to this assessment.")
     expect(presented.locator("ul").first).to_contain_text(NEW_ITEM)
-    lead.key_page("04-lead-adds-evidence")
+    lead.key_page("05-lead-evidence-added")
     # Then the assessment presents it, and is ready for the board
     page.goto(assessment)
     expect(page.locator("h1")).to_contain_text("Draft")
     expect(evidence_7).to_have_text(re.compile(r"\b4 items\s*$"))
     expect(row_7.locator("xpath=..")).to_contain_text("Ready")
     expect(page.locator("#assessment-actions")).to_contain_text("11 of 11")
-    lead.key_page("05-lead-assessment-ready")
+    lead.key_page("06-lead-assessment-ready")
 
     # When a board member opens it, they are told why the sign-off was withdrawn
     page = board.desktop
     page.goto(f"{live_server}/")
     expect(page.locator("main")).to_contain_text(WITHDRAW_REASON)
-    board.key_page("06-board-home-after-withdrawal")
+    board.key_page("07-board-home-after-withdrawal")
     # And "Sign off" leads to the whole self-assessment on one page
     page.get_by_role("link", name="Open the 2009/10 assessment").click()
     sign_off = page.get_by_role("button", name="Sign off", exact=True)
@@ -190,14 +192,14 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     expect(page.locator(".nhsuk-summary-list")).to_have_count(11)
     expect(page.locator("main")).to_contain_text(NEW_ITEM)
     expect(page.locator("main")).to_contain_text(WITHDRAW_REASON)
-    board.key_page("07-sign-off-check")
+    board.key_page("08-sign-off-check")
     # When the board signs it off with the meeting and the minute
     when_the_board_signs_off(page, day="14", month="12", year="2009", minute=MINUTE_1)
     panel = page.locator(".nhsuk-panel")
     expect(panel).to_contain_text("Self-assessment signed off")
     expect(panel).to_contain_text("14 December 2009")
     expect(panel).to_contain_text(MINUTE_1)
-    board.key_page("08-signed-off")
+    board.key_page("09-signed-off")
 
     # When the lead checks what goes to the SHA and submits it
     page = lead.desktop
@@ -207,12 +209,12 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
         "Check the self-assessment before you submit it"
     )
     expect(page.locator("main")).to_contain_text(MINUTE_1)
-    lead.key_page("09-submit-check")
+    lead.key_page("10-submit-check")
     page.get_by_role("button", name="Submit to the SHA").click()
     panel = page.locator(".nhsuk-panel")
     expect(panel).to_contain_text("Self-assessment submitted")
     expect(panel).to_contain_text("Round 1")
-    lead.key_page("10-submitted-round-1")
+    lead.key_page("11-submitted-round-1")
 
     # When the reviewer finds it in the queue and opens the review
     page = reviewer.desktop
@@ -220,29 +222,39 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     page.get_by_role("link", name=f"Review {PCT_NAME}").click()
     expect(page.locator("h1")).to_have_text(f"{PCT_NAME}, 2009/10")
     review = page.url
-    reviewer.key_page("11-review-round-1")
+    reviewer.key_page("12-review-round-1")
     # And returns it with a point on competency 7 and a general point
     page.locator(".app-review-decision").get_by_role("link", name="Return to the PCT").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Return the assessment to the PCT")
-    reviewer.key_page("12-return-form")
+    reviewer.key_page("13-return-form")
     page.get_by_label("Why are you returning it?").fill(RETURN_REASON)
     page.get_by_label("What must the PCT address on competency 7?").fill(POINT_7)
     page.get_by_label("Any general point, not about one competency").fill(GENERAL_POINT)
-    then_no_serious_accessibility_violations(page)
-    then_key_page_is_sound(page, "12-return-form-filled-desktop")
+    page.evaluate("document.activeElement.blur()")
+    then_key_page_is_sound(page, "14-return-form-filled-desktop")
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Check your return before sending it"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your return before sending it")
     expect(page.locator("main")).to_contain_text(POINT_7)
     expect(page.locator("main")).to_contain_text(GENERAL_POINT)
-    # (the check page is the answer to a post: photographed at desktop width only)
-    reviewer.key_page("13-return-check", phone_too=False)
+    then_key_page_is_sound(page, "15-return-check-desktop")
+    # (the check page answers a post: the phone fills in the form too, and stops at the check)
+    phone = reviewer.phone
+    phone.goto(page.url)
+    phone.get_by_label("Why are you returning it?").fill(RETURN_REASON)
+    phone.get_by_label("What must the PCT address on competency 7?").fill(POINT_7)
+    phone.get_by_label("Any general point, not about one competency").fill(GENERAL_POINT)
+    phone.evaluate("document.activeElement.blur()")
+    then_key_page_is_sound(phone, "14-return-form-filled-phone")
+    phone.get_by_role("button", name="Continue").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "Check your return before sending it"
+    )
+    then_key_page_is_sound(phone, "15-return-check-phone")
     page.get_by_role("button", name="Return to the PCT").click()
     panel = page.locator(".nhsuk-panel")
     expect(panel).to_contain_text("Assessment returned to the PCT")
     expect(panel).to_contain_text("2 points to address")
-    reviewer.key_page("14-returned")
+    reviewer.key_page("16-returned")
 
     # Then the lead sees the return, with each point where it belongs
     page = lead.desktop
@@ -251,12 +263,12 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     expect(page.locator("main")).to_contain_text(RETURN_REASON)
     expect(page.locator("#return-points-overview")).to_contain_text("0 of 2 answered")
     expect(page.locator("main")).to_contain_text(GENERAL_POINT)
-    lead.key_page("15-lead-assessment-returned")
+    lead.key_page("17-lead-assessment-returned")
     page.get_by_role("link", name="Competency 7: Stimulate the market").click()
     points = page.locator("#return-points")
     expect(points).to_contain_text(POINT_7)
     expect(points).to_contain_text("Needs attention")
-    lead.key_page("16-lead-competency-returned")
+    lead.key_page("18-lead-competency-returned")
 
     # When the lead revises competency 7 and answers its point
     page.get_by_label("Why this level is right").fill(RATIONALE_7)
@@ -266,14 +278,17 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     page.locator("#return-points").get_by_role("button", name=re.compile("^Save")).click()
     expect(page.locator("#return-points")).to_contain_text("Your response is saved.")
     expect(page.locator("#return-points")).to_contain_text("Answered")
-    lead.key_page("17-lead-point-answered")
+    lead.key_page("19-lead-point-answered")
+    # (opened afresh, the page marks the competency as changed, no longer as needing attention)
+    expect(lead.phone.locator("main")).to_contain_text("Changed since round 1")
+    expect(lead.phone.locator("#return-points")).to_contain_text("Answered")
 
     # Then the board cannot sign off again while the general point is unanswered
     page = board.desktop
     page.goto(assessment)
     expect(page.locator("main")).to_contain_text("1 of 2 answered")
     expect(page.get_by_role("button", name="Sign off", exact=True)).to_be_disabled()
-    board.key_page("18-board-assessment-point-open")
+    board.key_page("20-board-assessment-point-open")
 
     # When the lead answers the general point on the assessment page
     page = lead.desktop
@@ -283,27 +298,30 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     general.get_by_role("button", name=re.compile("^Save")).click()
     expect(page.locator("main")).to_contain_text("Your response is saved.")
     expect(page.locator("#return-points-overview")).to_contain_text("2 of 2 answered")
-    lead.key_page("19-lead-all-points-answered")
+    lead.key_page("21-lead-all-points-answered")
 
     # And the board signs it off again, at a later meeting
     page = board.desktop
     page.goto(assessment)
     page.get_by_role("button", name="Sign off", exact=True).click()
     expect(page.locator("main")).to_contain_text(RATIONALE_7)
-    board.key_page("20-sign-off-check-again")
-    when_the_board_signs_off(page, day="14", month="1", year="2010", minute=MINUTE_2)
+    board.key_page("22-sign-off-check-again")
+    when_the_board_fills_in_the_sign_off(page, day="14", month="1", year="2010", minute=MINUTE_2)
+    page.evaluate("document.activeElement.blur()")
+    then_key_page_is_sound(page, "22-sign-off-check-again-filled-desktop")
+    page.get_by_role("button", name="Sign off the self-assessment").click()
     expect(page.locator(".nhsuk-panel")).to_contain_text(MINUTE_2)
-    board.key_page("21-signed-off-again")
+    board.key_page("23-signed-off-again")
 
     # And the lead resubmits it: round 2
     page = lead.desktop
     page.goto(assessment)
     page.get_by_role("button", name="Submit to the SHA").click()
     expect(page.locator("main")).to_contain_text(MINUTE_2)
-    lead.key_page("22-resubmit-check")
+    lead.key_page("24-resubmit-check")
     page.get_by_role("button", name="Submit to the SHA").click()
     expect(page.locator(".nhsuk-panel")).to_contain_text("Round 2")
-    lead.key_page("23-submitted-round-2")
+    lead.key_page("25-submitted-round-2")
 
     # Then the reviewer sees what changed since round 1, and only there
     page = reviewer.desktop
@@ -313,14 +331,14 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     expect(page.locator("#competency-3")).not_to_contain_text("Changed since round")
     expect(page.locator("main")).to_contain_text(ANSWER_7)
     expect(page.locator("main")).to_contain_text(ANSWER_GENERAL)
-    reviewer.key_page("24-review-round-2")
+    reviewer.key_page("26-review-round-2")
     page.goto(f"{review}/7")
     expect(page.locator("main")).to_contain_text("Changed since round 1")
     expect(page.locator("main")).to_contain_text(RATIONALE_7)
-    reviewer.key_page("25-review-competency-7-round-2")
+    reviewer.key_page("27-review-competency-7-round-2")
     page.goto(f"{assessment}/rounds")
     expect(page.locator("main")).to_contain_text("Round 2")
-    reviewer.key_page("26-rounds")
+    reviewer.key_page("28-rounds")
 
     # When the reviewer scores every competency
     for number in range(1, 12):
@@ -329,23 +347,21 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
         form.get_by_label("Level 3").check()
         form.get_by_label("Comment").fill("Agreed at the regional panel.")
         form.get_by_role("button", name=f"Save review of competency {number}").click()
-        expect(page.locator(f"#competency-{number}-review")).to_contain_text(
-            "Review score saved."
-        )
+        expect(page.locator(f"#competency-{number}-review")).to_contain_text("Review score saved.")
     # And checks the review and finalises it
     page.goto(review)
     page.locator(".app-review-decision").get_by_role("link", name="Finalise the review").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Check the review before you finalise it"
     )
-    reviewer.key_page("27-finalise-check")
+    reviewer.key_page("29-finalise-check")
     page.get_by_role("button", name="Finalise the review").click()
     expect(page.locator(".nhsuk-panel")).to_contain_text("finalised")
-    reviewer.key_page("28-finalised")
+    reviewer.key_page("30-finalised")
 
     # Then the lead's page says so, with nothing left to do
     page = lead.desktop
     page.goto(assessment)
     expect(page.locator("h1")).to_contain_text("Finalised")
     expect(page.get_by_role("button", name="Submit to the SHA")).to_have_count(0)
-    lead.key_page("29-lead-assessment-finalised")
+    lead.key_page("31-lead-assessment-finalised")

@@ -28,6 +28,21 @@ PAGES = [
     ("reviewer-queue", "reviewer.q32@demo.wcc.nhs.test", "/reviews"),
     ("review", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/review"),
     ("review-competency", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/review/4"),
+    # The steps of assurance, each a page of its own (ids as the demo makes them: 5 Leeds in
+    # review, 8 Havering draft, 9 Waltham Forest returned with two points, 10 Tower Hamlets
+    # finalised). Other journeys move 8 and 9 on; every page answers in every status.
+    ("sign-off", "board.5a4@demo.wcc.nhs.test", "/assessments/8/sign-off"),
+    ("withdraw-sign-off", "board.5a4@demo.wcc.nhs.test", "/assessments/8/withdraw-sign-off"),
+    ("submit", "lead.5a4@demo.wcc.nhs.test", "/assessments/8/submit"),
+    ("board-returned", "lead.5nc@demo.wcc.nhs.test", "/assessments/9"),
+    ("competency-returned", "lead.5nc@demo.wcc.nhs.test", "/assessments/9/competencies/4"),
+    ("sign-off-returned", "board.5nc@demo.wcc.nhs.test", "/assessments/9/sign-off"),
+    ("return", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/return"),
+    ("finalise", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/finalise"),
+    ("rounds", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/rounds"),
+    ("round", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/rounds/1"),
+    ("review-returned", "reviewer.q36@demo.wcc.nhs.test", "/assessments/9/review"),
+    ("reopen", "admin@demo.wcc.nhs.test", "/assessments/10/reopen"),
     ("admin", "admin@demo.wcc.nhs.test", "/admin"),
     ("admin-users", "admin@demo.wcc.nhs.test", "/admin/users"),
     ("admin-organisations", "admin@demo.wcc.nhs.test", "/admin/organisations"),
@@ -46,7 +61,7 @@ def test_page_renders_cleanly(
     size: str,
     viewport: dict,
 ) -> None:
-    context = browser.new_context(viewport=viewport)
+    context = browser.new_context(viewport=viewport, locale="en-GB")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -7,7 +7,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import given_signed_in, then_no_serious_accessibility_violations
+from tests.browser.steps import (
+    given_signed_in,
+    then_no_serious_accessibility_violations,
+    when_the_board_signs_off,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -67,36 +71,123 @@ def test_lead_scores_a_competency_and_sees_readiness_change_without_a_reload(
     then_no_serious_accessibility_violations(desktop)
 
 
-def test_board_signs_off_lead_submits_and_reviewer_scores_and_finalises(
+def test_lead_logs_evidence_to_the_library_then_adds_it_to_the_assessment(
+    desktop: Page, live_server: str
+) -> None:
+    title = "Innovation fund panel: telehealth pilot for heart failure"
+    given_signed_in(desktop, live_server, "lead.5a4@demo.wcc.nhs.test")
+    desktop.get_by_role("link", name="Open the 2009/10 assessment").click()
+    assessment = desktop.url
+    count_8 = desktop.locator("#competency-8-row + td + td")
+    before = count_8.inner_text().split()[-2]
+    # When the lead logs a new item from competency 8's page
+    desktop.get_by_role("link", name="8. Promote improvement and innovation").click()
+    desktop.get_by_role("link", name="Log new evidence for this competency").click()
+    expect(desktop.locator("input[name=competency_numbers][value='8']")).to_be_checked()
+    desktop.get_by_label("Title").fill(title)
+    desktop.get_by_label("What happened").fill(
+        "The panel funded a six-month pilot in two practices."
+    )
+    desktop.get_by_label("Date it happened").fill("2009-11-12")
+    desktop.get_by_label("Kind of evidence").select_option("minutes")
+    desktop.get_by_role("button", name="Log evidence").click()
+    expect(desktop.get_by_text("Evidence logged.")).to_be_visible()
+    # Then it is in the library, but the assessment does not present it
+    desktop.goto(assessment)
+    expect(count_8).to_have_text(re.compile(rf"\b{before} items?\s*$"))
+    # When the lead adds it from the competency's page
+    desktop.get_by_role("link", name="8. Promote improvement and innovation").click()
+    desktop.evaluate("window.__sameDocument = true")
+    evidence = desktop.locator("#competency-evidence")
+    evidence.get_by_role("button", name=f"Add “{title}” to this assessment").click()
+    # Then it is presented, in the same document
+    expect(desktop.locator("#competency-evidence")).to_contain_text("Added to this assessment.")
+    expect(desktop.locator("#competency-evidence ul").first).to_contain_text(title)
+    assert desktop.evaluate("window.__sameDocument") is True
+    then_no_serious_accessibility_violations(desktop)
+    desktop.goto(assessment)
+    expect(count_8).to_have_text(re.compile(rf"\b{int(before) + 1} items?\s*$"))
+    # And taking it out again leaves it in the library
+    desktop.get_by_role("link", name="8. Promote improvement and innovation").click()
+    desktop.locator("#competency-evidence").get_by_role(
+        "button", name=f"Take out “{title}”"
+    ).click()
+    expect(desktop.locator("#competency-evidence")).to_contain_text("It is still in your library.")
+    desktop.goto(assessment)
+    expect(count_8).to_have_text(re.compile(rf"\b{before} items?\s*$"))
+
+
+def test_returned_assessment_is_answered_signed_off_resubmitted_and_finalised(
     browser, live_server: str
 ) -> None:
-    board = browser.new_page(viewport={"width": 1280, "height": 900})
-    # Given Waltham Forest's assessment, returned by the SHA and since completed
-    given_signed_in(board, live_server, "board.5nc@demo.wcc.nhs.test")
-    board.get_by_role("link", name="Open the 2009/10 assessment").click()
-    expect(board.get_by_text("Returned by the SHA")).to_be_visible()
-    then_no_serious_accessibility_violations(board)
-    # When the board signs it off
-    board.get_by_role("button", name="Sign off").click()
-    expect(board.get_by_text("Signed off by the board.")).to_be_visible()
-    board.context.close()
-
+    """Waltham Forest's assessment, returned by the SHA with a point on competency 4 and a
+    general one: the lead answers both, the board signs off again at a meeting, the lead
+    resubmits (round 2) and the reviewer scores, rates and finalises, each through the pages."""
     lead = browser.new_page(viewport={"width": 1280, "height": 900})
     given_signed_in(lead, live_server, "lead.5nc@demo.wcc.nhs.test")
     lead.get_by_role("link", name="Open the 2009/10 assessment").click()
-    # And the lead submits it
+    assessment = lead.url
+    # Given the return, with its points shown where they belong
+    expect(lead.get_by_text("Returned by the SHA")).to_be_visible()
+    overview = lead.locator("#return-points-overview")
+    expect(overview).to_contain_text("0 of 2 answered")
+    then_no_serious_accessibility_violations(lead)
+
+    board = browser.new_page(viewport={"width": 1280, "height": 900})
+    given_signed_in(board, live_server, "board.5nc@demo.wcc.nhs.test")
+    board.get_by_role("link", name="Open the 2009/10 assessment").click()
+    # Then the board cannot sign off while a point is unanswered
+    expect(board.get_by_role("button", name="Sign off", exact=True)).to_be_disabled()
+
+    # When the lead answers the point on competency 4, on the competency's page
+    overview.get_by_role("link", name=re.compile("Competency 4")).click()
+    points = lead.locator("#return-points")
+    expect(points).to_contain_text("Needs attention")
+    points.get_by_label("Your response").fill(
+        "Added the practice survey: 41 of 44 practices and 96 clinicians took part."
+    )
+    points.get_by_role("button", name=re.compile("^Save")).click()
+    expect(lead.locator("#return-points")).to_contain_text("Your response is saved.")
+    then_no_serious_accessibility_violations(lead)
+    # And the general point, on the assessment's page
+    lead.goto(assessment)
+    general = lead.locator("#return-points")
+    general.get_by_label("Your response").fill("Every item is now dated inside 2009/10.")
+    general.get_by_role("button", name=re.compile("^Save")).click()
+    expect(lead.locator("#return-points-overview")).to_contain_text("2 of 2 answered")
+
+    # And the board signs it off again, with its meeting and minute
+    board.reload()
+    board.get_by_role("button", name="Sign off", exact=True).click()
+    expect(board.get_by_role("heading", level=1)).to_have_text(
+        "Check the self-assessment before the board signs it off"
+    )
+    expect(board.locator("main")).to_contain_text("Every item is now dated inside 2009/10.")
+    then_no_serious_accessibility_violations(board)
+    when_the_board_signs_off(board, day="7", month="1", year="2010", minute="PCT/BD/10/002")
+    expect(board.locator(".nhsuk-panel")).to_contain_text("Self-assessment signed off")
+    then_no_serious_accessibility_violations(board)
+    board.context.close()
+
+    # And the lead checks it and submits it again: round 2
+    lead.goto(assessment)
     lead.get_by_role("button", name="Submit to the SHA").click()
-    expect(lead.get_by_text("Submitted to the SHA.")).to_be_visible()
+    expect(lead.locator("main")).to_contain_text("PCT/BD/10/002")
+    lead.get_by_role("button", name="Submit to the SHA").click()
+    expect(lead.locator(".nhsuk-panel")).to_contain_text("Round 2")
+    then_no_serious_accessibility_violations(lead)
     lead.context.close()
 
     reviewer = browser.new_page(viewport={"width": 1280, "height": 900})
     given_signed_in(reviewer, live_server, "reviewer.q36@demo.wcc.nhs.test")
-    # Then the reviewer finds it in the queue
+    # Then the reviewer finds it in the queue, with the answers beside the points
     reviewer.get_by_role("link", name=re.compile("Review.*Waltham Forest")).click()
+    review = reviewer.url
+    expect(reviewer.locator("main")).to_contain_text("41 of 44 practices")
     then_no_serious_accessibility_violations(reviewer)
     # When the reviewer scores every competency, moving one with a comment
     for number in range(1, 12):
-        reviewer.goto(reviewer.url.split("/review")[0] + f"/review/{number}")
+        reviewer.goto(f"{review}/{number}")
         form = reviewer.locator(f"#competency-{number}-review")
         form.get_by_label("Level 2").check()
         form.get_by_label("Comment").fill("Moderated at the regional panel.")
@@ -109,11 +200,17 @@ def test_board_signs_off_lead_submits_and_reviewer_scores_and_finalises(
     rating.get_by_label("Rating of", exact=False).select_option("strong")
     rating.get_by_role("button", name="Save rating").click()
     expect(reviewer.locator(".app-presented").first).to_contain_text("Rating saved.")
-    # And finalises
-    reviewer.goto(reviewer.url.rsplit("/", 1)[0])
+    # And checks the review and finalises it
+    reviewer.goto(review)
+    reviewer.locator(".app-review-decision").get_by_role("link", name="Finalise the review").click()
+    expect(reviewer.get_by_role("heading", level=1)).to_have_text(
+        "Check the review before you finalise it"
+    )
+    then_no_serious_accessibility_violations(reviewer)
     reviewer.get_by_role("button", name="Finalise the review").click()
-    expect(reviewer.get_by_text("Review finalised.")).to_be_visible()
-    expect(reviewer.locator("h1 + p, .nhsuk-caption-l").first).to_contain_text("Finalised")
+    expect(reviewer.locator(".nhsuk-panel")).to_contain_text("Review finalised")
+    reviewer.get_by_role("link", name="See the finalised review").click()
+    expect(reviewer.locator("#finalised")).to_contain_text("Review finalised.")
     reviewer.context.close()
 
 

@@ -100,7 +100,10 @@ class Form:
 
     @property
     def signature(self) -> tuple[str, tuple[str, ...]]:
-        return re.sub(r"/\d+", "/{id}", self.action), tuple(sorted(self.names()))
+        """The route and the controls, each with its kind: the same form on another row is
+        the same; a step that carries the same fields hidden (a check page) is not."""
+        controls = {f"{c.name}:{c.kind}" for c in self.controls}
+        return re.sub(r"/\d+", "/{id}", self.action), tuple(sorted(controls))
 
 
 class FormParser(HTMLParser):
