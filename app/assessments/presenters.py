@@ -334,7 +334,7 @@ def competency_page(
 ) -> CompetencyPage:
     view = assessment_page(session, actor, assessment_id, full=True)
     row = view.row(number)
-    period = (view.cycle.opens_on, view.cycle.review_due)
+    period = view.cycle.period
     library = repository.library_for_competency(
         session, view.assessment.organisation_id, number, period=period
     )

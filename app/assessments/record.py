@@ -353,7 +353,9 @@ class AssessmentRecord:
     def _precondition(self, move: Move) -> MoveOption:
         if move is Move.SIGN_OFF and not self.readiness.ready:
             missing = len(self.readiness.missing)
-            return MoveOption(move, False, f"{missing} thing(s) are missing; see the list below")
+            return MoveOption(
+                move, False, f"{workflow.things_missing(missing)}; see the list below"
+            )
         if move is Move.FINALISE and self.unreviewed:
             listed = ", ".join(str(n) for n in self.unreviewed)
             return MoveOption(move, False, f"Competencies {listed} have no review score yet")

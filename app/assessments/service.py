@@ -369,7 +369,8 @@ def sign_off(
     ready = repository.load_assessment(session, actor, assessment_id).readiness
     if not ready.ready:
         raise WorkflowError(
-            f"Cannot sign off: {len(ready.missing)} thing(s) missing", missing=list(ready.missing)
+            f"Cannot sign off: {workflow.things_missing(len(ready.missing))}",
+            missing=list(ready.missing),
         )
     assessment.signed_off_at = utcnow()
     assessment.signed_off_by_id = actor.user_id

@@ -34,3 +34,13 @@ class Cycle(CycleBase, table=True):
     version: int = Field(default=1, sa_column=_cycle_version)
 
     __mapper_args__ = {"version_id_col": _cycle_version}
+
+    @property
+    def period(self) -> tuple[date, date]:
+        """The assurance year its evidence belongs to: the twelve months up to the submission
+        deadline, and on until the review is due (a returned assessment gathers more)."""
+        try:
+            start = self.submission_due.replace(year=self.submission_due.year - 1)
+        except ValueError:  # 29 February
+            start = self.submission_due.replace(year=self.submission_due.year - 1, day=28)
+        return start, self.review_due

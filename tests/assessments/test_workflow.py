@@ -116,7 +116,7 @@ OTHER_REASON = {
     (S.SIGNED_OFF, "edit"): SIGNED_OFF_LOCK,
     (S.SIGNED_OFF, "present"): SIGNED_OFF_LOCK,
     (S.SIGNED_OFF, "take_out"): SIGNED_OFF_LOCK,
-    (S.RETURNED, "sign_off"): "Cannot sign off: 1 thing(s) missing",
+    (S.RETURNED, "sign_off"): "Cannot sign off: 1 thing is missing",
 }
 
 

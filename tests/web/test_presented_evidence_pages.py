@@ -35,7 +35,7 @@ HX = {"HX-Request": "true"}
 
 def given_a_draft_with_three_library_items_for_competency_4(client: TestClient, world) -> dict:
     """A draft presenting one item for competency 4; the library holds two more for it, one
-    dated before the cycle opened (16 September 2009)."""
+    dated before the assurance year (from 18 December 2008, a year before the deadline)."""
     assessment = open_assessment(client, world.a.lead, world.a.pct.code, world.cycle.id)
     pcode = world.a.pct.code
     presented = log_evidence(
@@ -132,7 +132,7 @@ def test_library_items_dated_in_the_assurance_year_come_first_and_older_ones_are
     assert older.index("Dated before this assurance year") < older.index(
         f'id="add-{scene["older"]}"'
     )
-    assert "from 16 September 2009" in library
+    assert "from 18 December 2008" in library
 
 
 def test_logging_evidence_for_a_competency_does_not_present_it(client: TestClient, world) -> None:

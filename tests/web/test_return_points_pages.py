@@ -184,6 +184,9 @@ def test_answering_with_htmx_returns_the_points_and_the_new_readiness(
     readiness = re.search(r'<div [^>]*id="assessment-readiness"[^>]*>', html)
     assert readiness and 'hx-swap-oob="true"' in readiness.group(0)
     assert "1 thing missing before sign-off." in html
+    # The tags under the title follow: the point no longer needs attention.
+    shown = html[html.index('<div id="competency-tags" hx-swap-oob="true">') :]
+    assert "Needs attention" not in shown[: shown.index("</div>")]
 
 
 def test_answering_a_general_point_with_htmx_returns_the_whole_board(
