@@ -87,6 +87,9 @@ class Assessment(SQLModel, table=True):
     sign_off_withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sign_off_withdrawn_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     sign_off_withdrawn_reason: str | None = Field(default=None, sa_type=sa.Text)
+    # A hash per competency of what the board last signed (kept when the sign-off is
+    # withdrawn), so that the next sign-off can show what changed since.
+    last_signed_digests: dict[str, str] | None = Field(default=None, sa_type=sa.JSON)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     submitted_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     returned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

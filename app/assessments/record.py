@@ -257,6 +257,23 @@ class AssessmentRecord:
         )
 
     @cached_property
+    def changed_since_signed(self) -> frozenset[int] | None:
+        """While the PCT may change it again after a sign-off was withdrawn or the SHA
+        returned it: the competencies that changed since the board last signed (needs
+        ``full``); None when there is nothing to compare."""
+        signed = self.assessment.last_signed_digests
+        if not signed or self.evidence is None or self.status in FROZEN_STATUSES:
+            return None
+        if self.status is AssessmentStatus.SIGNED_OFF:
+            return None
+        now = competency_digests(
+            [c.number for c in self.competencies],
+            self.self_scores.values(),
+            [item.content for item in self.evidence],
+        )
+        return frozenset(int(n) for n, digest in now.items() if signed.get(n) != digest)
+
+    @cached_property
     def lines(self) -> tuple[CompetencyLine, ...]:
         base, changed = self.changed
         return tuple(

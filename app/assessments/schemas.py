@@ -99,7 +99,8 @@ class SignOffRequest(BaseModel):
     minute_reference: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
     ]
-    declaration: bool = False
+    # Checked even when left out: a sign-off without the declaration is refused.
+    declaration: bool = Field(default=False, validate_default=True)
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     @field_validator("meeting_date")

@@ -192,13 +192,6 @@ def _check_level(framework: Framework, level: int | None, *, field: str, what: s
         raise InvalidInput(f"Choose {what} from {framework.levels_text()}", field=field)
 
 
-def _fingerprint(session: Session, assessment: Assessment) -> str:
-    return snapshots.fingerprint(
-        repository.self_scores_of(session, assessment.id or 0),
-        repository.presented_evidence_set(session, assessment.id or 0),
-    )
-
-
 def _touch(session: Session, assessment: Assessment) -> None:
     assessment.updated_at = utcnow()
     session.add(assessment)
@@ -363,7 +356,7 @@ def sign_off(
 ) -> Assessment:
     """The board's decision at a minuted meeting: records the meeting, the minute, who and
     when, and the fingerprint of what was signed."""
-    assessment, _ = _locked(session, actor, assessment_id, Action.SIGN_OFF)
+    assessment, framework = _locked(session, actor, assessment_id, Action.SIGN_OFF)
     _check_version(assessment, data.version)
     workflow.next_status(Move.SIGN_OFF, assessment.status)
     ready = repository.load_assessment(session, actor, assessment_id).readiness
@@ -374,7 +367,12 @@ def sign_off(
         )
     assessment.signed_off_at = utcnow()
     assessment.signed_off_by_id = actor.user_id
-    assessment.signed_off_fingerprint = _fingerprint(session, assessment)
+    scores = repository.self_scores_of(session, assessment_id)
+    evidence = repository.presented_evidence_set(session, assessment_id)
+    assessment.signed_off_fingerprint = snapshots.fingerprint(scores, evidence)
+    assessment.last_signed_digests = snapshots.competency_digests(
+        framework.numbers, scores, evidence
+    )
     assessment.signed_off_meeting_date = data.meeting_date
     assessment.signed_off_minute_reference = data.minute_reference
     assessment.sign_off_withdrawn_at = None

@@ -144,6 +144,13 @@ class SigningPage:
         return sorted(self.record.changed[1])
 
     @property
+    def changed_since_signed(self) -> list[int] | None:
+        """The competencies changed since the board last signed, after a withdrawal or a
+        return; None when there is no earlier sign-off to compare with."""
+        changed = self.record.changed_since_signed
+        return None if changed is None else sorted(changed)
+
+    @property
     def signed_by(self) -> str:
         return self.view.person(self.view.assessment.signed_off_by_id) or "A board member"
 

@@ -546,6 +546,10 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
         cycles.append(cycle)
 
     evidence = _evidence(session, rng, evidence_items, cycles, pct_ids, result)
+    numbers = {
+        cycle.id: framework_service.get_framework(cycle.framework_version).numbers
+        for cycle in cycles
+    }
 
     # Each assessment's self scores, what it presents (every item dated on or before the
     # board's meeting, also in draft), and what its board signed (nothing, in draft).
@@ -584,6 +588,9 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                     "sign_off_withdrawn_at": None,
                     "sign_off_withdrawn_by_id": None,
                     "sign_off_withdrawn_reason": None,
+                    "last_signed_digests": (
+                        _digests(numbers[cycle.id], scores, presented) if signed else None
+                    ),
                     "submitted_at": timeline.submitted(cycle) if sent else None,
                     "submitted_by_id": leads[pct_id] if sent else None,
                     "returned_at": timeline.returned(cycle) if status is S.RETURNED else None,
@@ -604,11 +611,6 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
             select(Assessment.id, Assessment.organisation_id, Assessment.cycle_id)
         ).all()
     }
-    numbers = {
-        cycle.id: framework_service.get_framework(cycle.framework_version).numbers
-        for cycle in cycles
-    }
-
     selfs, reviews, ratings, points = [], [], [], []
     snapshots: list[tuple[int, datetime, list[_Logged]]] = []
     submissions: list[tuple[int, _Planned]] = []

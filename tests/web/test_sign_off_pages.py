@@ -473,3 +473,28 @@ def test_after_a_return_the_pages_show_what_changed_since_round_1_and_submit_rou
     assert "as round 2" in client.get(url).text
     client.post(url, data=page_form(client, url))
     assert "Round 2" in client.get(f"{url}/done").text
+
+
+def test_after_a_withdrawal_the_sign_off_page_says_what_changed_since_the_board_signed(
+    client: TestClient, world
+) -> None:
+    aid = given_signed_off(client, world)
+    ok(
+        client.post(
+            f"/api/v1/assessments/{aid}/withdraw-sign-off",
+            json={"reason": "Competency 2 needs the pooled budget figures."},
+            headers=auth(world.a.board),
+        )
+    )
+    sign_in(client, world.a.board)
+    unchanged = client.get(f"/assessments/{aid}/sign-off").text
+    assert "Nothing has changed since the board last signed it off." in unchanged
+    ok(
+        client.put(
+            f"/api/v1/assessments/{aid}/self-scores/2",
+            json={"level": 3, "rationale": "Pooled budgets now cover older people's services."},
+            headers=auth(world.a.lead),
+        )
+    )
+    changed = client.get(f"/assessments/{aid}/sign-off").text
+    assert "Since the board last signed it off, competency 2 changed." in changed
