@@ -120,6 +120,7 @@ def test_a_sign_off_without_a_proper_decision_is_422_and_changes_nothing(
     assert response.status_code == 422, response.text
     assert field in response.text
     assert says in response.text
+    assert "Value error" not in response.text
     assert _detail(client, world.a.lead, aid) == before
 
 
