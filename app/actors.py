@@ -24,6 +24,9 @@ class Actor:
     organisation_code: str | None = None
     pct_id: int | None = None
     sha_id: int | None = None
+    # For the layout's "Signed in as" line; read by the same statement that signs them in.
+    full_name: str = ""
+    organisation_name: str | None = None
 
     @property
     def is_system(self) -> bool:

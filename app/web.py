@@ -23,7 +23,7 @@ from jinja2 import (
 )
 from jinja2_fragments.fastapi import Jinja2Blocks
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.actors import Actor
 from app.assessments.models import EvidenceRatingValue
@@ -33,9 +33,8 @@ from app.config import BASE_DIR, get_settings
 from app.config import Environment as AppEnvironment
 from app.db import get_session
 from app.deps import SESSION_COOKIE, OptionalActor, SessionDep
-from app.organisations.models import Organisation
 from app.permissions import Action, can
-from app.users.models import Role, User
+from app.users.models import Role
 
 NHSUK_FRONTEND_VERSION = "10.6.1"
 HTMX_VERSION = "2.0.11"
@@ -113,22 +112,13 @@ class SignedIn:
     organisation: str | None
 
 
-def signed_in_as(session: Session, actor: Actor) -> SignedIn:
-    """The signed-in person's full name and organisation name, in one query."""
-    row = session.exec(
-        select(User.full_name, Organisation.name)
-        .outerjoin(Organisation, col(Organisation.id) == User.organisation_id)
-        .where(col(User.id) == actor.user_id)
-    ).first()
-    full_name, organisation = row if row else (actor.label, None)
-    return SignedIn(full_name=full_name, role=ROLE_WORDS[actor.role], organisation=organisation)
-
-
-def remember_actor(request: Request, session: Session, actor: Actor | None) -> None:
-    """Note who is signed in for the layout (navigation, "Signed in as"). Runs the one
-    query ``signed_in_as`` needs, so call it from a thread (a sync route), not the loop."""
-    request.state.actor = actor
-    request.state.signed_in = signed_in_as(session, actor) if actor else None
+def signed_in_as(actor: Actor) -> SignedIn:
+    """The layout's "Signed in as" line, from what the sign-in statement read."""
+    return SignedIn(
+        full_name=actor.full_name or actor.label,
+        role=ROLE_WORDS[actor.role],
+        organisation=actor.organisation_name,
+    )
 
 
 def _navigation(actor: Actor | None, path: str = "") -> list[dict[str, Any]]:
@@ -178,9 +168,7 @@ def render(
             flash_message = None
     # What a form held when its session ended, to put back (app.auth.form_keeping).
     kept_form = getattr(request.state, "kept_form", None)
-    signed_in: SignedIn | None = getattr(request.state, "signed_in", None)
-    if actor is not None and signed_in is None:
-        signed_in = SignedIn(actor.label, ROLE_WORDS[actor.role], actor.organisation_code)
+    signed_in = signed_in_as(actor) if actor is not None else None
     full = {
         "request": request,
         "actor": actor,
@@ -240,7 +228,7 @@ async def page_actor(request: Request, actor: OptionalActor, session: SessionDep
     if actor is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(target, session)
-    await anyio.to_thread.run_sync(partial(remember_actor, request, session, actor))
+    request.state.actor = actor
     request.state.kept_form = await form_keeping.kept_form_for_page(request, session, actor)
     return actor
 
@@ -264,7 +252,7 @@ async def _request_session(request: Request) -> AsyncIterator[Session]:
 
 
 def _remember_cookie_actor(request: Request, session: Session, cookie: str) -> None:
-    remember_actor(request, session, auth_service.actor_for_session_token(session, cookie))
+    request.state.actor = auth_service.actor_for_session_token(session, cookie)
 
 
 async def remember_actor_for_error_page(request: Request) -> None:

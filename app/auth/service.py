@@ -96,10 +96,11 @@ def _actor_query() -> sa.Select[Any]:
             col(User.email),
             col(User.role),
             col(User.is_active),
+            col(User.full_name),
             *(
                 column
                 for o in (org, parent, grandparent)
-                for column in (o.id, o.code, o.kind, o.parent_id)
+                for column in (o.id, o.code, o.kind, o.parent_id, o.name)
             ),
         )
         .select_from(User)
@@ -133,12 +134,13 @@ class _Organisation(NamedTuple):
     code: str | None
     kind: OrganisationKind | None
     parent_id: int | None
+    name: str | None
 
 
 def _actor_from_row(row: sa.Row[Any] | None) -> Actor | None:
     if row is None:
         return None
-    user_id, email, role, is_active, *columns = row
+    user_id, email, role, is_active, full_name, *columns = row
     if not is_active:
         return None
     width = len(_Organisation._fields)
@@ -156,6 +158,8 @@ def _actor_from_row(row: sa.Row[Any] | None) -> Actor | None:
         organisation_code=own.code if own else None,
         pct_id=pct.id if pct else None,
         sha_id=sha_id,
+        full_name=full_name,
+        organisation_name=own.name if own else None,
     )
 
 

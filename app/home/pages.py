@@ -12,7 +12,7 @@ from app.framework import service as framework_service
 from app.home import service
 from app.home.presenters import current_assessment_view
 from app.users.models import Role
-from app.web import PageActor, remember_actor, render
+from app.web import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,7 +38,7 @@ def reviews(request: Request, session: SessionDep, actor: PageActor) -> HTMLResp
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, actor: OptionalActor) -> HTMLResponse:
-    remember_actor(request, session, actor)
+    request.state.actor = actor
     if actor is None:
         return render(
             request,
