@@ -35,6 +35,7 @@ from app.db import get_session
 from app.deps import SESSION_COOKIE, OptionalActor, SessionDep
 from app.permissions import Action, can
 from app.users.models import Role
+from app.wording import long_date
 
 NHSUK_FRONTEND_VERSION = "10.6.1"
 HTMX_VERSION = "2.0.11"
@@ -68,6 +69,7 @@ def _make_templates() -> Jinja2Blocks:
         # each template file (and every one it imports) for changes on every render.
         auto_reload=get_settings().env is not AppEnvironment.PRODUCTION,
     )
+    env.filters["long_date"] = long_date
     env.globals.update(
         service_name="WCC Assurance Tracker",
         nhsuk_frontend_path=f"/static/vendor/nhsuk-frontend-{NHSUK_FRONTEND_VERSION}",

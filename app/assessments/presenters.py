@@ -5,9 +5,8 @@ rules of their own."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -19,15 +18,7 @@ from app.assessments.workflow import FROZEN_STATUSES, PCT_EDITABLE, Gap, Move
 from app.errors import NotFound
 from app.evidence.models import EvidenceItem, EvidenceKind
 from app.permissions import Action, may_on_assessment
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def long_date(when: date | datetime | None) -> str:
-    """The date as people write it ("1 December 2009"); a moment by its date in England."""
-    if isinstance(when, datetime):
-        when = when.astimezone(LONDON)
-    return when.strftime("%-d %B %Y") if when else ""
+from app.wording import count, long_date
 
 
 @dataclass(frozen=True)
@@ -108,7 +99,7 @@ class AssessmentPage(RecordView):
             if self.readiness.ready:
                 ready = "Ready for board sign-off."
             else:
-                ready = f"{missing} thing{'s' if missing != 1 else ''} missing before sign-off."
+                ready = f"{count(missing, 'thing')} missing before sign-off."
             return f"{ready} {due}"
         if status is AssessmentStatus.SIGNED_OFF:
             return (

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
+from app import wording
 from app.actors import Actor
 from app.assessments import workflow
 from app.assessments.models import (
@@ -370,9 +371,7 @@ class AssessmentRecord:
     def _precondition(self, move: Move) -> MoveOption:
         if move is Move.SIGN_OFF and not self.readiness.ready:
             missing = len(self.readiness.missing)
-            return MoveOption(
-                move, False, f"{workflow.things_missing(missing)}; see the list below"
-            )
+            return MoveOption(move, False, f"{wording.missing(missing)}; see the list below")
         if move is Move.FINALISE and self.unreviewed:
             listed = ", ".join(str(n) for n in self.unreviewed)
             return MoveOption(move, False, f"Competencies {listed} have no review score yet")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.assessments.models import AssessmentStatus, EvidenceRatingValue
-from app.db import utcnow
 from app.params import MAX_ID
+from app.wording import today_in_england
 
 # The framework of the assessment's cycle says which levels exist; the service checks.
 Level = Annotated[int, Field(ge=1, le=MAX_ID, description="A level of the cycle's framework")]
@@ -121,14 +120,6 @@ class SignOffRequest(BaseModel):
                 "and its evidence and agrees it"
             )
         return value
-
-
-ENGLAND = ZoneInfo("Europe/London")
-
-
-def today_in_england() -> date:
-    """Today's date where boards meet, by the application's clock."""
-    return utcnow().astimezone(ENGLAND).date()
 
 
 class WithdrawSignOffRequest(BaseModel):

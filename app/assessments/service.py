@@ -44,6 +44,7 @@ from app.framework.models import Framework
 from app.organisations import service as organisation_service
 from app.organisations.models import OrganisationKind
 from app.permissions import Action, acts_for_pct, require, require_on_assessment
+from app.wording import long_date, missing
 
 # Shared steps (flush only) ------------------------------------------------------------------
 
@@ -114,7 +115,7 @@ def signed_off_refusal(assessment: Assessment, what: str = "this assessment") ->
     meeting = ""
     if assessment.signed_off_meeting_date and assessment.signed_off_minute_reference:
         meeting = (
-            f" at its meeting of {assessment.signed_off_meeting_date.strftime('%-d %B %Y')} "
+            f" at its meeting of {long_date(assessment.signed_off_meeting_date)} "
             f"(minute {assessment.signed_off_minute_reference})"
         )
     presents = "" if what == "this assessment" else " that presents it"
@@ -362,7 +363,7 @@ def sign_off(
     ready = repository.load_assessment(session, actor, assessment_id).readiness
     if not ready.ready:
         raise WorkflowError(
-            f"Cannot sign off: {workflow.things_missing(len(ready.missing))}",
+            f"Cannot sign off: {missing(len(ready.missing))}",
             missing=list(ready.missing),
         )
     assessment.signed_off_at = utcnow()

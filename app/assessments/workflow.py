@@ -198,11 +198,6 @@ def readiness(facts: Sequence[ScoreFacts], general_open_points: int = 0) -> Read
     return Readiness(ready=not missing, missing=tuple(missing))
 
 
-def things_missing(count: int) -> str:
-    """ "1 thing is missing", "3 things are missing"."""
-    return f"{count} thing is missing" if count == 1 else f"{count} things are missing"
-
-
 def unreviewed(assessed: Iterable[int], scored: Iterable[int]) -> list[int]:
     """The assessed competencies still without a review score."""
     done = set(scored)

@@ -5,21 +5,13 @@ the reader's role, so that the template holds no logic and never keeps stale wor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from app.actors import Actor
 from app.assessments.models import AssessmentStatus as S
 from app.assessments.workflow import PCT_EDITABLE
 from app.home.service import AssessmentCard, Withdrawal
 from app.users.models import Role
-
-
-def long_date(moment: date | datetime | None) -> str:
-    return moment.strftime("%-d %B %Y") if moment else ""
-
-
-def _things(count: int) -> str:
-    return f"{count} thing{'s' if count != 1 else ''}"
+from app.wording import count, long_date
 
 
 @dataclass(frozen=True)
@@ -61,7 +53,9 @@ class CurrentAssessmentView:
         if readiness.ready:
             return f"Ready for the board to sign off{again}"
         missing = len(readiness.missing)
-        return f"Not ready for the board to sign off{again}: {_things(missing)} still missing"
+        return (
+            f"Not ready for the board to sign off{again}: {count(missing, 'thing')} still missing"
+        )
 
     @property
     def shows_readiness(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from markupsafe import Markup
 from sqlmodel import Session
@@ -28,14 +28,7 @@ from app.organisations import service as organisation_service
 from app.organisations.models import Organisation, OrganisationKind
 from app.permissions import Action, require
 from app.reports.radar import radar_svg
-
-
-def _day(moment: date | datetime | None) -> str:
-    return moment.strftime("%-d %B %Y") if moment else ""
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+from app.wording import count, long_date
 
 
 @dataclass(frozen=True)
@@ -140,9 +133,9 @@ class AssessmentReport(RecordView):
         short minute reference kept on one line."""
         a = self.assessment
         if a.signed_off_meeting_date:
-            text = Markup("at its meeting of {}").format(_day(a.signed_off_meeting_date))
+            text = Markup("at its meeting of {}").format(long_date(a.signed_off_meeting_date))
         else:
-            text = Markup("on {}").format(_day(a.signed_off_at))
+            text = Markup("on {}").format(long_date(a.signed_off_at))
         minute = a.signed_off_minute_reference
         if minute:
             template = (
@@ -165,18 +158,18 @@ class AssessmentReport(RecordView):
                         "Board sign-off",
                         "Not signed off: the earlier sign-off was withdrawn"
                         + (f" by {who}" if who else "")
-                        + f" on {_day(a.sign_off_withdrawn_at)}"
+                        + f" on {long_date(a.sign_off_withdrawn_at)}"
                         + (f". Reason: {reason}" if reason else ""),
                     )
                 ]
             return [Fact("Board sign-off", "Not yet signed off by the board")]
         who = self.person(a.signed_off_by_id)
         facts = [
-            Fact("Board meeting", _day(a.signed_off_meeting_date) or "Not recorded"),
+            Fact("Board meeting", long_date(a.signed_off_meeting_date) or "Not recorded"),
             Fact("Minute reference", a.signed_off_minute_reference or "Not recorded"),
             Fact(
                 "Sign-off recorded by",
-                (f"{who}, " if who else "") + _day(a.signed_off_at),
+                (f"{who}, " if who else "") + long_date(a.signed_off_at),
             ),
         ]
         if not self.sign_off_holds:
@@ -201,8 +194,8 @@ class AssessmentReport(RecordView):
             Fact("Strategic health authority", self.sha.name if self.sha else "None"),
             Fact(
                 "Cycle",
-                f"{self.cycle.name}: submission due {_day(self.cycle.submission_due)}, "
-                f"review due {_day(self.cycle.review_due)}",
+                f"{self.cycle.name}: submission due {long_date(self.cycle.submission_due)}, "
+                f"review due {long_date(self.cycle.review_due)}",
             ),
             Fact("Status", self.status_text),
             *self.sign_off_facts,
@@ -211,7 +204,7 @@ class AssessmentReport(RecordView):
         if a.finalised_at:
             who = self.person(a.finalised_by_id)
             facts.append(
-                Fact("Review finalised", (f"{who}, " if who else "") + _day(a.finalised_at))
+                Fact("Review finalised", (f"{who}, " if who else "") + long_date(a.finalised_at))
             )
         return facts
 
@@ -239,11 +232,11 @@ class AssessmentReport(RecordView):
             return "Not yet submitted"
         last = self.rounds[-1]
         who = self.person(last.submitted_by_id)
-        text = f"{_day(last.submitted_at)}" + (f" by {who}" if who else "")
+        text = f"{long_date(last.submitted_at)}" + (f" by {who}" if who else "")
         if len(self.rounds) > 1:
             text += f" (round {last.round})"
         if self.assessment.status is AssessmentStatus.RETURNED and self.assessment.returned_at:
-            text += f"; returned by the SHA on {_day(self.assessment.returned_at)}"
+            text += f"; returned by the SHA on {long_date(self.assessment.returned_at)}"
         return text
 
     @property
@@ -286,11 +279,11 @@ class AssessmentReport(RecordView):
         pct, cycle, n = self.organisation.name, self.cycle.name, len(self.sections)
         status = self.assessment.status
         if status is AssessmentStatus.RETURNED:
-            returned = _day(self.assessment.returned_at)
+            returned = long_date(self.assessment.returned_at)
             opening = (
                 f"{self.sha_name} returned {pct}'s {cycle} self-assessment"
                 + (f" on {returned}" if returned else "")
-                + f" with {_count(len(self.returned_points), 'point')} to address. "
+                + f" with {count(len(self.returned_points), 'point')} to address. "
                 "This paper presents the revised self-assessment for the board to ratify "
                 "and sign off again before it is resubmitted."
             )
@@ -341,7 +334,7 @@ class AssessmentReport(RecordView):
             missing = len(self.readiness.missing)
             if missing:
                 asks.append(
-                    f"note that {_count(missing, 'thing')} must be completed before the board "
+                    f"note that {count(missing, 'thing')} must be completed before the board "
                     "can sign off (see key gaps and risks)"
                 )
             again = " again" if status is AssessmentStatus.RETURNED else ""
@@ -362,7 +355,7 @@ class AssessmentReport(RecordView):
         if status is AssessmentStatus.SIGNED_OFF:
             asks.append(f"note that it is ready for the PCT lead to submit to {self.sha_name}")
         elif status is AssessmentStatus.SUBMITTED:
-            when = f" on {_day(self.rounds[-1].submitted_at)}" if self.rounds else ""
+            when = f" on {long_date(self.rounds[-1].submitted_at)}" if self.rounds else ""
             asks.append(
                 f"note that it was submitted to {self.sha_name}{when} and is waiting for the "
                 "SHA's review"
@@ -375,7 +368,7 @@ class AssessmentReport(RecordView):
         else:
             asks.append(
                 f"note {self.sha_name}'s final levels and the "
-                f"{_count(len(self.divergent), 'competency', 'competencies')} where they differ "
+                f"{count(len(self.divergent), 'competency', 'competencies')} where they differ "
                 "from the PCT's own"
             )
         asks.append(
@@ -467,7 +460,7 @@ class AssessmentReport(RecordView):
             ]
             differs = (
                 f"differs from the PCT's level on "
-                f"{_count(len(self.divergent), 'competency', 'competencies')} "
+                f"{count(len(self.divergent), 'competency', 'competencies')} "
                 f"({', '.join(k for k in kinds if k)})"
             )
         return f"The SHA has given a level on {self.reviewed} of {n} competencies and {differs}."
