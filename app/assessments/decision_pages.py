@@ -26,18 +26,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
 from sqlmodel import Session
 
-from app.actors import Actor
-from app.assessments import presenters, repository, service, workflow
+from app.assessments import presenters, repository, service
 from app.assessments.models import AssessmentStatus, ReturnPoint
 from app.assessments.presenters import AssessmentPage
-from app.assessments.record import ACTION_FOR_MOVE, PresentedItem
+from app.assessments.record import PresentedItem
 from app.assessments.schemas import RequiredText, ReturnPointWrite, TransitionRequest
 from app.assessments.workflow import Move
 from app.deps import SessionDep
 from app.forms import FormPost, FormProblem, blank_to_none, posted, render_form, submit_form
 from app.framework.models import Competency
 from app.params import MAX_ID, PathId, PathNumber
-from app.permissions import require_on_assessment
 from app.web import PageActor, hx_redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -55,23 +53,6 @@ def point_field(number: int | None) -> str:
 def _attribute(number: int | None) -> str:
     """The form model's attribute for a point field (``point-4`` is ``point_4``)."""
     return point_field(number).replace("-", "_")
-
-
-def _decision(
-    session: Session, actor: Actor, assessment_id: int, move: Move, *, full: bool = False
-) -> AssessmentPage:
-    """The assessment, once the actor may take ``move`` on it in some status: 403 for a role
-    that never may, 404 for an assessment that is not theirs to see."""
-    view = presenters.assessment_page(session, actor, assessment_id, full=full)
-    require_on_assessment(actor, ACTION_FOR_MOVE[move], view.organisation, view.record.id)
-    return view
-
-
-def _refusal(view: AssessmentPage, move: Move) -> str | None:
-    """Why ``move`` cannot be taken now (the page says so instead of showing its form)."""
-    if move in workflow.allowed_moves(view.assessment.status):
-        return None
-    return workflow.why_not(move, view.assessment.status)
 
 
 # Return, point by point -------------------------------------------------------------------------
@@ -148,7 +129,7 @@ def _return_page(
     # "No point given" is said on the group of points, and the summary leads to the first box.
     first = point_field(view.framework.numbers[0]) if view.framework.numbers else GENERAL_POINT
     summary = {(first if field == "points" else field): text for field, text in errors.items()}
-    refusal = _refusal(view, Move.RETURN)
+    refusal = view.record.why_not_now(Move.RETURN)
     if refusal and errors:
         # No form to correct: the summary leads to the reason it cannot be returned.
         summary = {"reason": errors.get("reason", refusal)}
@@ -188,7 +169,7 @@ def _return_check(request: Request, view: AssessmentPage, form: ReturnForm) -> R
 def return_start(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
-    view = _decision(session, actor, assessment_id, Move.RETURN)
+    view = presenters.step_page(session, actor, assessment_id, Move.RETURN)
     return _return_page(request, view, {"version": view.assessment.version})
 
 
@@ -196,7 +177,7 @@ def return_start(
 def return_assessment(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
 ) -> Response:
-    view = _decision(session, actor, assessment_id, Move.RETURN)
+    view = presenters.step_page(session, actor, assessment_id, Move.RETURN)
     numbers = view.framework.numbers
     typed = posted(form, "reason", *_point_fields(numbers), "version")
     step = posted(form, "step")["step"]
@@ -228,7 +209,10 @@ def return_assessment(
             else _return_check(request, view, data)
         ),
         page=lambda problem: _return_page(
-            request, _decision(session, actor, assessment_id, Move.RETURN), typed, problem
+            request,
+            presenters.step_page(session, actor, assessment_id, Move.RETURN),
+            typed,
+            problem,
         ),
     )
 
@@ -237,7 +221,7 @@ def return_assessment(
 def return_done(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
-    view = _decision(session, actor, assessment_id, Move.RETURN)
+    view = presenters.step_page(session, actor, assessment_id, Move.RETURN)
     if view.assessment.status is not AssessmentStatus.RETURNED:
         return RedirectResponse(f"/assessments/{assessment_id}/review", status_code=303)
     points = [p for p in view.record.return_points if p.round == view.record.round]
@@ -252,7 +236,7 @@ def _finalise_page(
 ) -> Response:
     context = {
         "view": view,
-        "refusal": _refusal(view, Move.FINALISE),
+        "refusal": view.record.why_not_now(Move.FINALISE),
         "errors": problem.errors if problem else {},
         "version": (problem.current_version if problem else None) or view.assessment.version,
     }
@@ -263,7 +247,9 @@ def _finalise_page(
 def finalise_check(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
-    return _finalise_page(request, _decision(session, actor, assessment_id, Move.FINALISE))
+    return _finalise_page(
+        request, presenters.step_page(session, actor, assessment_id, Move.FINALISE)
+    )
 
 
 @router.post("/assessments/{assessment_id}/finalise", response_class=HTMLResponse)
@@ -281,7 +267,7 @@ def finalise(
         ),
         done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}/finalise/done"),
         page=lambda problem: _finalise_page(
-            request, _decision(session, actor, assessment_id, Move.FINALISE), problem
+            request, presenters.step_page(session, actor, assessment_id, Move.FINALISE), problem
         ),
     )
 
@@ -290,7 +276,7 @@ def finalise(
 def finalise_done(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
-    view = _decision(session, actor, assessment_id, Move.FINALISE)
+    view = presenters.step_page(session, actor, assessment_id, Move.FINALISE)
     if view.assessment.status is not AssessmentStatus.FINALISED:
         return RedirectResponse(f"/assessments/{assessment_id}/review", status_code=303)
     return render(request, "assessments/finalise_done.html", {"view": view})
@@ -324,7 +310,7 @@ def _reopen_page(
         "view": view,
         "values": values,
         "errors": problem.errors if problem else {},
-        "refusal": _refusal(view, Move.REOPEN),
+        "refusal": view.record.why_not_now(Move.REOPEN),
         "done": False,
     }
     return render_form(request, "assessments/reopen.html", context, problem)
@@ -334,7 +320,7 @@ def _reopen_page(
 def reopen_start(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
-    view = _decision(session, actor, assessment_id, Move.REOPEN, full=True)
+    view = presenters.step_page(session, actor, assessment_id, Move.REOPEN, full=True)
     return _reopen_page(request, view, {"reason": "", "version": view.assessment.version})
 
 
@@ -342,7 +328,7 @@ def reopen_start(
 def reopen(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
 ) -> Response:
-    _decision(session, actor, assessment_id, Move.REOPEN)
+    presenters.step_page(session, actor, assessment_id, Move.REOPEN)
     typed = posted(form, "reason", "version")
     return submit_form(
         session,
@@ -355,7 +341,7 @@ def reopen(
         done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}/reopen/done"),
         page=lambda problem: _reopen_page(
             request,
-            _decision(session, actor, assessment_id, Move.REOPEN, full=True),
+            presenters.step_page(session, actor, assessment_id, Move.REOPEN, full=True),
             typed,
             problem,
         ),
@@ -366,7 +352,7 @@ def reopen(
 def reopen_done(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
-    view = _decision(session, actor, assessment_id, Move.REOPEN)
+    view = presenters.step_page(session, actor, assessment_id, Move.REOPEN)
     if view.assessment.status is not AssessmentStatus.IN_REVIEW:
         return RedirectResponse(f"/assessments/{assessment_id}/review", status_code=303)
     context = {"view": view, "values": {}, "errors": {}, "refusal": None, "done": True}

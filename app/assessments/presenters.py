@@ -13,11 +13,17 @@ from sqlmodel import Session
 from app.actors import Actor
 from app.assessments import repository
 from app.assessments.models import AssessmentStatus, ReturnPoint
-from app.assessments.record import AssessmentRecord, CompetencyLine, PresentedItem, RecordView
+from app.assessments.record import (
+    ACTION_FOR_MOVE,
+    AssessmentRecord,
+    CompetencyLine,
+    PresentedItem,
+    RecordView,
+)
 from app.assessments.workflow import FROZEN_STATUSES, PCT_EDITABLE, Gap, Move
 from app.errors import NotFound
 from app.evidence.models import EvidenceItem, EvidenceKind
-from app.permissions import Action, may_on_assessment
+from app.permissions import Action, may_on_assessment, require_on_assessment
 from app.wording import count, long_date
 
 
@@ -152,9 +158,7 @@ class AssessmentPage(RecordView):
 
     @property
     def general_points(self) -> tuple[ReturnPoint, ...]:
-        """Points on no competency this assessment is scored on: shown on the board."""
-        numbers = {c.number for c in self.record.competencies}
-        return tuple(p for p in self.points if p.competency_number not in numbers)
+        return self.record.general_points
 
     @property
     def open_points(self) -> tuple[ReturnPoint, ...]:
@@ -254,6 +258,17 @@ def assessment_page(
         and may_on_assessment(actor, Action.ANSWER_RETURN, record.organisation),
         may_withdraw_sign_off=record.may_now(actor, Move.WITHDRAW_SIGN_OFF),
     )
+
+
+def step_page(
+    session: Session, actor: Actor, assessment_id: int, move: Move, *, full: bool = False
+) -> AssessmentPage:
+    """The assessment for the page of one workflow step: 403 for a role that may never take
+    it, 404 for an assessment that is not the actor's to see. Whether the status allows the
+    step now is the page's to say (``record.why_not_now``)."""
+    view = assessment_page(session, actor, assessment_id, full=full)
+    require_on_assessment(actor, ACTION_FOR_MOVE[move], view.organisation, view.record.id)
+    return view
 
 
 # A competency ---------------------------------------------------------------------------------

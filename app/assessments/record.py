@@ -26,7 +26,7 @@ from app.assessments.models import (
     ReviewScore,
     SelfScore,
 )
-from app.assessments.snapshots import competency_digests
+from app.assessments.snapshots import competency_digests, fingerprint
 from app.assessments.workflow import FROZEN_STATUSES, Gap, Move, Readiness
 from app.cycles.models import Cycle
 from app.evidence.models import EvidenceKind
@@ -222,7 +222,29 @@ class AssessmentRecord:
 
     @property
     def general_points(self) -> tuple[ReturnPoint, ...]:
-        return tuple(p for p in self.return_points if p.competency_number is None)
+        """Points on no competency this assessment is scored on: shown on the board."""
+        numbers = {c.number for c in self.competencies}
+        return tuple(p for p in self.return_points if p.competency_number not in numbers)
+
+    @cached_property
+    def evidence_contents(self) -> list[dict[str, Any]]:
+        """The presented items' content in id order, as fingerprints and digests take it
+        (needs ``full``)."""
+        assert self.evidence is not None, "load the assessment with full=True"
+        return sorted((dict(item.content) for item in self.evidence), key=lambda c: c["id"])
+
+    @property
+    def fingerprint(self) -> str:
+        """What a sign-off now would record: the SHA-256 of the self-scores and the presented
+        evidence (needs ``full``)."""
+        return fingerprint(self.self_scores.values(), self.evidence_contents)
+
+    def digests(self) -> dict[str, str]:
+        """A hash per competency of its self-score and presented evidence now (needs
+        ``full``)."""
+        return competency_digests(
+            [c.number for c in self.competencies], self.self_scores.values(), self.evidence_contents
+        )
 
     @property
     def open_points(self) -> tuple[ReturnPoint, ...]:
@@ -246,11 +268,7 @@ class AssessmentRecord:
             if not self.rounds or self.evidence is None:
                 return None, frozenset()
             base = self.rounds[-1]
-            now = competency_digests(
-                numbers,
-                self.self_scores.values(),
-                [item.content for item in self.evidence],
-            )
+            now = self.digests()
         if not base.digests or not now:
             return None, frozenset()
         return base.round, frozenset(
@@ -267,11 +285,7 @@ class AssessmentRecord:
             return None
         if self.status is AssessmentStatus.SIGNED_OFF:
             return None
-        now = competency_digests(
-            [c.number for c in self.competencies],
-            self.self_scores.values(),
-            [item.content for item in self.evidence],
-        )
+        now = self.digests()
         return frozenset(int(n) for n, digest in now.items() if signed.get(n) != digest)
 
     @cached_property
@@ -313,12 +327,7 @@ class AssessmentRecord:
 
     @cached_property
     def readiness(self) -> Readiness:
-        known = {c.number for c in self.competencies}
-        general_open = sum(
-            1
-            for p in self.open_points
-            if p.competency_number is None or p.competency_number not in known
-        )
+        general_open = sum(1 for p in self.general_points if not p.response)
         return workflow.readiness([self._facts(c) for c in self.competencies], general_open)
 
     @property
@@ -341,6 +350,12 @@ class AssessmentRecord:
         """The actor's role and organisation allow ``move`` on this assessment (in some
         status; whether the status allows it now is ``moves``' question)."""
         return may_on_assessment(actor, ACTION_FOR_MOVE[move], self.organisation)
+
+    def why_not_now(self, move: Move) -> str | None:
+        """Why the status does not allow ``move`` now (None when it does)."""
+        if move in workflow.allowed_moves(self.status):
+            return None
+        return workflow.why_not(move, self.status)
 
     def may_now(self, actor: Actor, move: Move) -> bool:
         return self.may(actor, move) and move in workflow.allowed_moves(self.status)

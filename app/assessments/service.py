@@ -357,10 +357,11 @@ def sign_off(
 ) -> Assessment:
     """The board's decision at a minuted meeting: records the meeting, the minute, who and
     when, and the fingerprint of what was signed."""
-    assessment, framework = _locked(session, actor, assessment_id, Action.SIGN_OFF)
+    assessment, _ = _locked(session, actor, assessment_id, Action.SIGN_OFF)
     _check_version(assessment, data.version)
     workflow.next_status(Move.SIGN_OFF, assessment.status)
-    ready = repository.load_assessment(session, actor, assessment_id).readiness
+    record = repository.load_assessment(session, actor, assessment_id, full=True)
+    ready = record.readiness
     if not ready.ready:
         raise WorkflowError(
             f"Cannot sign off: {missing(len(ready.missing))}",
@@ -368,12 +369,8 @@ def sign_off(
         )
     assessment.signed_off_at = utcnow()
     assessment.signed_off_by_id = actor.user_id
-    scores = repository.self_scores_of(session, assessment_id)
-    evidence = repository.presented_evidence_set(session, assessment_id)
-    assessment.signed_off_fingerprint = snapshots.fingerprint(scores, evidence)
-    assessment.last_signed_digests = snapshots.competency_digests(
-        framework.numbers, scores, evidence
-    )
+    assessment.signed_off_fingerprint = record.fingerprint
+    assessment.last_signed_digests = record.digests()
     assessment.signed_off_meeting_date = data.meeting_date
     assessment.signed_off_minute_reference = data.minute_reference
     assessment.sign_off_withdrawn_at = None

@@ -23,7 +23,7 @@ from pydantic import field_validator
 from sqlmodel import Session
 
 from app.actors import Actor
-from app.assessments import presenters, repository, service, snapshots, workflow
+from app.assessments import presenters, repository, service, workflow
 from app.assessments.models import AssessmentStatus
 from app.assessments.presenters import AssessmentPage
 from app.assessments.record import AssessmentRecord
@@ -33,7 +33,6 @@ from app.deps import SessionDep
 from app.errors import StaleEdit
 from app.forms import FormPost, FormProblem, blank_to_none, posted, render_form, submit_form
 from app.params import PathId
-from app.permissions import Action, require_on_assessment
 from app.web import PageActor, hx_redirect
 
 router = APIRouter(include_in_schema=False)
@@ -54,14 +53,6 @@ SUBMIT_FORM = "submit-to-sha"
 
 
 # What the board signs -------------------------------------------------------------------------
-
-
-def current_fingerprint(session: Session, record: AssessmentRecord) -> str:
-    """The fingerprint of the self-assessment as it stands now: what a sign-off would record
-    (SHA-256 over the self-scores and the presented evidence)."""
-    return snapshots.fingerprint(
-        record.self_scores.values(), repository.presented_evidence_set(session, record.id)
-    )
 
 
 def short(fingerprint: str | None) -> str:
@@ -159,19 +150,15 @@ class SigningPage:
         return self.view.person(self.view.assessment.sign_off_withdrawn_by_id) or "Someone"
 
 
-def signing_page(
-    session: Session, actor: Actor, assessment_id: int, move: Move, action: Action
-) -> SigningPage:
-    """The page for ``move``: 403 for a role that may never take it, 404 for an assessment
-    of another PCT; otherwise the page, with the reason when the status does not allow it."""
-    view = presenters.assessment_page(session, actor, assessment_id, full=True)
-    require_on_assessment(actor, action, view.organisation, assessment_id)
-    allowed = move in workflow.allowed_moves(view.assessment.status)
+def signing_page(session: Session, actor: Actor, assessment_id: int, move: Move) -> SigningPage:
+    """The page for ``move`` (``presenters.step_page``), with the reason when the status does
+    not allow it now."""
+    view = presenters.step_page(session, actor, assessment_id, move, full=True)
     return SigningPage(
         view=view,
         move=move,
-        fingerprint=current_fingerprint(session, view.record),
-        refusal="" if allowed else workflow.why_not(move, view.assessment.status),
+        fingerprint=view.record.fingerprint,
+        refusal=view.record.why_not_now(move) or "",
     )
 
 
@@ -265,7 +252,7 @@ def _sign_off(
     parts: DateParts | None = None,
     problem: FormProblem | None = None,
 ) -> Response:
-    page = signing_page(session, actor, assessment_id, Move.SIGN_OFF, Action.SIGN_OFF)
+    page = signing_page(session, actor, assessment_id, Move.SIGN_OFF)
     parts = parts or DateParts("", "", "")
     errors = problem.errors if problem else {}
     context = {
@@ -306,8 +293,8 @@ def sign_off(
 
     def command(body: SignOffForm) -> object:
         # What the board read on the page is what it signs: refused if anything changed since.
-        record = repository.load_assessment(session, actor, assessment_id)
-        if typed["fingerprint"] and typed["fingerprint"] != current_fingerprint(session, record):
+        record = repository.load_assessment(session, actor, assessment_id, full=True)
+        if typed["fingerprint"] and typed["fingerprint"] != record.fingerprint:
             raise StaleEdit(
                 "The self-assessment or its evidence changed after you opened this page: "
                 "check it again below, then sign it off",
@@ -356,9 +343,7 @@ def _withdraw(
     typed: dict[str, Any] | None = None,
     problem: FormProblem | None = None,
 ) -> Response:
-    page = signing_page(
-        session, actor, assessment_id, Move.WITHDRAW_SIGN_OFF, Action.WITHDRAW_SIGN_OFF
-    )
+    page = signing_page(session, actor, assessment_id, Move.WITHDRAW_SIGN_OFF)
     context = {
         "view": page.view,
         "signing": page,
@@ -421,7 +406,7 @@ def _submit(
     assessment_id: int,
     problem: FormProblem | None = None,
 ) -> Response:
-    page = signing_page(session, actor, assessment_id, Move.SUBMIT, Action.SUBMIT)
+    page = signing_page(session, actor, assessment_id, Move.SUBMIT)
     context = {"view": page.view, "signing": page, "errors": problem.errors if problem else {}}
     return render_form(request, "assessments/submit.html", context, problem, block="submit")
 

@@ -14,7 +14,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.config import BASE_DIR
 from tests.browser.conftest import DESKTOP
-from tests.browser.steps import DEMO_PASSWORD, then_no_serious_accessibility_violations
+from tests.browser.steps import (
+    DEMO_PASSWORD,
+    given_signed_in,
+    then_it_fits,
+    then_no_serious_accessibility_violations,
+)
 
 pytestmark = pytest.mark.browser
 SHOTS = BASE_DIR / "var" / "screenshots" / "return"
@@ -34,19 +39,6 @@ REASON = "Clinical engagement rests on one consortium. Show it across the PCT."
 def _screenshot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
-
-
-def _fits(page: Page) -> None:
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
-
-
-def given_signed_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def given_the_assessment(base: str, email: str, pct: str, cycle: str) -> dict:
@@ -96,7 +88,7 @@ def test_reviewer_returns_an_assessment_with_two_points(
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Return the assessment to the PCT")
     expect(desktop.locator("textarea[name^=point-]")).to_have_count(12)
     then_no_serious_accessibility_violations(desktop)
-    _fits(desktop)
+    then_it_fits(desktop)
     _screenshot(desktop, "return-form-desktop")
 
     # When they give a reason but no point
@@ -126,7 +118,7 @@ def test_reviewer_returns_an_assessment_with_two_points(
     expect(main).to_contain_text(POINT_4)
     expect(main).to_contain_text(GENERAL)
     then_no_serious_accessibility_violations(desktop)
-    _fits(desktop)
+    then_it_fits(desktop)
     _screenshot(desktop, "return-check-desktop")
 
     # When they change the point on competency 4
@@ -145,7 +137,7 @@ def test_reviewer_returns_an_assessment_with_two_points(
     # And on a phone the form and the check page fit the screen
     phone.goto(f"{base}/return")
     expect(phone.get_by_role("heading", level=1)).to_be_visible()
-    _fits(phone)
+    then_it_fits(phone)
     then_no_serious_accessibility_violations(phone)
     _screenshot(phone, "return-form-phone")
     phone.get_by_label("Why are you returning it?").fill(REASON)
@@ -155,7 +147,7 @@ def test_reviewer_returns_an_assessment_with_two_points(
     expect(phone.get_by_role("heading", level=1)).to_have_text(
         "Check your return before sending it"
     )
-    _fits(phone)
+    then_it_fits(phone)
     then_no_serious_accessibility_violations(phone)
     _screenshot(phone, "return-check-phone")
 
@@ -167,11 +159,11 @@ def test_reviewer_returns_an_assessment_with_two_points(
     expect(panel).to_contain_text("2 points to address")
     expect(desktop.get_by_role("heading", name="What happens next")).to_be_visible()
     then_no_serious_accessibility_violations(desktop)
-    _fits(desktop)
+    then_it_fits(desktop)
     _screenshot(desktop, "returned-desktop")
     phone.goto(f"{base}/return/done")
     expect(phone.locator(".nhsuk-panel")).to_contain_text("Assessment returned to the PCT")
-    _fits(phone)
+    then_it_fits(phone)
     then_no_serious_accessibility_violations(phone)
     _screenshot(phone, "returned-phone")
 
@@ -191,7 +183,7 @@ def test_reviewer_returns_an_assessment_with_two_points(
     then_no_serious_accessibility_violations(desktop)
     _screenshot(desktop, "round-desktop")
     phone.goto(f"{base}/rounds")
-    _fits(phone)
+    then_it_fits(phone)
     _screenshot(phone, "rounds-phone")
     # And the competency the point concerns shows it, with "needs attention", at both sizes
     for page, size in ((desktop, "desktop"), (phone, "phone")):
@@ -199,11 +191,11 @@ def test_reviewer_returns_an_assessment_with_two_points(
         expect(page.locator("h1")).to_have_count(1)
         expect(page.locator("main")).to_contain_text("Points the SHA raised")
         expect(page.locator("main")).to_contain_text("Needs attention")
-        _fits(page)
+        then_it_fits(page)
         then_no_serious_accessibility_violations(page)
         _screenshot(page, f"review-competency-returned-{size}")
     phone.goto(f"{base}/review")
-    _fits(phone)
+    then_it_fits(phone)
     then_no_serious_accessibility_violations(phone)
     _screenshot(phone, "review-returned-phone")
 
@@ -221,7 +213,7 @@ def test_finalise_check_and_reopen_pages_read_plainly(
         expect(page.get_by_role("heading", level=1)).to_have_text(
             "Check the review before you finalise it"
         )
-        _fits(page)
+        then_it_fits(page)
         then_no_serious_accessibility_violations(page)
         _screenshot(page, f"finalise-check-{size}")
 
@@ -232,6 +224,6 @@ def test_finalise_check_and_reopen_pages_read_plainly(
     desktop.goto(f"{live_server}/assessments/{finalised['id']}/review")
     desktop.get_by_role("button", name="Reopen the review").click()
     expect(desktop.get_by_label("Why are you reopening it?")).to_be_visible()
-    _fits(desktop)
+    then_it_fits(desktop)
     then_no_serious_accessibility_violations(desktop)
     _screenshot(desktop, "reopen-desktop")

@@ -13,7 +13,13 @@ from playwright.sync_api import APIRequestContext, Browser, Page, expect
 
 from app.config import BASE_DIR
 from tests.browser.conftest import DESKTOP
-from tests.browser.steps import DEMO_PASSWORD, then_no_serious_accessibility_violations
+from tests.browser.steps import (
+    DECLARATION,
+    DEMO_PASSWORD,
+    given_signed_in,
+    then_it_fits,
+    then_no_serious_accessibility_violations,
+)
 
 pytestmark = pytest.mark.browser
 SHOTS = BASE_DIR / "var" / "screenshots" / "sign-off"
@@ -22,27 +28,11 @@ PHONE = {"width": 375, "height": 812}
 PCT = "5QJ"
 LEAD = "lead.5qj@demo.wcc.nhs.test"
 BOARD = "board.5qj@demo.wcc.nhs.test"
-DECLARATION = (
-    "I confirm the board has considered this self-assessment and its evidence and agrees it"
-)
-
-
-def given_signed_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def _screenshot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
-
-
-def _fits(page: Page) -> None:
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
 @pytest.fixture
@@ -165,12 +155,12 @@ def test_board_signs_off_through_the_page_and_lead_submits(
     expect(board.locator(".nhsuk-summary-list")).to_have_count(11)
     expect(board.get_by_label(DECLARATION)).not_to_be_checked()
     then_no_serious_accessibility_violations(board)
-    _fits(board)
+    then_it_fits(board)
     _screenshot(board, "sign-off-desktop")
     # And on a phone it fits the screen
     board_phone.goto(sign_off_url)
     expect(board_phone.get_by_role("heading", level=1)).to_be_visible()
-    _fits(board_phone)
+    then_it_fits(board_phone)
     then_no_serious_accessibility_violations(board_phone)
     _screenshot(board_phone, "sign-off-phone")
 
@@ -205,7 +195,7 @@ def test_board_signs_off_through_the_page_and_lead_submits(
     _screenshot(board, "signed-off-desktop")
     board_phone.goto(f"{sign_off_url}/done")
     expect(board_phone.locator(".nhsuk-panel")).to_contain_text("Self-assessment signed off")
-    _fits(board_phone)
+    then_it_fits(board_phone)
     _screenshot(board_phone, "signed-off-phone")
 
     # When the board member finds a mistake and withdraws the sign-off, at first with no reason
@@ -215,7 +205,7 @@ def test_board_signs_off_through_the_page_and_lead_submits(
     expect(board.get_by_role("heading", level=1)).to_have_text("Withdraw the board's sign-off")
     expect(board.get_by_role("heading", name="The board must sign it off again")).to_be_visible()
     board_phone.goto(f"{live_server}/assessments/{assessment_id}/withdraw-sign-off")
-    _fits(board_phone)
+    then_it_fits(board_phone)
     then_no_serious_accessibility_violations(board_phone)
     _screenshot(board_phone, "withdraw-phone")
     board.get_by_role("button", name="Withdraw the sign-off").click()
@@ -251,7 +241,7 @@ def test_board_signs_off_through_the_page_and_lead_submits(
     )
     expect(lead_phone.locator("main")).to_contain_text("PCT/BD/09/152")
     expect(lead_phone.locator("main")).to_contain_text("unchanged since the board signed it off")
-    _fits(lead_phone)
+    then_it_fits(lead_phone)
     then_no_serious_accessibility_violations(lead_phone)
     _screenshot(lead_phone, "submit-phone")
     lead.goto(f"{live_server}/assessments/{assessment_id}/submit")
@@ -262,7 +252,7 @@ def test_board_signs_off_through_the_page_and_lead_submits(
     panel = lead_phone.locator(".nhsuk-panel")
     expect(panel).to_contain_text("Self-assessment submitted")
     expect(panel).to_contain_text("Round 1")
-    _fits(lead_phone)
+    then_it_fits(lead_phone)
     then_no_serious_accessibility_violations(lead_phone)
     _screenshot(lead_phone, "submitted-phone")
     lead.goto(f"{live_server}/assessments/{assessment_id}/submit/done")
