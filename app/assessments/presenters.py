@@ -19,6 +19,7 @@ from app.assessments.record import (
     CompetencyLine,
     PresentedItem,
     RecordView,
+    signed_at_meeting,
 )
 from app.assessments.workflow import FROZEN_STATUSES, PCT_EDITABLE, Gap, Move
 from app.errors import NotFound
@@ -121,15 +122,7 @@ class AssessmentPage(RecordView):
 
     @property
     def _meeting(self) -> str:
-        a = self.assessment
-        said = ""
-        if a.signed_off_meeting_date:
-            said = f" at its meeting of {long_date(a.signed_off_meeting_date)}"
-            if a.signed_off_minute_reference:
-                said += f" (minute {a.signed_off_minute_reference})"
-        elif a.signed_off_at:
-            said = f" on {long_date(a.signed_off_at)}"
-        return said
+        return signed_at_meeting(self.assessment)
 
     @property
     def sign_off_notice(self) -> Notice | None:

@@ -86,6 +86,20 @@ class PresentedItem:
         return self.rating.comment if self.rating else ""
 
 
+def signed_at_meeting(assessment: Assessment) -> str:
+    """Where the board signed off, for a sentence: " at its meeting of 1 December 2009
+    (minute BD/09/147)", or " on <the day it was recorded>" for a sign-off that names no
+    meeting; "" when not signed off."""
+    if assessment.signed_off_meeting_date:
+        said = f" at its meeting of {wording.long_date(assessment.signed_off_meeting_date)}"
+        if assessment.signed_off_minute_reference:
+            said += f" (minute {assessment.signed_off_minute_reference})"
+        return said
+    if assessment.signed_off_at:
+        return f" on {wording.long_date(assessment.signed_off_at)}"
+    return ""
+
+
 @dataclass(frozen=True)
 class Round:
     """One submission, without its content."""

@@ -26,6 +26,7 @@ from app.assessments.models import (
     SelfScore,
     Submission,
 )
+from app.assessments.record import signed_at_meeting
 from app.assessments.schemas import (
     EvidenceRatingWrite,
     ReturnPointResponse,
@@ -44,7 +45,7 @@ from app.framework.models import Framework
 from app.organisations import service as organisation_service
 from app.organisations.models import OrganisationKind
 from app.permissions import Action, acts_for_pct, require, require_on_assessment
-from app.wording import long_date, missing
+from app.wording import missing
 
 # Shared steps (flush only) ------------------------------------------------------------------
 
@@ -112,12 +113,7 @@ def require_pct_edit(assessment: Assessment) -> None:
 def signed_off_refusal(assessment: Assessment, what: str = "this assessment") -> str:
     """Why a signed-off assessment (or evidence it presents) cannot be changed, naming the
     sign-off and how to withdraw it."""
-    meeting = ""
-    if assessment.signed_off_meeting_date and assessment.signed_off_minute_reference:
-        meeting = (
-            f" at its meeting of {long_date(assessment.signed_off_meeting_date)} "
-            f"(minute {assessment.signed_off_minute_reference})"
-        )
+    meeting = signed_at_meeting(assessment)
     presents = "" if what == "this assessment" else " that presents it"
     return (
         f"Cannot change {what}: the board signed off the assessment{presents}{meeting}; to "
