@@ -349,14 +349,27 @@ def withdraw_evidence(session: Session, actor: Actor, assessment_id: int, eviden
 
 
 def sign_off(
-    session: Session, actor: Actor, assessment_id: int, *, data: SignOffRequest
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    *,
+    data: SignOffRequest,
+    read: str | None = None,
 ) -> Assessment:
     """The board's decision at a minuted meeting: records the meeting, the minute, who and
-    when, and the fingerprint of what was signed."""
+    when, and the fingerprint of what was signed. ``read`` is the fingerprint of what the
+    board was shown, if it was shown one: refused (409) when the assessment no longer holds
+    that."""
     assessment, _ = _locked(session, actor, assessment_id, Action.SIGN_OFF)
+    record = repository.load_assessment(session, actor, assessment_id, full=True)
+    if read is not None and read != record.fingerprint:
+        raise StaleEdit(
+            "The self-assessment or its evidence changed after you opened this page: check it "
+            "again below, then sign it off",
+            current_version=assessment.version,
+        )
     _check_version(assessment, data.version)
     workflow.next_status(Move.SIGN_OFF, assessment.status)
-    record = repository.load_assessment(session, actor, assessment_id, full=True)
     ready = record.readiness
     if not ready.ready:
         raise WorkflowError(

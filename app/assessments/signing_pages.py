@@ -23,14 +23,13 @@ from pydantic import field_validator
 from sqlmodel import Session
 
 from app.actors import Actor
-from app.assessments import presenters, repository, service, workflow
+from app.assessments import presenters, service, workflow
 from app.assessments.models import AssessmentStatus
 from app.assessments.presenters import AssessmentPage
 from app.assessments.record import AssessmentRecord
 from app.assessments.schemas import SignOffRequest, TransitionRequest, WithdrawSignOffRequest
 from app.assessments.workflow import Move
 from app.deps import SessionDep
-from app.errors import StaleEdit
 from app.forms import FormPost, FormProblem, blank_to_none, posted, render_form, submit_form
 from app.params import PathId
 from app.web import PageActor, hx_redirect
@@ -293,14 +292,9 @@ def sign_off(
 
     def command(body: SignOffForm) -> object:
         # What the board read on the page is what it signs: refused if anything changed since.
-        record = repository.load_assessment(session, actor, assessment_id, full=True)
-        if typed["fingerprint"] and typed["fingerprint"] != record.fingerprint:
-            raise StaleEdit(
-                "The self-assessment or its evidence changed after you opened this page: "
-                "check it again below, then sign it off",
-                current_version=record.assessment.version,
-            )
-        return service.sign_off(session, actor, assessment_id, data=body)
+        return service.sign_off(
+            session, actor, assessment_id, data=body, read=typed["fingerprint"] or None
+        )
 
     return submit_form(
         session,
