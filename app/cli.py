@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from app import wording
 from app.errors import DomainError
 from app.framework.loader import FrameworkError
 
@@ -230,9 +231,12 @@ def framework_check(
     with _cli_errors():
         loaded = load_framework(file)
     framework = loaded.framework
+    criteria = sum(len(c.criteria) for c in framework.competencies)
+    parts = f", {wording.count(criteria, 'criterion', 'criteria')}" if criteria else ""
+    rule = f", rolled up by the {framework.roll_up.rule.value} level" if framework.roll_up else ""
     typer.echo(
-        f"{file}: ok: {framework.version}, {len(framework.competencies)} competencies, "
-        f"4 levels each, sha256 {loaded.sha256}"
+        f"{file}: ok: {framework.version}, {len(framework.competencies)} competencies"
+        f"{parts}, 4 levels each{rule}, sha256 {loaded.sha256}"
     )
 
 

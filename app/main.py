@@ -31,9 +31,13 @@ from app.evidence import pages as evidence_pages
 from app.evidence import storage
 from app.framework import api as framework_api
 from app.framework import service as framework_service
+from app.governance import api as governance_api
+from app.governance import pages as governance_pages
 from app.health import router as health_router
 from app.home import pages as home_pages
 from app.organisations import api as organisations_api
+from app.outcomes import api as outcomes_api
+from app.outcomes import pages as outcome_pages
 from app.reports import api as reports_api
 from app.reports import pool as report_pool
 from app.security_headers import SecurityHeadersMiddleware
@@ -214,6 +218,8 @@ def create_app() -> FastAPI:
         organisations_api.router,
         cycles_api.router,
         assessments_api.router,
+        governance_api.router,
+        outcomes_api.router,
         evidence_api.router,
         audit_api.router,
         reports_api.router,
@@ -225,6 +231,8 @@ def create_app() -> FastAPI:
         assessment_pages,
         signing_pages,
         decision_pages,
+        governance_pages,
+        outcome_pages,
         evidence_pages,
         admin_pages,
     ):

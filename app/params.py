@@ -15,3 +15,5 @@ PathNumber = Annotated[int, Path(ge=0, le=MAX_ID)]
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int | None, Field(default=None, ge=1, le=MAX_ID)]
+# A criterion of a competency, such as "1.2"; one the framework does not have is not found.
+PathCriterion = Annotated[str, Path(min_length=1, max_length=10)]

@@ -42,6 +42,7 @@ class Action(StrEnum):
     EDIT_ANY_EVIDENCE = "edit_any_evidence"
     READ_AUDIT = "read_audit"
     READ_SHA_REPORT = "read_sha_report"
+    MANAGE_OUTCOMES = "manage_outcomes"
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -66,6 +67,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.LOG_EVIDENCE,
             Action.EDIT_ANY_EVIDENCE,
             Action.READ_AUDIT,
+            Action.MANAGE_OUTCOMES,
         }
     ),
     Role.BOARD_MEMBER: frozenset({Action.SIGN_OFF, Action.WITHDRAW_SIGN_OFF}),
@@ -100,6 +102,7 @@ ACTION_WORDS: dict[Action, str] = {
     Action.EDIT_ANY_EVIDENCE: "change evidence logged by others",
     Action.READ_AUDIT: "read the audit trail",
     Action.READ_SHA_REPORT: "read SHA reports",
+    Action.MANAGE_OUTCOMES: "manage outcome measures",
 }
 
 

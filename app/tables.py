@@ -4,10 +4,12 @@ from sqlmodel import SQLModel
 
 from app.assessments.models import (
     Assessment,
+    CriterionScore,
     EvidenceRating,
     EvidenceSnapshot,
     PresentedEvidence,
     ReturnPoint,
+    ReviewCriterionScore,
     ReviewScore,
     SelfScore,
     Submission,
@@ -21,7 +23,9 @@ from app.evidence.models import (
     EvidenceCompetency,
     EvidenceItem,
 )
+from app.governance.models import GovernanceRating, GovernanceReview
 from app.organisations.models import Organisation
+from app.outcomes.models import Outcome, OutcomeActual, PresentedOutcome
 from app.users.models import User
 
 metadata = SQLModel.metadata
@@ -32,14 +36,21 @@ __all__ = [
     "AuditEvent",
     "BrowserSession",
     "CompetencyEvidenceCount",
+    "CriterionScore",
     "Cycle",
     "EvidenceCompetency",
     "EvidenceItem",
     "EvidenceRating",
     "EvidenceSnapshot",
+    "GovernanceRating",
+    "GovernanceReview",
     "Organisation",
+    "Outcome",
+    "OutcomeActual",
     "PresentedEvidence",
+    "PresentedOutcome",
     "ReturnPoint",
+    "ReviewCriterionScore",
     "ReviewScore",
     "SelfScore",
     "SignInAttempt",

@@ -41,8 +41,33 @@ def log_evidence(
     return ok(client.post("/api/v1/evidence", json=body, headers=auth(user)), 201)
 
 
+def criteria_of(client: TestClient, user: User, assessment_id: int) -> dict[int, list[str]]:
+    """The criteria of each competency the assessment's framework scores through criteria."""
+    detail = ok(client.get(f"/api/v1/assessments/{assessment_id}", headers=auth(user)))
+    framework = ok(
+        client.get(f"/api/v1/frameworks/{detail['framework_version']}", headers=auth(user))
+    )
+    return {
+        c["number"]: [k["number"] for k in c["criteria"]]
+        for c in framework["competencies"]
+        if c["criteria"] and c["number"] in detail["assessed_competencies"]
+    }
+
+
 def score_all(client: TestClient, lead: User, assessment_id: int, level: int = 2) -> None:
-    for number in range(1, 12):
+    """Every competency the cycle assesses at ``level`` (through its criteria, where it has
+    them)."""
+    detail = ok(client.get(f"/api/v1/assessments/{assessment_id}", headers=auth(lead)))
+    for number, criteria in criteria_of(client, lead, assessment_id).items():
+        for criterion in criteria:
+            ok(
+                client.put(
+                    f"/api/v1/assessments/{assessment_id}/self-scores/{number}/criteria/{criterion}",
+                    json={"level": level},
+                    headers=auth(lead),
+                )
+            )
+    for number in detail["assessed_competencies"]:
         ok(
             client.put(
                 f"/api/v1/assessments/{assessment_id}/self-scores/{number}",
@@ -90,7 +115,86 @@ def ready_to_sign(client: TestClient, lead: User, pct_code: str, cycle_id: int) 
     )
     present(client, lead, assessment["id"], plan["id"])
     score_all(client, lead, assessment["id"])
+    rate_governance(client, lead, assessment["id"])
+    present_outcome(client, lead, pct_code, assessment["id"])
     return assessment
+
+
+GOVERNANCE = {"rating": "amber", "narrative": "The board reviewed this area and has plans."}
+OUTCOME = {
+    "title": "Smoking prevalence in adults",
+    "indicator": "Adults who smoke, from the integrated household survey",
+    "source": "vital_signs",
+    "unit": "% of adults",
+    "better": "lower",
+    "baseline_year": 2008,
+    "baseline_value": 24.0,
+    "trajectory": [{"year": y, "value": 24.0 - (y - 2008)} for y in range(2009, 2014)],
+}
+
+
+def rate_governance(client: TestClient, lead: User, assessment_id: int, **body: Any) -> None:
+    """The PCT rates strategy, finance and board (amber, with a narrative, by default)."""
+    for area in ("strategy", "finance", "board"):
+        ok(
+            client.put(
+                f"/api/v1/assessments/{assessment_id}/governance/{area}",
+                json={**GOVERNANCE, **body},
+                headers=auth(lead),
+            )
+        )
+
+
+def present_outcome(client: TestClient, lead: User, pct_code: str, assessment_id: int) -> dict:
+    """The PCT adds an outcome measure (unless it has it already) and presents it in the
+    assessment."""
+    url = f"/api/v1/organisations/{pct_code}/outcomes"
+    kept = [o for o in ok(client.get(url, headers=auth(lead))) if o["title"] == OUTCOME["title"]]
+    outcome = kept[0] if kept else ok(client.post(url, json=OUTCOME, headers=auth(lead)), 201)
+    ok(
+        client.put(
+            f"/api/v1/assessments/{assessment_id}/outcomes/{outcome['id']}", headers=auth(lead)
+        ),
+        204,
+    )
+    return outcome
+
+
+def review_all(client: TestClient, reviewer: User, assessment_id: int, level: int = 2) -> None:
+    """The panel's level for every competency the cycle assesses (through criteria where there
+    are any), and its rating of each governance area."""
+    detail = ok(client.get(f"/api/v1/assessments/{assessment_id}", headers=auth(reviewer)))
+    base = f"/api/v1/assessments/{assessment_id}/review-scores"
+    for number, criteria in criteria_of(client, reviewer, assessment_id).items():
+        for criterion in criteria:
+            ok(
+                client.put(
+                    f"{base}/{number}/criteria/{criterion}",
+                    json={"level": level, "comment": "Agreed."},
+                    headers=auth(reviewer),
+                )
+            )
+    for number in detail["assessed_competencies"]:
+        ok(
+            client.put(
+                f"{base}/{number}",
+                json={"level": level, "comment": "Agreed."},
+                headers=auth(reviewer),
+            )
+        )
+    review_governance(client, reviewer, assessment_id)
+
+
+def review_governance(client: TestClient, reviewer: User, assessment_id: int) -> None:
+    """The SHA's panel rates each governance area as the PCT did."""
+    for area in ("strategy", "finance", "board"):
+        ok(
+            client.put(
+                f"/api/v1/assessments/{assessment_id}/governance-reviews/{area}",
+                json={"rating": "amber", "comment": "The panel agrees."},
+                headers=auth(reviewer),
+            )
+        )
 
 
 def submitted(client: TestClient, lead: User, board: User, pct_code: str, cycle_id: int) -> dict:

@@ -38,6 +38,12 @@ from app.assessments.schemas import (
 from app.audit.trail import AuditEvent
 from app.auth.service import actor_for_user
 from app.errors import DomainError
+from app.governance import service as governance_service
+from app.governance.models import AREAS, Rag
+from app.governance.schemas import GovernanceRatingWrite, GovernanceReviewWrite
+from app.outcomes import service as outcome_service
+from app.outcomes.repository import outcomes_of
+from app.outcomes.schemas import OutcomeWrite
 from app.users.models import User
 from tests.factories import make_evidence
 from tests.world import World, build_world
@@ -81,9 +87,12 @@ def ready_draft(
     world: World | None = None,
     scored: tuple[int, ...] = ALL,
     evidenced: tuple[int, ...] = ALL,
+    governed: bool = True,
+    outcomes: bool = True,
 ) -> Cast:
     """PCT a's assessment in draft; by default every competency scored with a rationale and
-    one evidence item, linked to all eleven, presented, so that the board may sign it off."""
+    one evidence item, linked to all eleven, presented; each governance area rated; and one
+    outcome measure presented: so that the board may sign it off."""
     world = world or build_world(session)
     item = make_evidence(
         session,
@@ -106,6 +115,10 @@ def ready_draft(
     )
     assert opened.id is not None
     service.present_evidence(session, lead, opened.id, item.id)
+    if governed:
+        rate_governance(session, lead, opened.id)
+    if outcomes:
+        present_an_outcome(session, lead, world.a.pct.code, opened.id)
     for number in scored:
         service.put_self_score(
             session,
@@ -124,6 +137,59 @@ def ready_draft(
         reviewer=actor(session, world.reviewer),
         admin=actor(session, world.admin),
     )
+
+
+GOVERNANCE_NARRATIVE = "The board reviewed this area against the handbook's questions."
+PANEL_GOVERNANCE = "The panel agrees with the board's view of this area."
+
+
+def rate_governance(session: Session, lead: Actor, assessment_id: int) -> None:
+    """The PCT rates each governance area amber, with a narrative."""
+    for area in AREAS:
+        governance_service.put_rating(
+            session,
+            lead,
+            assessment_id,
+            area,
+            data=GovernanceRatingWrite(rating=Rag.AMBER, narrative=GOVERNANCE_NARRATIVE),
+        )
+
+
+def present_an_outcome(session: Session, lead: Actor, pct_code: str, assessment_id: int) -> int:
+    """The PCT adds an outcome measure (unless it has it already) and presents it."""
+    pct = outcome_service.visible_pct(session, lead, pct_code)
+    kept = [o for o in outcomes_of(session, pct.id or 0) if o.title == OUTCOME["title"]]
+    outcome = (
+        kept[0]
+        if kept
+        else outcome_service.create_outcome(session, lead, pct_code, data=OutcomeWrite(**OUTCOME))
+    )
+    assert outcome.id is not None
+    outcome_service.present_outcome(session, lead, assessment_id, outcome.id)
+    return outcome.id
+
+
+OUTCOME = {
+    "title": "Smoking prevalence in adults",
+    "indicator": "Adults who smoke, from the integrated household survey",
+    "source": "vital_signs",
+    "unit": "% of adults",
+    "better": "lower",
+    "baseline_year": 2008,
+    "baseline_value": 24.0,
+    "trajectory": [{"year": y, "value": 24.0 - (y - 2008)} for y in range(2009, 2014)],
+}
+
+
+def review_governance(session: Session, reviewer: Actor, assessment_id: int) -> None:
+    for area in AREAS:
+        governance_service.put_review(
+            session,
+            reviewer,
+            assessment_id,
+            area,
+            data=GovernanceReviewWrite(rating=Rag.AMBER, comment=PANEL_GOVERNANCE),
+        )
 
 
 # The steps: one command each ------------------------------------------------------------------
@@ -199,6 +265,7 @@ def review(session: Session, cast: Cast, number: int = 1, level: int = 3) -> Non
 def review_all(session: Session, cast: Cast) -> None:
     for number in ALL:
         review(session, cast, number, level=2)
+    review_governance(session, cast.reviewer, cast.assessment_id)
 
 
 def rate(session: Session, cast: Cast) -> None:

@@ -111,7 +111,13 @@ def make_user(
     return user
 
 
-def make_cycle(session: Session, *, name: str | None = None) -> Cycle:
+def make_cycle(
+    session: Session,
+    *,
+    name: str | None = None,
+    framework_version: str | None = None,
+    assessed: list[int] | None = None,
+) -> Cycle:
     return cycle_service.create_cycle(
         session,
         SYSTEM,
@@ -119,6 +125,8 @@ def make_cycle(session: Session, *, name: str | None = None) -> Cycle:
         opens_on=date(2009, 9, 16),
         submission_due=date(2009, 12, 18),
         review_due=date(2010, 5, 21),
+        framework_version=framework_version,
+        assessed_competencies=assessed,
     )
 
 

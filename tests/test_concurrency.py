@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.actors import Actor
+from app.assessments import criteria
 from app.assessments import repository as assessment_repository
 from app.assessments import service as assessment_service
 from app.assessments.models import Assessment, AssessmentStatus
-from app.assessments.schemas import ReviewScoreWrite, SelfScoreWrite
+from app.assessments.schemas import CriterionReviewWrite, ReviewScoreWrite, SelfScoreWrite
 from app.auth.service import actor_for_user
 from app.config import get_settings
 from app.db import create_db_engine
@@ -27,6 +28,9 @@ from app.evidence import service as evidence_service
 from app.evidence import storage
 from app.evidence.models import Attachment, EvidenceItem
 from app.evidence.uploads import ReceivedFile
+from app.governance import service as governance_service
+from app.governance.models import AREAS, Rag
+from app.governance.schemas import GovernanceReviewWrite
 from app.organisations.models import Organisation
 from app.schema_migrations import upgrade
 from app.users.models import User
@@ -104,9 +108,27 @@ def test_two_concurrent_finalises_exactly_one_succeeds(engine: sa.Engine) -> Non
     aid = _assessment(engine, "5N1", AssessmentStatus.IN_REVIEW)
     reviewer = _actor(engine, "reviewer.q32@demo.wcc.nhs.test")
     with Session(engine) as session:
-        for number in range(1, 12):
+        for number in (1, 11):  # scored through criteria in Year 2
+            for part in (1, 2, 3):
+                criteria.put_criterion_review(
+                    session,
+                    reviewer,
+                    aid,
+                    number,
+                    f"{number}.{part}",
+                    data=CriterionReviewWrite(level=2, comment="Agreed."),
+                )
+        for number in range(2, 11):
             assessment_service.put_review_score(
                 session, reviewer, aid, number, data=ReviewScoreWrite(level=2, comment="Agreed.")
+            )
+        for area in AREAS:
+            governance_service.put_review(
+                session,
+                reviewer,
+                aid,
+                area,
+                data=GovernanceReviewWrite(rating=Rag.AMBER, comment="Some concerns."),
             )
     outcomes = _race(engine, [lambda s: assessment_service.finalise(s, reviewer, aid)] * 2)
     assert sum(isinstance(o, Assessment) for o in outcomes) == 1, outcomes
@@ -122,11 +144,11 @@ def test_two_users_saving_the_same_self_score_one_gets_409_and_nothing_is_overwr
         version = next(
             s.version
             for s in assessment_repository.self_scores_of(session, aid)
-            if s.competency_number == 1
+            if s.competency_number == 2
         )
     writes = [
         lambda s, text=text: assessment_service.put_self_score(
-            s, lead, aid, 1, data=SelfScoreWrite(level=3, rationale=text, version=version)
+            s, lead, aid, 2, data=SelfScoreWrite(level=3, rationale=text, version=version)
         )
         for text in ("Written by the first lead", "Written by the second lead")
     ]
@@ -137,7 +159,7 @@ def test_two_users_saving_the_same_self_score_one_gets_409_and_nothing_is_overwr
         saved = next(
             s
             for s in assessment_repository.self_scores_of(session, aid)
-            if s.competency_number == 1
+            if s.competency_number == 2
         )
     assert saved.rationale == winners[0].rationale
     assert saved.version == version + 1

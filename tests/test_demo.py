@@ -4,8 +4,9 @@ its story, and idempotent; and the clock it runs on."""
 from __future__ import annotations
 
 import threading
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,11 @@ from app.assessments import service as assessment_service
 from app.assessments.models import (
     Assessment,
     AssessmentStatus,
+    CriterionScore,
     EvidenceRating,
     EvidenceSnapshot,
+    PresentedEvidence,
+    ReviewCriterionScore,
     ReviewScore,
     SelfScore,
 )
@@ -28,8 +32,11 @@ from app.auth.service import actor_for_user
 from app.cycles.models import Cycle
 from app.db import create_db_engine, utcnow
 from app.demo import DemoResult, load_demo, timeline
+from app.demo.data import ASSESSED, JOB_TITLES, PCT_POSTS, SHA_POST
 from app.evidence.models import EvidenceItem
+from app.governance.models import GovernanceRating, GovernanceReview
 from app.organisations.models import Organisation, OrganisationKind
+from app.outcomes.models import Outcome
 from app.schema_migrations import upgrade
 from app.tables import metadata
 from app.users.models import Role, User
@@ -45,6 +52,11 @@ AUDITED = {
     "self_score": SelfScore,
     "review_score": ReviewScore,
     "evidence_rating": EvidenceRating,
+    "criterion_score": CriterionScore,
+    "review_criterion_score": ReviewCriterionScore,
+    "governance_rating": GovernanceRating,
+    "governance_review": GovernanceReview,
+    "outcome": Outcome,
 }
 
 
@@ -228,9 +240,219 @@ def test_demo_submissions_froze_evidence_for_every_competency_dated_before_the_d
         ).all()
         numbers = {n for snapshot in frozen for n in snapshot.content["competency_numbers"]}
         assert numbers == set(range(1, 12)), (assessment.id, numbers)
-        latest = max(snapshot.content["occurred_on"] for snapshot in frozen)
-        assert latest <= cycle.submission_due.isoformat()
+        start, _end = cycle.period
+        assert assessment.signed_off_meeting_date is not None
+        for snapshot in frozen:
+            dated = date.fromisoformat(snapshot.content["occurred_on"])
+            assert start <= dated <= assessment.signed_off_meeting_date, snapshot.content
         assert {snapshot.frozen_at for snapshot in frozen} == {assessment.submitted_at}
+
+
+# True to the period ------------------------------------------------------------------------
+
+
+def _codes(session: Session) -> dict[int, str]:
+    return dict(session.exec(select(Organisation.id, Organisation.code)).all())
+
+
+def test_demo_has_the_two_assurance_years_on_their_real_calendar_and_no_2010_11(
+    demo: Session,
+) -> None:
+    cycles = {c.name: c for c in demo.exec(select(Cycle)).all()}
+    assert sorted(cycles) == ["2008/09", "2009/10"]
+    for cycle in cycles.values():
+        assert cycle.opens_on <= cycle.submission_due <= cycle.review_due
+    first, second = cycles["2008/09"], cycles["2009/10"]
+    assert date(2008, 9, 1) <= first.opens_on <= date(2008, 10, 31)
+    assert date(2008, 11, 1) <= first.submission_due <= date(2008, 12, 31)
+    assert date(2009, 1, 20) <= first.review_due <= date(2009, 1, 31)
+    assert second.opens_on == date(2009, 9, 16)  # Year 2 launched with the revised handbook
+    assert date(2010, 5, 21) <= second.review_due <= date(2010, 5, 31)
+
+
+def test_each_pct_submits_before_its_own_panel_and_panels_sit_in_their_season(
+    demo: Session,
+) -> None:
+    """Year 1 panels from October 2008 to January 2009 (early ones before the last
+    submission deadline), Year 2 in spring 2010 up to the third week of May; results after
+    the panel."""
+    panels = dict(
+        demo.exec(
+            select(ReviewScore.assessment_id, sa.func.min(ReviewScore.scored_at)).group_by(
+                ReviewScore.assessment_id
+            )
+        ).all()
+    )
+    seasons = {
+        "2008/09": (date(2008, 10, 1), date(2009, 1, 31)),
+        "2009/10": (date(2010, 3, 1), date(2010, 5, 21)),
+    }
+    early = 0
+    for assessment, cycle in demo.exec(
+        select(Assessment, Cycle).join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+    ).all():
+        if assessment.submitted_at is not None:
+            assert assessment.signed_off_meeting_date is not None
+            assert assessment.signed_off_meeting_date < assessment.submitted_at.date()
+            if cycle.name == "2008/09":
+                assert date(2008, 9, 1) <= assessment.submitted_at.date() <= date(2008, 12, 12)
+        panel = panels.get(assessment.id)
+        if panel is None:
+            assert assessment.status in (
+                AssessmentStatus.DRAFT,
+                AssessmentStatus.SIGNED_OFF,
+                AssessmentStatus.SUBMITTED,
+            )
+            continue
+        assert assessment.submitted_at is not None and assessment.submitted_at < panel
+        low, high = seasons[cycle.name]
+        assert low <= panel.date() <= high, (cycle.name, panel)
+        early += panel.date() < cycle.submission_due
+        for moment in (assessment.returned_at, assessment.finalised_at):
+            assert moment is None or panel < moment
+    assert early >= 2
+
+
+def test_each_assessment_presents_evidence_of_its_own_assurance_year_up_to_its_board(
+    demo: Session,
+) -> None:
+    rows = demo.exec(
+        select(Assessment, Cycle, PresentedEvidence, EvidenceItem)
+        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+        .join(PresentedEvidence, col(PresentedEvidence.assessment_id) == Assessment.id)
+        .join(EvidenceItem, col(EvidenceItem.id) == PresentedEvidence.evidence_id)
+    ).all()
+    assert len(rows) > 150
+    for _assessment, cycle, presented, item in rows:
+        start, end = cycle.period
+        board_day = presented.added_at.date()  # the morning of the board's meeting
+        assert start <= item.occurred_on <= min(board_day, end), (cycle.name, item.title)
+
+
+def test_every_post_holder_has_a_title_and_no_one_is_in_two_organisations(demo: Session) -> None:
+    users = demo.exec(select(User)).all()
+    for user in users:
+        assert user.email.split("@")[0] in JOB_TITLES, user.email
+    held: dict[str, set[tuple[int | None, str]]] = defaultdict(set)
+    for user in users:
+        held[user.full_name.removeprefix("Dr ")].add((user.organisation_id, user.email))
+    assert all(len(posts) == 1 for posts in held.values()), {
+        name: posts for name, posts in held.items() if len(posts) > 1
+    }
+    emails = {u.email.split("@")[0] for u in users}
+    for organisation in demo.exec(select(Organisation)).all():
+        code = organisation.code
+        if organisation.kind is OrganisationKind.PCT:
+            wanted = {f"{prefix}.{code.lower()}" for prefix, _role, _title in PCT_POSTS}
+            assert wanted <= emails, code
+        if organisation.kind is OrganisationKind.SHA:
+            assert f"{SHA_POST[0]}.{code.lower()}" in emails
+            assert JOB_TITLES[f"reviewer.{code.lower()}"] == "Director of commissioning development"
+    # The real people the sources name, in the posts the sources give them, and nowhere else.
+    real = {
+        "Matt Walsh": ("director.5n1", "Director of commissioning"),
+        "Alwen Williams": ("board.5c4", "Chief executive"),
+        "Ian Tipney": ("board.5ql", "Chief executive"),
+        "Dr Andy Harris": ("clinician.5n1-leo", "Chair"),
+        "Dr David Rooke": ("clinician.5ql-wyv", "Chair"),
+    }
+    by_name = {u.full_name: u.email.split("@")[0] for u in users}
+    for name, (account, title) in real.items():
+        assert by_name[name] == account and JOB_TITLES[account] == title
+    assert "Sophia Christie" not in by_name  # her PCT is not in the small demo
+    assert JOB_TITLES["clinician.5n1"].startswith("Chair of the Professional Executive Committee")
+
+
+def _texts(demo: Session) -> list[str]:
+    texts = [f"{e.title} {e.description}" for e in demo.exec(select(EvidenceItem)).all()]
+    texts += [f"{s.rationale} {s.improvement_action}" for s in demo.exec(select(SelfScore)).all()]
+    texts += [r.comment or "" for r in demo.exec(select(ReviewScore)).all()]
+    return texts
+
+
+def test_the_demo_speaks_of_the_professional_executive_committee(demo: Session) -> None:
+    texts = _texts(demo)
+    assert not [t for t in texts if "clinical executive" in t.lower()]
+    assert any("Professional Executive Committee" in t for t in texts)
+
+
+def test_each_pct_names_its_own_programmes_and_the_documents_of_the_time(demo: Session) -> None:
+    codes = _codes(demo)
+    said: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for score, assessment, cycle in demo.exec(
+        select(SelfScore, Assessment, Cycle)
+        .join(Assessment, col(Assessment.id) == SelfScore.assessment_id)
+        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+        .order_by(SelfScore.competency_number)
+    ).all():
+        said[(codes[assessment.organisation_id], cycle.name)].append(score.rationale)
+    for (code, cycle_name), rationales in said.items():
+        others = [r for (c, n), r in said.items() if n == cycle_name and c != code]
+        assert rationales not in others, (code, cycle_name)
+    leeds = " ".join(said[("5N1", "2008/09")])
+    for programme in ("Leodis Healthcare", "dermatology", "ENT", "nursing homes", "diabetes"):
+        assert programme in leeds
+    somerset = " ".join(said[("5QL", "2008/09")])
+    for programme in ("WyvernHealth.Com", "COPD", "Yeovil Breathability Support Group"):
+        assert programme in somerset
+    for code in ("5A4", "5NC"):
+        assert "PBC simulations" in " ".join(said[(code, "2009/10")])
+    titles = {
+        (codes[organisation_id], title)
+        for organisation_id, title in demo.exec(
+            select(EvidenceItem.organisation_id, EvidenceItem.title)
+        ).all()
+    }
+    for code in ("5N1", "5N2", "5NX", "5A4", "5NC", "5C4", "5QL", "5QJ"):
+        held = " ".join(title for c, title in titles if c == code)
+        for document in (
+            "Strategic Plan 2008/09\N{EN DASH}2012/13",
+            "Annual Public Health Report",
+            "Operational Plan 2009/10",
+            "Organisational Development Plan",
+            "Communications and Engagement Strategy",
+            "Joint Strategic Needs Assessment",
+        ):
+            assert document in held, (code, document)
+
+
+def test_panels_mostly_confirm_the_boards_levels_and_move_a_few_by_one(demo: Session) -> None:
+    codes = _codes(demo)
+    pairs = demo.exec(
+        select(SelfScore, ReviewScore, Assessment, Cycle)
+        .join(
+            ReviewScore,
+            sa.and_(
+                col(ReviewScore.assessment_id) == SelfScore.assessment_id,
+                col(ReviewScore.competency_number) == SelfScore.competency_number,
+            ),
+        )
+        .join(Assessment, col(Assessment.id) == SelfScore.assessment_id)
+        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+    ).all()
+    moves: Counter[int] = Counter()
+    altered: Counter[tuple[str, str]] = Counter()
+    for own, panel, assessment, cycle in pairs:
+        if own.competency_number not in ASSESSED[cycle.name]:
+            assert (panel.level, panel.comment[:9]) == (own.level, "Not rated")
+            continue
+        moves[panel.level - own.level] += 1
+        altered[(codes[assessment.organisation_id], cycle.name)] += panel.level != own.level
+        assert (panel.level == own.level) == panel.comment.startswith("Agreed")
+    assert set(moves) <= {-1, 0, 1}
+    assert moves[0] >= 0.7 * moves.total()
+    assert moves[-1] > moves[1]
+    assert altered[("5N2", "2008/09")] == 2  # "the panel only felt it appropriate to alter two"
+    kirklees_c1 = demo.exec(
+        select(SelfScore.level)
+        .join(Assessment, col(Assessment.id) == SelfScore.assessment_id)
+        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+        .join(Organisation, col(Organisation.id) == Assessment.organisation_id)
+        .where(col(Organisation.code) == "5N2", col(SelfScore.competency_number) == 1)
+        .order_by(Cycle.opens_on)
+    ).all()
+    assert kirklees_c1 == [2, 3]  # Kirklees' own levels for competency 1, 2008 then 2009
+    assert max(p.level for _s, p, _a, c in pairs if c.name == "2008/09") <= 3
 
 
 # The clock ----------------------------------------------------------------------------------

@@ -92,3 +92,33 @@ def test_the_evidence_tally_counts_links_already_there(run_dir: Path) -> None:
             assert [tuple(row) for row in tally] == [(pct_id, 1, 1), (pct_id, 4, 2)]
         finally:
             engine.dispose()
+
+
+def test_cycles_already_there_keep_all_eleven_competencies(run_dir: Path) -> None:
+    with fresh_database(new_database_url(run_dir, "assessed")) as url:
+        config = alembic_config(url)
+        engine = sa.create_engine(url)
+        try:
+            command.upgrade(config, "59bd0b07a0d4")  # the revision before criteria
+            with engine.begin() as connection:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO cycle (name, opens_on, submission_due, review_due, "
+                        "framework_version, framework_sha256, created_at, version) VALUES "
+                        "('2008/09', '2008-10-01', '2009-01-30', '2009-03-31', 'wcc-2008', "
+                        ":sha, '2008-09-01 00:00:00', 1)"
+                    ),
+                    {"sha": "a" * 64},
+                )
+            command.upgrade(config, "head")
+            with engine.connect() as connection:
+                assessed = connection.execute(
+                    sa.select(metadata.tables["cycle"].c.assessed_competencies)
+                ).scalar_one()
+            assert assessed == list(range(1, 12))
+            command.downgrade(config, "59bd0b07a0d4")
+            with engine.connect() as connection:
+                names = connection.execute(sa.text("SELECT name FROM cycle")).scalars().all()
+            assert names == ["2008/09"]
+        finally:
+            engine.dispose()

@@ -177,6 +177,41 @@ def test_the_assurance_story_from_set_up_to_finalised_review(
     assert lead.get(f"/api/v1/assessments/{aid}")["readiness"]["ready"] is False
     for item in (engagement, plan):
         lead.send("PUT", f"/api/v1/assessments/{aid}/evidence/{item['id']}", 204)
+    assert lead.get(f"/api/v1/assessments/{aid}")["readiness"]["missing"] == [
+        "Governance (Strategy): no rating",
+        "Governance (Finance): no rating",
+        "Governance (Board): no rating",
+        "Outcomes: no outcome measure presented",
+    ]
+
+    # And rates governance, and chooses an outcome measure with its five-year trajectory
+    for area, rating in (("strategy", "amber"), ("finance", "green"), ("board", "green")):
+        lead.send(
+            "PUT",
+            f"/api/v1/assessments/{aid}/governance/{area}",
+            json={"rating": rating, "narrative": f"What the board has seen on {area}."},
+        )
+    alcohol = lead.send(
+        "POST",
+        "/api/v1/organisations/5N1/outcomes",
+        201,
+        json={
+            "title": "Alcohol-related hospital admissions",
+            "indicator": "Admissions per 100,000 population, directly standardised",
+            "source": "vital_signs",
+            "unit": "per 100,000",
+            "better": "lower",
+            "baseline_year": 2008,
+            "baseline_value": 1620,
+            "trajectory": [{"year": y, "value": 1620 - 40 * (y - 2008)} for y in range(2009, 2014)],
+        },
+    )
+    lead.send(
+        "PUT",
+        f"/api/v1/organisations/5N1/outcomes/{alcohol['id']}/actuals/2009",
+        json={"value": 1575},
+    )
+    lead.send("PUT", f"/api/v1/assessments/{aid}/outcomes/{alcohol['id']}", 204)
     assert lead.get(f"/api/v1/assessments/{aid}")["readiness"] == {"ready": True, "missing": []}
 
     # Then the board signs off at its meeting and the lead submits; the reviewer can now see
@@ -250,8 +285,15 @@ def test_the_assurance_story_from_set_up_to_finalised_review(
             f"/api/v1/assessments/{aid}/review-scores/{number}",
             json={"level": 2, "comment": "Moderated."},
         )
+    for area in ("strategy", "finance", "board"):
+        reviewer.send(
+            "PUT",
+            f"/api/v1/assessments/{aid}/governance-reviews/{area}",
+            json={"rating": "amber", "comment": "The panel sees some concerns."},
+        )
     final = reviewer.send("POST", f"/api/v1/assessments/{aid}/finalise")
     assert final["status"] == "finalised"
+    assert [g["rating"] for g in final["governance_reviews"]] == ["amber"] * 3
     assert [s["level"] for s in final["review_scores"]] == [2] * 11
     assert (
         client.put(
@@ -268,6 +310,7 @@ def test_the_assurance_story_from_set_up_to_finalised_review(
         "create",
         "present_evidence",
         "present_evidence",
+        "present_outcome",
         "sign_off",
         "submit",
         "start_review",

@@ -12,6 +12,7 @@ from app.cycles import service as cycle_service
 from app.cycles.schemas import CycleCreate
 from app.deps import SessionDep
 from app.forms import FormPost, FormProblem, blank_to_none, posted, submit_form
+from app.framework import service as framework_service
 from app.home import service as home_service
 from app.organisations import service as organisation_service
 from app.organisations.models import OrganisationKind
@@ -195,7 +196,14 @@ def _cycles_page(
     errors: dict[str, str],
     status: int = 200,
 ) -> Response:
-    context = {"rows": cycle_service.list_cycles(session), "values": values, "errors": errors}
+    frameworks = framework_service.loaded_frameworks()
+    context = {
+        "rows": cycle_service.list_cycles(session),
+        "values": values,
+        "errors": errors,
+        "frameworks": [frameworks[v].framework for v in sorted(frameworks)],
+        "default_framework": framework_service.current_framework().framework.version,
+    }
     return render(request, "admin/cycles.html", context, status_code=status)
 
 
@@ -210,6 +218,8 @@ CYCLE_LABELS = {
     "opens_on": "the opening date",
     "submission_due": "the submission deadline",
     "review_due": "the review deadline",
+    "framework_version": "a framework",
+    "assessed_competencies": "the competencies this cycle assesses",
 }
 
 
@@ -218,14 +228,17 @@ def create_cycle(
     request: Request, session: SessionDep, actor: PageActor, form: FormPost
 ) -> Response:
     _admin(actor)
-    values = posted(form, *CYCLE_LABELS)
+    values = posted(form, *CYCLE_LABELS, "framework_version", lists=("assessed_competencies",))
+    data = blank_to_none(values, *CYCLE_LABELS, "framework_version")
+    data["assessed_competencies"] = values["assessed_competencies"] or None
     return submit_form(
         session,
         schema=CycleCreate,
-        data=blank_to_none(values, *CYCLE_LABELS),
+        data=data,
         labels=CYCLE_LABELS,
         command=lambda data: cycle_service.create_cycle(session, actor, **data.model_dump()),
         done=lambda c: hx_redirect(request, "/admin/cycles", flash=f"Cycle {c.name} created."),
+        shown_refusals=frozenset({404}),
         page=lambda problem: _cycles_page(
             request, session, values, problem.errors, status=problem.status_code
         ),

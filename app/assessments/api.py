@@ -8,12 +8,16 @@ from fastapi import APIRouter, Body, Query, Response
 from sqlmodel import Session
 
 from app.actors import Actor
-from app.assessments import repository, serialisers, service
+from app.assessments import criteria, repository, serialisers, service
 from app.assessments.models import AssessmentStatus
 from app.assessments.schemas import (
     AssessmentCreate,
     AssessmentRead,
     AssessmentSummary,
+    CriterionReviewRead,
+    CriterionReviewWrite,
+    CriterionScoreRead,
+    CriterionScoreWrite,
     EvidenceRatingRead,
     EvidenceRatingWrite,
     ReopenRequest,
@@ -32,7 +36,7 @@ from app.assessments.schemas import (
 )
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
-from app.params import PathId, PathNumber, QueryId
+from app.params import PathCriterion, PathId, PathNumber, QueryId
 
 router = APIRouter(prefix="/api/v1/assessments", tags=["assessments"])
 OptionalBody = Annotated[TransitionRequest | None, Body()]
@@ -93,6 +97,29 @@ def put_self_score(
     """Set the PCT's own level for a competency, with its rationale."""
     score = service.put_self_score(session, actor, assessment_id, number, data=body)
     return SelfScoreRead.model_validate(score, from_attributes=True)
+
+
+@router.put(
+    "/{assessment_id}/self-scores/{number}/criteria/{criterion}",
+    response_model=CriterionScoreRead,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def put_criterion_score(
+    assessment_id: PathId,
+    number: PathNumber,
+    criterion: PathCriterion,
+    body: CriterionScoreWrite,
+    session: SessionDep,
+    actor: CurrentActor,
+) -> CriterionScoreRead:
+    """Set the PCT's own level for one criterion of a competency ("1.2"); once every
+    criterion has a level, the competency's level follows by the framework's rule."""
+    score, whole = criteria.put_criterion_score(
+        session, actor, assessment_id, number, criterion, data=body
+    )
+    return CriterionScoreRead.model_validate(
+        {**score.model_dump(), "competency_level": whole.level if whole else None}
+    )
 
 
 @router.put(
@@ -177,6 +204,29 @@ def put_review_score(
     """The reviewer's level for a competency; a comment is required when it differs."""
     score = service.put_review_score(session, actor, assessment_id, number, data=body)
     return ReviewScoreRead.model_validate(score, from_attributes=True)
+
+
+@router.put(
+    "/{assessment_id}/review-scores/{number}/criteria/{criterion}",
+    response_model=CriterionReviewRead,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def put_criterion_review(
+    assessment_id: PathId,
+    number: PathNumber,
+    criterion: PathCriterion,
+    body: CriterionReviewWrite,
+    session: SessionDep,
+    actor: CurrentActor,
+) -> CriterionReviewRead:
+    """The reviewer's level for one criterion; once every criterion has one, the
+    competency's review level follows by the framework's rule."""
+    score, whole = criteria.put_criterion_review(
+        session, actor, assessment_id, number, criterion, data=body
+    )
+    return CriterionReviewRead.model_validate(
+        {**score.model_dump(), "competency_level": whole.level if whole else None}
+    )
 
 
 @router.put(

@@ -158,6 +158,62 @@ class ReviewScore(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _review_score_version}
 
 
+CRITERION_SQL = "criterion LIKE '%.%'"
+_criterion_score_version = version_column()
+
+
+class CriterionScore(SQLModel, table=True):
+    """The PCT's own level for one criterion of a competency ("1.2"), with its reasoning;
+    the competency's level follows from all of them by the framework's rule."""
+
+    __tablename__ = "criterion_score"
+    __table_args__ = (
+        sa.UniqueConstraint("assessment_id", "criterion"),
+        sa.CheckConstraint(COMPETENCY_RANGE_SQL, name="competency_number_range"),
+        sa.CheckConstraint(LEVEL_RANGE_SQL, name="level_range"),
+        sa.CheckConstraint(CRITERION_SQL, name="criterion_numbered"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE")
+    competency_number: int = Field(ge=1)
+    criterion: str = Field(max_length=8)
+    level: int = Field(ge=1)
+    rationale: str = Field(default="", sa_type=sa.Text)
+    updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_criterion_score_version)
+
+    __mapper_args__ = {"version_id_col": _criterion_score_version}
+
+
+_review_criterion_score_version = version_column()
+
+
+class ReviewCriterionScore(SQLModel, table=True):
+    """The SHA reviewer's level for one criterion of a competency, with a comment."""
+
+    __tablename__ = "review_criterion_score"
+    __table_args__ = (
+        sa.UniqueConstraint("assessment_id", "criterion"),
+        sa.CheckConstraint(COMPETENCY_RANGE_SQL, name="competency_number_range"),
+        sa.CheckConstraint(LEVEL_RANGE_SQL, name="level_range"),
+        sa.CheckConstraint(CRITERION_SQL, name="criterion_numbered"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE")
+    competency_number: int = Field(ge=1)
+    criterion: str = Field(max_length=8)
+    level: int = Field(ge=1)
+    comment: str = Field(default="", sa_type=sa.Text)
+    reviewer_id: int = Field(foreign_key="user_account.id")
+    scored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_review_criterion_score_version)
+
+    __mapper_args__ = {"version_id_col": _review_criterion_score_version}
+
+
 _evidence_rating_version = version_column()
 
 

@@ -7,6 +7,7 @@ functions, so database work runs in the thread pool and never stalls the event l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +15,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.assessments import presenters, service
-from app.assessments.models import ReturnPoint
+from app.assessments import criteria, presenters, repository, service
+from app.assessments.models import (
+    ReturnPoint,
+    ReviewScore,
+    SelfScore,
+)
 from app.assessments.schemas import (
+    CriterionReviewWrite,
+    CriterionScoreWrite,
     EvidenceRatingWrite,
+    Level,
     ReturnPointResponse,
     ReviewScoreWrite,
     SelfScoreWrite,
@@ -32,8 +40,9 @@ from app.forms import (
     shown_values,
     submit_form,
 )
+from app.framework import service as framework_service
 from app.home.pages import pct_home_page
-from app.params import MAX_ID, PathId, PathNumber
+from app.params import MAX_ID, PathCriterion, PathId, PathNumber
 from app.web import PageActor, hx_redirect, is_fragment_request
 
 router = APIRouter(include_in_schema=False)
@@ -79,6 +88,73 @@ class _PointPost:
     saved: bool = False
 
 
+@dataclass(frozen=True)
+class _CriterionPost:
+    """A criterion's form as posted and refused: its number, what was typed, the errors."""
+
+    number: str
+    values: dict[str, Any]
+    problem: FormProblem
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return self.problem.errors
+
+
+CRITERION_LABELS = {"level": "a level", "rationale": "why this level"}
+CRITERION_REVIEW_LABELS = {"level": "a level", "comment": "a comment"}
+
+
+def _criterion_saved(number: int, criterion: str, whole: SelfScore | ReviewScore | None) -> str:
+    said = f"Criterion {criterion} saved."
+    if whole is not None:
+        said += f" Competency {number} is at level {whole.level}, following from its criteria."
+    return said
+
+
+def _criterion_form(
+    request: Request,
+    session: SessionDep,
+    form: FormPost,
+    *,
+    number: int,
+    criterion: str,
+    url: str,
+    schema: type[CriterionScoreWrite] | type[CriterionReviewWrite],
+    labels: dict[str, str],
+    command: Callable[[Any], tuple[Any, SelfScore | ReviewScore | None]],
+    page: Callable[[_CriterionPost], Response],
+) -> Response:
+    """One criterion's form, the PCT's or the reviewer's: saved, back to the page at that
+    criterion, saying where the competency's level now stands; refused, the page again with
+    what was typed. ``labels`` names the level and the text field."""
+    text_field = next(name for name in labels if name != "level")
+    typed = posted(form, *labels, "version")
+
+    def done(result: tuple[Any, SelfScore | ReviewScore | None]) -> Response:
+        score, whole = result
+        anchor = "#criterion-" + score.criterion.replace(".", "-")
+        return hx_redirect(
+            request, url + anchor, flash=_criterion_saved(number, score.criterion, whole)
+        )
+
+    def refused(problem: FormProblem) -> Response:
+        values = {"level": typed["level"], "text": typed[text_field], "version": typed["version"]}
+        if problem.current_version is not None:
+            values["version"] = problem.current_version
+        return page(_CriterionPost(criterion.strip(), values, problem))
+
+    return submit_form(
+        session,
+        schema=schema,
+        data=blank_to_none(typed, "level", "version"),
+        labels=labels,
+        command=command,
+        done=done,
+        page=refused,
+    )
+
+
 def _point_context(view: presenters.AssessmentPage, post: _PointPost | None) -> dict[str, Any]:
     """What the response forms of a page show: each point's response as saved, or, for the
     one just posted and refused, what was typed, with its errors."""
@@ -99,6 +175,26 @@ def _point_context(view: presenters.AssessmentPage, post: _PointPost | None) -> 
         context["point_errors"] = {post.point_id: post.problem.errors}
         context["point_problems"] = {post.point_id: post.problem}
     return context
+
+
+class _LevelledSelfScore(SelfScoreWrite):
+    """The self-score form of a competency scored as a whole: the level is one of its
+    fields, so that a missing level is named with the other faults."""
+
+    level: Level
+
+
+class _LevelledReviewScore(ReviewScoreWrite):
+    level: Level
+
+
+def _scored_through_criteria(
+    session: SessionDep, actor: PageActor, assessment_id: int, number: int
+) -> bool:
+    assessment = repository.get_assessment(session, actor, assessment_id)
+    framework = framework_service.for_cycle(repository.cycle_of(session, assessment))
+    competency = framework.competency(number)
+    return bool(competency and competency.criteria)
 
 
 def _schema_fields(data: dict[str, Any], schema: type[BaseModel]) -> dict[str, Any]:
@@ -179,9 +275,11 @@ def _competency(
     saved: bool = False,
     evidence: _EvidencePost | None = None,
     point: _PointPost | None = None,
+    crit: _CriterionPost | None = None,
 ) -> Response:
     """The competency page; ``typed``, ``problem`` and ``saved`` are about its score form,
-    ``evidence`` about adding or taking out an item, ``point`` about answering a point."""
+    ``evidence`` about adding or taking out an item, ``point`` about answering a point,
+    ``crit`` about scoring one of its criteria."""
     page = presenters.competency_page(session, actor, assessment_id, number)
     values = shown_values(page.form_values(), typed, problem)
     context = {
@@ -195,11 +293,15 @@ def _competency(
         "evidence_errors": evidence.problem.errors if evidence and evidence.problem else {},
         "evidence_said": evidence.said if evidence else "",
         **_point_context(page.view, point),
+        "crit": crit,
         # A fragment after a change carries the readiness line out of band.
         "oob": saved or bool(evidence and evidence.said) or bool(point and point.saved),
     }
     shown = (
-        problem or (evidence.problem if evidence else None) or (point.problem if point else None)
+        problem
+        or (evidence.problem if evidence else None)
+        or (point.problem if point else None)
+        or (crit.problem if crit else None)
     )
     return render_form(request, "assessments/competency.html", context, shown, block=block)
 
@@ -234,9 +336,10 @@ def save_self_score(
             request, session, actor, assessment_id, number, block="score_form", saved=True
         )
 
+    through_criteria = _scored_through_criteria(session, actor, assessment_id, number)
     return submit_form(
         session,
-        schema=SelfScoreWrite,
+        schema=SelfScoreWrite if through_criteria else _LevelledSelfScore,
         data=blank_to_none(typed, "level", "target_level", "version", "improvement_action"),
         labels=SELF_LABELS,
         command=lambda data: service.put_self_score(
@@ -253,6 +356,35 @@ def save_self_score(
             problem=problem,
             block="score_form",
         ),
+    )
+
+
+@router.post(
+    "/assessments/{assessment_id}/competencies/{number}/criteria/{criterion}",
+    response_class=HTMLResponse,
+)
+def save_criterion_score(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: PathId,
+    number: PathNumber,
+    criterion: PathCriterion,
+    form: FormPost,
+) -> Response:
+    return _criterion_form(
+        request,
+        session,
+        form,
+        number=number,
+        criterion=criterion,
+        url=f"/assessments/{assessment_id}/competencies/{number}",
+        schema=CriterionScoreWrite,
+        labels=CRITERION_LABELS,
+        command=lambda data: criteria.put_criterion_score(
+            session, actor, assessment_id, number, criterion, data=data
+        ),
+        page=lambda crit: _competency(request, session, actor, assessment_id, number, crit=crit),
     )
 
 
@@ -422,6 +554,7 @@ def _review_competency(
     typed: dict[str, Any] | None = None,
     problem: FormProblem | None = None,
     saved: bool = False,
+    crit: _CriterionPost | None = None,
 ) -> Response:
     view = presenters.assessment_page(session, actor, assessment_id, full=True)
     row = view.row(number)
@@ -440,8 +573,9 @@ def _review_competency(
         "errors": problem.errors if problem else {},
         "problem": problem,
         "saved": saved,
+        "crit": crit,
     }
-    return render_form(request, template, context, problem)
+    return render_form(request, template, context, problem or (crit.problem if crit else None))
 
 
 @router.get("/assessments/{assessment_id}/review/{number}", response_class=HTMLResponse)
@@ -493,9 +627,10 @@ def save_review_score(
             problem=problem,
         )
 
+    through_criteria = _scored_through_criteria(session, actor, assessment_id, number)
     return submit_form(
         session,
-        schema=ReviewScoreWrite,
+        schema=ReviewScoreWrite if through_criteria else _LevelledReviewScore,
         data=blank_to_none(typed, "level", "version"),
         labels=REVIEW_LABELS,
         command=lambda data: service.put_review_score(
@@ -503,6 +638,37 @@ def save_review_score(
         ),
         done=done,
         page=page,
+    )
+
+
+@router.post(
+    "/assessments/{assessment_id}/review/{number}/criteria/{criterion}",
+    response_class=HTMLResponse,
+)
+def save_criterion_review(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    assessment_id: PathId,
+    number: PathNumber,
+    criterion: PathCriterion,
+    form: FormPost,
+) -> Response:
+    return _criterion_form(
+        request,
+        session,
+        form,
+        number=number,
+        criterion=criterion,
+        url=f"/assessments/{assessment_id}/review/{number}",
+        schema=CriterionReviewWrite,
+        labels=CRITERION_REVIEW_LABELS,
+        command=lambda data: criteria.put_criterion_review(
+            session, actor, assessment_id, number, criterion, data=data
+        ),
+        page=lambda crit: _review_competency(
+            request, session, actor, assessment_id, number, crit=crit
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from app.assessments.record import (
     signed_at_meeting,
 )
 from app.assessments.workflow import FROZEN_STATUSES, PCT_EDITABLE, Gap, Move
+from app.cycles.models import ALL_COMPETENCIES
 from app.errors import NotFound
 from app.evidence.models import EvidenceItem, EvidenceKind
 from app.permissions import Action, may_on_assessment, require_on_assessment
@@ -87,6 +88,25 @@ class AssessmentPage(RecordView):
     @property
     def competency_count(self) -> int:
         return len(self.record.competencies)
+
+    @property
+    def not_assessed(self) -> str:
+        """The competencies the cycle leaves out, for a sentence ("competency 11"); "" when
+        it assesses all."""
+        left = [n for n in ALL_COMPETENCIES if n not in self.cycle.assessed]
+        if not left:
+            return ""
+        listed = ", ".join(str(n) for n in left)
+        return f"competenc{'y' if len(left) == 1 else 'ies'} {listed}"
+
+    @property
+    def shows_review(self) -> bool:
+        """The SHA's ratings are shown: to its reviewers, and to the PCT once returned or
+        finalised."""
+        return self.reviews or self.assessment.status in (
+            AssessmentStatus.RETURNED,
+            AssessmentStatus.FINALISED,
+        )
 
     # What the assessment's state means now ---------------------------------------------------
 

@@ -21,17 +21,21 @@ from app.assessments import workflow
 from app.assessments.models import (
     Assessment,
     AssessmentStatus,
+    CriterionScore,
     EvidenceRating,
     ReturnPoint,
+    ReviewCriterionScore,
     ReviewScore,
     SelfScore,
 )
-from app.assessments.snapshots import competency_digests, fingerprint
+from app.assessments.snapshots import SelfAssessment, outcome_content
 from app.assessments.workflow import FROZEN_STATUSES, Gap, Move, Readiness
 from app.cycles.models import Cycle
 from app.evidence.models import EvidenceKind
-from app.framework.models import Competency, Framework
+from app.framework.models import Competency, Criterion, Framework
+from app.governance.models import AREAS, GovernanceArea, GovernanceRating, GovernanceReview
 from app.organisations.models import Organisation
+from app.outcomes.models import Outcome
 from app.permissions import Action, may_on_assessment
 
 
@@ -112,6 +116,32 @@ class Round:
 
 
 @dataclass(frozen=True)
+class CriterionLine:
+    """One criterion of a competency: the PCT's level and the reviewer's."""
+
+    criterion: Criterion
+    score: CriterionScore | None
+    review: ReviewCriterionScore | None
+
+    @property
+    def number(self) -> str:
+        return self.criterion.number
+
+
+@dataclass(frozen=True)
+class GovernanceLine:
+    """One governance area: the PCT's rating and the SHA's."""
+
+    area: GovernanceArea
+    rating: GovernanceRating | None
+    review: GovernanceReview | None
+
+    @property
+    def diverges(self) -> bool:
+        return bool(self.rating and self.review and self.rating.rating != self.review.rating)
+
+
+@dataclass(frozen=True)
 class CompetencyLine:
     """One competency of the assessment: the PCT's score, the reviewer's, the evidence, the
     points of a return that concern it, and whether it changed since the last round."""
@@ -125,6 +155,12 @@ class CompetencyLine:
     points: tuple[ReturnPoint, ...] = ()
     changed_since: int | None = None
     """The round it changed since (the one before), or None when unchanged or unknown."""
+    criteria: tuple[CriterionLine, ...] = ()
+
+    @property
+    def derived(self) -> bool:
+        """Its level follows from its criteria."""
+        return bool(self.criteria)
 
     @property
     def open_points(self) -> tuple[ReturnPoint, ...]:
@@ -196,6 +232,14 @@ class AssessmentRecord:
     evidence: tuple[PresentedItem, ...] | None = None
     """Loaded only when asked for (``load_assessment(..., full=True)``)."""
     people: Mapping[int, str] = field(default_factory=dict)
+    criterion_scores: Mapping[str, CriterionScore] = field(default_factory=dict)
+    review_criterion_scores: Mapping[str, ReviewCriterionScore] = field(default_factory=dict)
+    governance: Mapping[GovernanceArea, GovernanceRating] = field(default_factory=dict)
+    governance_reviews: Mapping[GovernanceArea, GovernanceReview] = field(default_factory=dict)
+    outcomes: tuple[Outcome, ...] = ()
+    """The outcome measures the assessment presents."""
+    actuals: Mapping[int, Mapping[int, float]] = field(default_factory=dict)
+    """Their actual values by measure and year (loaded with ``full``)."""
 
     @property
     def id(self) -> int:
@@ -247,18 +291,38 @@ class AssessmentRecord:
         assert self.evidence is not None, "load the assessment with full=True"
         return sorted((dict(item.content) for item in self.evidence), key=lambda c: c["id"])
 
+    @cached_property
+    def self_assessment(self) -> SelfAssessment:
+        """What a sign-off now would sign (needs ``full``)."""
+        return SelfAssessment(
+            scores=list(self.self_scores.values()),
+            evidence=self.evidence_contents,
+            criteria=list(self.criterion_scores.values()),
+            governance=list(self.governance.values()),
+            outcomes=[outcome_content(o) for o in self.outcomes],
+        )
+
     @property
     def fingerprint(self) -> str:
-        """What a sign-off now would record: the SHA-256 of the self-scores and the presented
-        evidence (needs ``full``)."""
-        return fingerprint(self.self_scores.values(), self.evidence_contents)
+        """What a sign-off now would record: the SHA-256 of the self-assessment (needs
+        ``full``)."""
+        return self.self_assessment.fingerprint
 
     def digests(self) -> dict[str, str]:
-        """A hash per competency of its self-score and presented evidence now (needs
-        ``full``)."""
-        return competency_digests(
-            [c.number for c in self.competencies], self.self_scores.values(), self.evidence_contents
+        """A hash per competency of its scores and presented evidence now, and of governance
+        and outcomes (needs ``full``)."""
+        return self.self_assessment.digests(c.number for c in self.competencies)
+
+    @property
+    def governance_lines(self) -> tuple[GovernanceLine, ...]:
+        return tuple(
+            GovernanceLine(area, self.governance.get(area), self.governance_reviews.get(area))
+            for area in AREAS
         )
+
+    @property
+    def unreviewed_governance(self) -> list[GovernanceArea]:
+        return [area for area in AREAS if area not in self.governance_reviews]
 
     @property
     def open_points(self) -> tuple[ReturnPoint, ...]:
@@ -300,7 +364,9 @@ class AssessmentRecord:
         if self.status is AssessmentStatus.SIGNED_OFF:
             return None
         now = self.digests()
-        return frozenset(int(n) for n, digest in now.items() if signed.get(n) != digest)
+        return frozenset(
+            int(n) for n, digest in now.items() if n.isdigit() and signed.get(n) != digest
+        )
 
     @cached_property
     def lines(self) -> tuple[CompetencyLine, ...]:
@@ -317,6 +383,14 @@ class AssessmentRecord:
                 ),
                 points=tuple(p for p in self.return_points if p.competency_number == c.number),
                 changed_since=base if c.number in changed else None,
+                criteria=tuple(
+                    CriterionLine(
+                        k,
+                        self.criterion_scores.get(k.number),
+                        self.review_criterion_scores.get(k.number),
+                    )
+                    for k in c.criteria
+                ),
             )
             for c in self.competencies
         )
@@ -337,12 +411,19 @@ class AssessmentRecord:
                 for p in self.return_points
                 if p.competency_number == competency.number and not p.response
             ),
+            unscored_criteria=tuple(
+                k.number for k in competency.criteria if k.number not in self.criterion_scores
+            ),
         )
 
     @cached_property
     def readiness(self) -> Readiness:
-        general_open = sum(1 for p in self.general_points if not p.response)
-        return workflow.readiness([self._facts(c) for c in self.competencies], general_open)
+        whole = workflow.WholeFacts(
+            general_open_points=sum(1 for p in self.general_points if not p.response),
+            governance_unrated=tuple(a.label for a in AREAS if a not in self.governance),
+            outcomes_presented=len(self.outcomes),
+        )
+        return workflow.readiness([self._facts(c) for c in self.competencies], whole)
 
     @property
     def scored(self) -> int:
@@ -351,6 +432,19 @@ class AssessmentRecord:
     @property
     def unreviewed(self) -> list[int]:
         return workflow.unreviewed((c.number for c in self.competencies), self.review_scores)
+
+    @property
+    def not_reviewed_yet(self) -> str:
+        """What the SHA has still to score before it may finalise ("" when nothing)."""
+        parts: list[str] = []
+        if self.unreviewed:
+            listed = ", ".join(str(n) for n in self.unreviewed)
+            parts.append(f"competencies {listed} have no review score yet")
+        if self.unreviewed_governance:
+            areas = ", ".join(a.label.lower() for a in self.unreviewed_governance)
+            parts.append(f"governance ({areas}) has no SHA rating yet")
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:]
 
     def person(self, user_id: int | None) -> str:
         return self.people.get(user_id or 0, "")
@@ -401,9 +495,8 @@ class AssessmentRecord:
         if move is Move.SIGN_OFF and not self.readiness.ready:
             missing = len(self.readiness.missing)
             return MoveOption(move, False, f"{wording.missing(missing)}; see the list below")
-        if move is Move.FINALISE and self.unreviewed:
-            listed = ", ".join(str(n) for n in self.unreviewed)
-            return MoveOption(move, False, f"Competencies {listed} have no review score yet")
+        if move is Move.FINALISE and (self.unreviewed or self.unreviewed_governance):
+            return MoveOption(move, False, self.not_reviewed_yet)
         return MoveOption(move, True)
 
 

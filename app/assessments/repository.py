@@ -19,16 +19,18 @@ from app.actors import Actor
 from app.assessments.models import (
     Assessment,
     AssessmentStatus,
+    CriterionScore,
     EvidenceRating,
     EvidenceSnapshot,
     PresentedEvidence,
     ReturnPoint,
+    ReviewCriterionScore,
     ReviewScore,
     SelfScore,
     Submission,
 )
 from app.assessments.record import AssessmentRecord, PresentedItem, Round
-from app.assessments.snapshots import evidence_content
+from app.assessments.snapshots import SelfAssessment, evidence_content, outcome_content
 from app.assessments.workflow import FROZEN_STATUSES
 from app.cycles.models import Cycle
 from app.errors import NotFound
@@ -39,8 +41,11 @@ from app.evidence.models import (
     EvidenceItem,
 )
 from app.framework import service as framework_service
+from app.governance.models import GovernanceRating, GovernanceReview
 from app.organisations.models import Organisation
 from app.organisations.service import normalise_code
+from app.outcomes.models import Outcome, PresentedOutcome
+from app.outcomes.repository import actuals_of
 from app.permissions import assessment_scope
 from app.users.models import User
 
@@ -72,8 +77,9 @@ def load_assessment(
     content (frozen at submission, or as it stands before) and the names of the people
     involved.
 
-    Eight statements; with ``full``, at most twelve (the evidence as it stands takes three
-    more than frozen snapshots). Never more with more data.
+    Eleven statements, two more when the framework has criteria; with ``full``, at most
+    seventeen (the evidence as it stands takes three more than frozen snapshots). Never more
+    with more data.
     """
     row = session.exec(
         select(Assessment, Organisation, Cycle, Sha)
@@ -91,10 +97,23 @@ def load_assessment(
     presented = presented_of(session, assessment_id)
     points = tuple(return_points_of(session, assessment_id))
     rounds = tuple(rounds_of(session, assessment_id))
+    framework = framework_service.for_cycle(cycle)
+    criteria: dict[str, CriterionScore] = {}
+    review_criteria: dict[str, ReviewCriterionScore] = {}
+    if any(c.criteria for c in framework.competencies):
+        criteria = {c.criterion: c for c in criterion_scores_of(session, assessment_id)}
+        review_criteria = {
+            c.criterion: c for c in review_criterion_scores_of(session, assessment_id)
+        }
+    governance = {g.area: g for g in governance_of(session, assessment_id)}
+    governance_reviews = {g.area: g for g in governance_reviews_of(session, assessment_id)}
+    outcomes = tuple(presented_outcomes_of(session, assessment_id))
     evidence: tuple[PresentedItem, ...] | None = None
     people: dict[int, str] = {}
     frozen_ids: tuple[int, ...] = ()
+    actuals: dict[int, dict[int, float]] = {}
     if full:
+        actuals = actuals_of(session, [o.id for o in outcomes if o.id is not None])
         evidence = _presented_items(session, assessment, ratings)
         people = names(
             session,
@@ -108,6 +127,7 @@ def load_assessment(
                 *(p.raised_by_id for p in points),
                 *(p.responded_by_id for p in points),
                 *(r.submitted_by_id for r in rounds),
+                *(g.reviewer_id for g in governance_reviews.values()),
             ],
         )
         frozen_ids = tuple(item.evidence_id for item in evidence if item.sha256 is not None)
@@ -118,7 +138,7 @@ def load_assessment(
         organisation=organisation,
         sha=sha,
         cycle=cycle,
-        framework=framework_service.get_framework(cycle.framework_version),
+        framework=framework,
         self_scores=self_scores,
         review_scores=review_scores,
         ratings=ratings,
@@ -128,6 +148,12 @@ def load_assessment(
         rounds=rounds,
         evidence=evidence,
         people=people,
+        criterion_scores=criteria,
+        review_criterion_scores=review_criteria,
+        governance=governance,
+        governance_reviews=governance_reviews,
+        outcomes=outcomes,
+        actuals=actuals,
     )
 
 
@@ -299,6 +325,85 @@ def review_score(session: Session, assessment_id: int, number: int) -> ReviewSco
             col(ReviewScore.competency_number) == number,
         )
     ).first()
+
+
+def criterion_scores_of(session: Session, assessment_id: int) -> list[CriterionScore]:
+    return list(
+        session.exec(
+            select(CriterionScore)
+            .where(col(CriterionScore.assessment_id) == assessment_id)
+            .order_by(CriterionScore.competency_number, CriterionScore.criterion)
+        ).all()
+    )
+
+
+def review_criterion_scores_of(session: Session, assessment_id: int) -> list[ReviewCriterionScore]:
+    return list(
+        session.exec(
+            select(ReviewCriterionScore)
+            .where(col(ReviewCriterionScore.assessment_id) == assessment_id)
+            .order_by(ReviewCriterionScore.competency_number, ReviewCriterionScore.criterion)
+        ).all()
+    )
+
+
+def criterion_score(session: Session, assessment_id: int, criterion: str) -> CriterionScore | None:
+    return session.exec(
+        select(CriterionScore).where(
+            col(CriterionScore.assessment_id) == assessment_id,
+            col(CriterionScore.criterion) == criterion,
+        )
+    ).first()
+
+
+def review_criterion_score(
+    session: Session, assessment_id: int, criterion: str
+) -> ReviewCriterionScore | None:
+    return session.exec(
+        select(ReviewCriterionScore).where(
+            col(ReviewCriterionScore.assessment_id) == assessment_id,
+            col(ReviewCriterionScore.criterion) == criterion,
+        )
+    ).first()
+
+
+def governance_of(session: Session, assessment_id: int) -> list[GovernanceRating]:
+    return list(
+        session.exec(
+            select(GovernanceRating).where(col(GovernanceRating.assessment_id) == assessment_id)
+        ).all()
+    )
+
+
+def governance_reviews_of(session: Session, assessment_id: int) -> list[GovernanceReview]:
+    return list(
+        session.exec(
+            select(GovernanceReview).where(col(GovernanceReview.assessment_id) == assessment_id)
+        ).all()
+    )
+
+
+def presented_outcomes_of(session: Session, assessment_id: int) -> list[Outcome]:
+    """The outcome measures the assessment presents, by title."""
+    return list(
+        session.exec(
+            select(Outcome)
+            .join(PresentedOutcome, col(PresentedOutcome.outcome_id) == Outcome.id)
+            .where(col(PresentedOutcome.assessment_id) == assessment_id)
+            .order_by(Outcome.title)
+        ).all()
+    )
+
+
+def self_assessment_of(session: Session, assessment_id: int) -> SelfAssessment:
+    """What a sign-off now would sign, read afresh."""
+    return SelfAssessment(
+        scores=self_scores_of(session, assessment_id),
+        evidence=presented_evidence_set(session, assessment_id),
+        criteria=criterion_scores_of(session, assessment_id),
+        governance=governance_of(session, assessment_id),
+        outcomes=[outcome_content(o) for o in presented_outcomes_of(session, assessment_id)],
+    )
 
 
 def rating(session: Session, assessment_id: int, evidence_id: int) -> EvidenceRating | None:

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.assessments.models import AssessmentStatus, EvidenceRatingValue
+from app.governance.schemas import GovernanceRatingRead, GovernanceReviewRead
 from app.params import MAX_ID
 from app.wording import today_in_england
 
@@ -26,7 +27,11 @@ class AssessmentCreate(BaseModel):
 class SelfScoreWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    level: Level
+    level: Level | None = Field(
+        default=None,
+        description="Required, except for a competency scored through criteria, whose level "
+        "follows from theirs (given, it must be that level)",
+    )
     rationale: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
     ]
@@ -38,6 +43,28 @@ class SelfScoreWrite(BaseModel):
 
 
 class ReviewScoreWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: Level | None = Field(
+        default=None,
+        description="Required, except for a competency scored through criteria, whose level "
+        "follows from theirs (given, it must be that level)",
+    )
+    comment: LongText = ""
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class CriterionScoreWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: Level
+    rationale: LongText = ""
+    version: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="The version you last read"
+    )
+
+
+class CriterionReviewWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     level: Level
@@ -163,6 +190,31 @@ class ReviewScoreRead(BaseModel):
     version: int
 
 
+class CriterionScoreRead(BaseModel):
+    competency_number: int
+    criterion: str
+    level: int
+    rationale: str
+    updated_at: datetime
+    version: int
+    competency_level: int | None = Field(
+        description="The competency's level, once every criterion has one"
+    )
+
+
+class CriterionReviewRead(BaseModel):
+    competency_number: int
+    criterion: str
+    level: int
+    comment: str
+    reviewer_id: int
+    scored_at: datetime
+    version: int
+    competency_level: int | None = Field(
+        description="The competency's review level, once every criterion has one"
+    )
+
+
 class EvidenceRatingRead(BaseModel):
     evidence_id: int
     rating: EvidenceRatingValue
@@ -225,6 +277,7 @@ class AssessmentSummary(BaseModel):
 
 class AssessmentRead(AssessmentSummary):
     framework_version: str
+    assessed_competencies: list[int]
     signed_off_at: datetime | None
     signed_off_by_id: int | None
     signed_off_fingerprint: str | None
@@ -244,3 +297,8 @@ class AssessmentRead(AssessmentSummary):
     return_points: list[ReturnPointRead]
     rounds: int
     readiness: ReadinessRead
+    criterion_scores: list[CriterionScoreRead] = []
+    review_criterion_scores: list[CriterionReviewRead] = []
+    governance: list[GovernanceRatingRead] = []
+    governance_reviews: list[GovernanceReviewRead] = []
+    presented_outcome_ids: list[int] = []

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.assessments.models import Assessment, ReturnPoint
+from app.assessments.models import Assessment, ReturnPoint, ReviewScore, SelfScore
 from app.assessments.record import AssessmentRecord, Round
 from app.assessments.schemas import (
     AssessmentRead,
     AssessmentSummary,
+    CriterionReviewRead,
+    CriterionScoreRead,
     EvidenceRatingRead,
     PresentedEvidenceRead,
     ReadinessRead,
@@ -18,6 +20,7 @@ from app.assessments.schemas import (
     SubmissionSummary,
 )
 from app.cycles.models import Cycle
+from app.governance.schemas import GovernanceRatingRead, GovernanceReviewRead
 from app.organisations.models import Organisation
 
 
@@ -43,6 +46,7 @@ def detail(record: AssessmentRecord) -> AssessmentRead:
     return AssessmentRead(
         **summary(assessment, record.organisation, record.cycle).model_dump(),
         framework_version=record.cycle.framework_version,
+        assessed_competencies=list(record.cycle.assessed),
         signed_off_at=assessment.signed_off_at,
         signed_off_by_id=assessment.signed_off_by_id,
         signed_off_fingerprint=assessment.signed_off_fingerprint,
@@ -74,7 +78,39 @@ def detail(record: AssessmentRecord) -> AssessmentRead:
         return_points=[return_point(p) for p in record.return_points],
         rounds=record.round,
         readiness=ReadinessRead(ready=readiness.ready, missing=list(readiness.missing)),
+        criterion_scores=[
+            CriterionScoreRead.model_validate(
+                {
+                    **s.model_dump(),
+                    "competency_level": _level(record.self_scores, s.competency_number),
+                }
+            )
+            for s in record.criterion_scores.values()
+        ],
+        review_criterion_scores=[
+            CriterionReviewRead.model_validate(
+                {
+                    **s.model_dump(),
+                    "competency_level": _level(record.review_scores, s.competency_number),
+                }
+            )
+            for s in record.review_criterion_scores.values()
+        ],
+        governance=[
+            GovernanceRatingRead.model_validate(g, from_attributes=True)
+            for g in record.governance.values()
+        ],
+        governance_reviews=[
+            GovernanceReviewRead.model_validate(g, from_attributes=True)
+            for g in record.governance_reviews.values()
+        ],
+        presented_outcome_ids=[o.id for o in record.outcomes if o.id is not None],
     )
+
+
+def _level(scores: Mapping[int, SelfScore] | Mapping[int, ReviewScore], number: int) -> int | None:
+    score = scores.get(number)
+    return score.level if score else None
 
 
 def return_point(point: ReturnPoint) -> ReturnPointRead:

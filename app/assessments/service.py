@@ -8,6 +8,7 @@ and commits once at its end. Reads for display live in ``repository.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, col, delete
@@ -18,10 +19,12 @@ from app.assessments import repository, snapshots, workflow
 from app.assessments.models import (
     Assessment,
     AssessmentStatus,
+    CriterionScore,
     EvidenceRating,
     EvidenceSnapshot,
     PresentedEvidence,
     ReturnPoint,
+    ReviewCriterionScore,
     ReviewScore,
     SelfScore,
     Submission,
@@ -41,7 +44,8 @@ from app.db import begin_write, utcnow
 from app.errors import Conflict, InvalidInput, NotFound, StaleEdit, WorkflowError
 from app.evidence.models import EvidenceItem
 from app.framework import service as framework_service
-from app.framework.models import Framework
+from app.framework.models import Competency, Framework
+from app.governance.models import AREAS, GovernanceReview
 from app.organisations import service as organisation_service
 from app.organisations.models import OrganisationKind
 from app.permissions import Action, acts_for_pct, require, require_on_assessment
@@ -50,7 +54,7 @@ from app.wording import missing
 # Shared steps (flush only) ------------------------------------------------------------------
 
 
-def _locked(
+def lock(
     session: Session, actor: Actor, assessment_id: int, action: Action
 ) -> tuple[Assessment, Framework]:
     """The assessment, locked for this transaction, once the actor may take ``action`` on it;
@@ -59,7 +63,7 @@ def _locked(
     assessment = repository.get_assessment(session, actor, assessment_id, for_update=True)
     require_on_assessment(actor, action, repository.pct_of(session, assessment), assessment_id)
     cycle = repository.cycle_of(session, assessment)
-    return assessment, framework_service.get_framework(cycle.framework_version)
+    return assessment, framework_service.for_cycle(cycle)
 
 
 def _check_version(assessment: Assessment, expected: int | None) -> None:
@@ -125,9 +129,15 @@ def _who(session: Session, user_id: int | None) -> str | None:
     return repository.names(session, [user_id]).get(user_id or 0)
 
 
-def _check_row_version(
+def check_row_version(
     session: Session,
-    row: SelfScore | ReviewScore | EvidenceRating | ReturnPoint | None,
+    row: SelfScore
+    | ReviewScore
+    | CriterionScore
+    | ReviewCriterionScore
+    | EvidenceRating
+    | ReturnPoint
+    | None,
     expected: int | None,
     what: str,
     *,
@@ -147,11 +157,11 @@ def _check_row_version(
     )
 
 
-def _save_review_row(
+def save_review_row(
     session: Session,
     actor: Actor,
     assessment: Assessment,
-    row: ReviewScore | EvidenceRating,
+    row: ReviewScore | ReviewCriterionScore | GovernanceReview | EvidenceRating,
     *,
     entity: str,
     before: dict[str, Any] | None,
@@ -176,20 +186,55 @@ def _save_review_row(
     session.commit()
 
 
-def _check_competency(framework: Framework, number: int) -> None:
-    if framework.competency(number) is None:
+def check_competency(framework: Framework, number: int) -> Competency:
+    """The competency, if the cycle assesses it (404 otherwise)."""
+    competency = framework.competency(number)
+    if competency is None:
         raise NotFound(
-            f"Competency {number} does not exist; competencies are numbered "
+            f"Competency {number} is not assessed in this cycle; it assesses competencies "
             f"{framework.numbers_text()}"
         )
+    return competency
 
 
-def _check_level(framework: Framework, level: int | None, *, field: str, what: str) -> None:
+def competency_level(
+    framework: Framework,
+    competency: Competency,
+    level: int | None,
+    criterion_levels: Callable[[], dict[str, int]],
+) -> int:
+    """The level a competency's score takes: the one entered; for a competency scored
+    through criteria, the one that follows from theirs (422 when they are not all scored,
+    or when a different level was entered)."""
+    if not competency.criteria:
+        if level is None:
+            raise InvalidInput(f"Choose a level from {framework.levels_text()}", field="level")
+        return level
+    levels = criterion_levels()
+    unscored = [k.number for k in competency.criteria if k.number not in levels]
+    if unscored:
+        raise InvalidInput(
+            f"Competency {competency.number} is scored through its criteria "
+            f"{competency.criteria_text}: give {', '.join(unscored)} a level first; the "
+            "competency's level then follows from them",
+            field="level",
+        )
+    derived = framework.rolled_up([levels[k.number] for k in competency.criteria])
+    if level is not None and level != derived:
+        raise InvalidInput(
+            f"Competency {competency.number}'s level follows from its criteria "
+            f"{competency.criteria_text}: it is {derived}, not {level}",
+            field="level",
+        )
+    return derived
+
+
+def check_level(framework: Framework, level: int | None, *, field: str, what: str) -> None:
     if level is not None and level not in framework.level_numbers:
         raise InvalidInput(f"Choose {what} from {framework.levels_text()}", field=field)
 
 
-def _touch(session: Session, assessment: Assessment) -> None:
+def touch(session: Session, assessment: Assessment) -> None:
     assessment.updated_at = utcnow()
     session.add(assessment)
 
@@ -240,14 +285,22 @@ def _self_score_view(score: SelfScore) -> dict[str, Any]:
 def put_self_score(
     session: Session, actor: Actor, assessment_id: int, number: int, *, data: SelfScoreWrite
 ) -> SelfScore:
-    assessment, framework = _locked(session, actor, assessment_id, Action.SCORE_SELF)
-    _check_competency(framework, number)
-    _check_level(framework, data.level, field="level", what="a level")
-    _check_level(framework, data.target_level, field="target_level", what="a target level")
+    assessment, framework = lock(session, actor, assessment_id, Action.SCORE_SELF)
+    competency = check_competency(framework, number)
+    check_level(framework, data.level, field="level", what="a level")
+    check_level(framework, data.target_level, field="target_level", what="a target level")
     require_pct_edit(assessment)
+    level = competency_level(
+        framework,
+        competency,
+        data.level,
+        lambda: {
+            c.criterion: c.level for c in repository.criterion_scores_of(session, assessment_id)
+        },
+    )
     score = repository.self_score(session, assessment_id, number)
     if score is not None:
-        _check_row_version(
+        check_row_version(
             session,
             score,
             data.version,
@@ -259,8 +312,8 @@ def put_self_score(
         raise StaleEdit(f"The self-assessment of competency {number} no longer exists")
     before = _self_score_view(score) if score else None
     if score is None:
-        score = SelfScore(assessment_id=assessment_id, competency_number=number, level=data.level)
-    score.level = data.level
+        score = SelfScore(assessment_id=assessment_id, competency_number=number, level=level)
+    score.level = level
     score.rationale = data.rationale
     score.improvement_action = data.improvement_action or None
     score.target_level = data.target_level
@@ -279,7 +332,7 @@ def put_self_score(
         after=_self_score_view(score),
         organisation_id=assessment.organisation_id,
     )
-    _touch(session, assessment)
+    touch(session, assessment)
     session.commit()
     return score
 
@@ -294,7 +347,7 @@ def _presentable(session: Session, assessment: Assessment, evidence_id: int) -> 
 def present_evidence(session: Session, actor: Actor, assessment_id: int, evidence_id: int) -> bool:
     """Add a library item to what the assessment presents; True if it was not there yet
     (adding it again changes nothing)."""
-    assessment, _ = _locked(session, actor, assessment_id, Action.SCORE_SELF)
+    assessment, _ = lock(session, actor, assessment_id, Action.SCORE_SELF)
     item = _presentable(session, assessment, evidence_id)
     require_pct_edit(assessment)
     if repository.is_presented(session, assessment_id, evidence_id):
@@ -314,7 +367,7 @@ def present_evidence(session: Session, actor: Actor, assessment_id: int, evidenc
         after={"evidence_id": evidence_id, "title": item.title},
         organisation_id=assessment.organisation_id,
     )
-    _touch(session, assessment)
+    touch(session, assessment)
     session.commit()
     return True
 
@@ -322,7 +375,7 @@ def present_evidence(session: Session, actor: Actor, assessment_id: int, evidenc
 def withdraw_evidence(session: Session, actor: Actor, assessment_id: int, evidence_id: int) -> bool:
     """Take an item out of what the assessment presents (it stays in the library); True if
     it was there."""
-    assessment, _ = _locked(session, actor, assessment_id, Action.SCORE_SELF)
+    assessment, _ = lock(session, actor, assessment_id, Action.SCORE_SELF)
     item = _presentable(session, assessment, evidence_id)
     require_pct_edit(assessment)
     if not repository.is_presented(session, assessment_id, evidence_id):
@@ -343,7 +396,7 @@ def withdraw_evidence(session: Session, actor: Actor, assessment_id: int, eviden
         before={"evidence_id": evidence_id, "title": item.title},
         organisation_id=assessment.organisation_id,
     )
-    _touch(session, assessment)
+    touch(session, assessment)
     session.commit()
     return True
 
@@ -360,7 +413,7 @@ def sign_off(
     when, and the fingerprint of what was signed. ``read`` is the fingerprint of what the
     board was shown, if it was shown one: refused (409) when the assessment no longer holds
     that."""
-    assessment, _ = _locked(session, actor, assessment_id, Action.SIGN_OFF)
+    assessment, _ = lock(session, actor, assessment_id, Action.SIGN_OFF)
     record = repository.load_assessment(session, actor, assessment_id, full=True)
     if read is not None and read != record.fingerprint:
         raise StaleEdit(
@@ -410,7 +463,7 @@ def withdraw_sign_off(
 ) -> Assessment:
     """Undo the board's sign-off so that the PCT may change the assessment: back to draft, or
     to returned when the SHA had returned it since its last submission."""
-    assessment, _ = _locked(session, actor, assessment_id, Action.WITHDRAW_SIGN_OFF)
+    assessment, _ = lock(session, actor, assessment_id, Action.WITHDRAW_SIGN_OFF)
     _check_version(assessment, expected_version)
     if not reason.strip():
         raise InvalidInput("Say why the sign-off is withdrawn", field="reason")
@@ -454,12 +507,12 @@ def submit(
 ) -> Assessment:
     """Send to the SHA as the next round, freezing each presented item as it stands now and
     keeping the whole self-assessment as that round."""
-    assessment, framework = _locked(session, actor, assessment_id, Action.SUBMIT)
+    assessment, framework = lock(session, actor, assessment_id, Action.SUBMIT)
     _check_version(assessment, expected_version)
     workflow.next_status(Move.SUBMIT, assessment.status)
-    evidence = repository.presented_evidence_set(session, assessment_id)
-    scores = repository.self_scores_of(session, assessment_id)
-    fingerprint = snapshots.fingerprint(scores, evidence)
+    signed = repository.self_assessment_of(session, assessment_id)
+    evidence = signed.evidence
+    fingerprint = signed.fingerprint
     if fingerprint != assessment.signed_off_fingerprint:
         raise WorkflowError(
             "Cannot submit: the self-assessment or its evidence changed after the board signed "
@@ -488,7 +541,7 @@ def submit(
             submitted_by_id=actor.user_id,
             fingerprint=fingerprint,
             content={
-                **snapshots.self_assessment(scores, evidence),
+                **signed.content(),
                 "sign_off": {
                     "signed_off_by_id": assessment.signed_off_by_id,
                     "signed_off_at": audit.snapshot(assessment).get("signed_off_at"),
@@ -500,7 +553,7 @@ def submit(
                     "minute_reference": assessment.signed_off_minute_reference,
                 },
             },
-            digests=snapshots.competency_digests(framework.numbers, scores, evidence),
+            digests=signed.digests(framework.numbers),
         )
     )
     assessment.submitted_at = now
@@ -519,20 +572,29 @@ def submit(
 def put_review_score(
     session: Session, actor: Actor, assessment_id: int, number: int, *, data: ReviewScoreWrite
 ) -> ReviewScore:
-    assessment, framework = _locked(session, actor, assessment_id, Action.SCORE_REVIEW)
-    _check_competency(framework, number)
-    _check_level(framework, data.level, field="level", what="a level")
+    assessment, framework = lock(session, actor, assessment_id, Action.SCORE_REVIEW)
+    competency = check_competency(framework, number)
+    check_level(framework, data.level, field="level", what="a level")
     workflow.next_status(Move.START_REVIEW, assessment.status)
+    level = competency_level(
+        framework,
+        competency,
+        data.level,
+        lambda: {
+            c.criterion: c.level
+            for c in repository.review_criterion_scores_of(session, assessment_id)
+        },
+    )
     own = repository.self_score(session, assessment_id, number)
-    if own is not None and workflow.diverges(own.level, data.level) and not data.comment:
+    if own is not None and workflow.diverges(own.level, level) and not data.comment:
         raise InvalidInput(
             f"The PCT assessed competency {number} at level {own.level}: say why you score it "
-            f"{data.level} in a comment",
+            f"{level} in a comment",
             field="comment",
         )
     score = repository.review_score(session, assessment_id, number)
     if score is not None:
-        _check_row_version(
+        check_row_version(
             session,
             score,
             data.version,
@@ -546,14 +608,14 @@ def put_review_score(
         score = ReviewScore(
             assessment_id=assessment_id,
             competency_number=number,
-            level=data.level,
+            level=level,
             reviewer_id=actor.user_id,
         )
-    score.level = data.level
+    score.level = level
     score.comment = data.comment
     score.reviewer_id = actor.user_id
     score.scored_at = utcnow()
-    _save_review_row(session, actor, assessment, score, entity="review_score", before=before)
+    save_review_row(session, actor, assessment, score, entity="review_score", before=before)
     return score
 
 
@@ -565,13 +627,13 @@ def put_evidence_rating(
     *,
     data: EvidenceRatingWrite,
 ) -> EvidenceRating:
-    assessment, _ = _locked(session, actor, assessment_id, Action.RATE_EVIDENCE)
+    assessment, _ = lock(session, actor, assessment_id, Action.RATE_EVIDENCE)
     workflow.next_status(Move.START_REVIEW, assessment.status)
     if evidence_id not in repository.frozen_evidence_ids(session, assessment_id):
         raise NotFound(f"Evidence item {evidence_id} is not part of assessment {assessment_id}")
     rating = repository.rating(session, assessment_id, evidence_id)
     if rating is not None:
-        _check_row_version(
+        check_row_version(
             session,
             rating,
             data.version,
@@ -592,7 +654,7 @@ def put_evidence_rating(
     rating.comment = data.comment
     rating.reviewer_id = actor.user_id
     rating.rated_at = utcnow()
-    _save_review_row(session, actor, assessment, rating, entity="evidence_rating", before=before)
+    save_review_row(session, actor, assessment, rating, entity="evidence_rating", before=before)
     return rating
 
 
@@ -607,7 +669,7 @@ def return_assessment(
 ) -> Assessment:
     """Hand the assessment back to the PCT with the points it must address (without any
     points given, the reason is the one general point)."""
-    assessment, framework = _locked(session, actor, assessment_id, Action.RETURN)
+    assessment, framework = lock(session, actor, assessment_id, Action.RETURN)
     _check_version(assessment, expected_version)
     if not reason.strip():
         raise InvalidInput("Give the PCT a reason for returning the assessment", field="reason")
@@ -665,10 +727,10 @@ def answer_return_point(
     data: ReturnPointResponse,
 ) -> ReturnPoint:
     """The PCT's response to one point of a return, while it may revise the assessment."""
-    assessment, _ = _locked(session, actor, assessment_id, Action.ANSWER_RETURN)
+    assessment, _ = lock(session, actor, assessment_id, Action.ANSWER_RETURN)
     point = repository.return_point(session, assessment_id, point_id)
     require_pct_edit(assessment)
-    _check_row_version(
+    check_row_version(
         session,
         point,
         data.version,
@@ -692,7 +754,7 @@ def answer_return_point(
         after=audit.snapshot(point),
         organisation_id=assessment.organisation_id,
     )
-    _touch(session, assessment)
+    touch(session, assessment)
     session.commit()
     return point
 
@@ -700,17 +762,25 @@ def answer_return_point(
 def finalise(
     session: Session, actor: Actor, assessment_id: int, *, expected_version: int | None = None
 ) -> Assessment:
-    assessment, framework = _locked(session, actor, assessment_id, Action.FINALISE)
+    assessment, framework = lock(session, actor, assessment_id, Action.FINALISE)
     _check_version(assessment, expected_version)
     workflow.next_status(Move.FINALISE, assessment.status)
     unscored = workflow.unreviewed(
         framework.numbers, repository.reviewed_numbers(session, assessment_id)
     )
-    if unscored:
-        listed = ", ".join(str(n) for n in unscored)
+    reviewed_areas = {g.area for g in repository.governance_reviews_of(session, assessment_id)}
+    unrated = [area for area in AREAS if area not in reviewed_areas]
+    if unscored or unrated:
+        parts = []
+        if unscored:
+            parts.append(f"competencies {', '.join(str(n) for n in unscored)} have no review score")
+        if unrated:
+            areas = ", ".join(a.label.lower() for a in unrated)
+            parts.append(f"governance ({areas}) has no SHA rating")
         raise WorkflowError(
-            f"Cannot finalise: competencies {listed} have no review score",
-            missing=[f"Competency {n}: no review score" for n in unscored],
+            f"Cannot finalise: {'; '.join(parts)}",
+            missing=[f"Competency {n}: no review score" for n in unscored]
+            + [f"Governance ({a.label}): no SHA rating" for a in unrated],
         )
     assessment.finalised_at = utcnow()
     assessment.finalised_by_id = actor.user_id

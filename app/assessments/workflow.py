@@ -148,6 +148,7 @@ class Gap(StrEnum):
     """One thing a competency still lacks before the board may sign off."""
 
     NO_LEVEL = "no self-assessed level"
+    NO_CRITERION_LEVEL = "not every criterion has a level yet"
     NO_RATIONALE = "no rationale for the level"
     NO_EVIDENCE = "no evidence presented"
     OPEN_POINT = "a point the SHA raised is not yet answered"
@@ -163,12 +164,16 @@ class ScoreFacts:
     has_rationale: bool
     evidence_count: int
     open_points: int = 0
+    unscored_criteria: tuple[str, ...] = ()
+    """Criteria still without a level, for a competency scored through criteria."""
 
 
 def gaps(fact: ScoreFacts) -> tuple[Gap, ...]:
     """What one competency lacks for sign-off (empty when it is ready)."""
     found: list[Gap] = []
-    if not fact.has_score:
+    if fact.unscored_criteria:
+        found.append(Gap.NO_CRITERION_LEVEL)
+    elif not fact.has_score:
         found.append(Gap.NO_LEVEL)
     elif not fact.has_rationale:
         found.append(Gap.NO_RATIONALE)
@@ -185,16 +190,33 @@ class Readiness:
     missing: tuple[str, ...]
 
 
-def readiness(facts: Sequence[ScoreFacts], general_open_points: int = 0) -> Readiness:
+@dataclass(frozen=True)
+class WholeFacts:
+    """What readiness needs to know beyond the competencies."""
+
+    general_open_points: int = 0
+    governance_unrated: tuple[str, ...] = ()
+    """Governance areas (their labels) the PCT has not rated."""
+    outcomes_presented: int = 1
+
+
+def readiness(facts: Sequence[ScoreFacts], whole: WholeFacts | None = None) -> Readiness:
     """Ready for sign-off: every assessed competency has a level with a rationale, and
-    presented evidence; and every point of a return is answered."""
+    presented evidence; each governance area a rating (with its narrative); at least one
+    outcome measure presented; and every point of a return answered."""
+    whole = whole or WholeFacts()
     missing = [
         f"Competency {fact.number} ({fact.title}): {gap}"
         for fact in sorted(facts, key=lambda f: f.number)
         for gap in gaps(fact)
     ]
-    if general_open_points:
-        missing.append(f"{general_open_points} general point(s) the SHA raised: not yet answered")
+    missing += [f"Governance ({area}): no rating" for area in whole.governance_unrated]
+    if not whole.outcomes_presented:
+        missing.append("Outcomes: no outcome measure presented")
+    if whole.general_open_points:
+        missing.append(
+            f"{whole.general_open_points} general point(s) the SHA raised: not yet answered"
+        )
     return Readiness(ready=not missing, missing=tuple(missing))
 
 

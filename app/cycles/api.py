@@ -31,5 +31,6 @@ def create_cycle(body: CycleCreate, session: SessionDep, actor: CurrentActor) ->
         submission_due=body.submission_due,
         review_due=body.review_due,
         framework_version=body.framework_version,
+        assessed_competencies=body.assessed_competencies,
     )
     return CycleRead.model_validate(cycle, from_attributes=True)

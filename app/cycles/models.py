@@ -17,6 +17,8 @@ class CycleBase(SQLModel):
     review_due: date
 
 
+ALL_COMPETENCIES = tuple(range(1, 12))
+
 _cycle_version = version_column()
 
 
@@ -30,10 +32,18 @@ class Cycle(CycleBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     framework_version: str = Field(max_length=40)
     framework_sha256: str = Field(max_length=64, min_length=64)
+    # The competencies this cycle rates, in number order (2008/09 did not rate 11).
+    assessed_competencies: list[int] = Field(
+        default_factory=lambda: list(ALL_COMPETENCIES), sa_type=sa.JSON
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1, sa_column=_cycle_version)
 
     __mapper_args__ = {"version_id_col": _cycle_version}
+
+    @property
+    def assessed(self) -> tuple[int, ...]:
+        return tuple(sorted(self.assessed_competencies or ALL_COMPETENCIES))
 
     @property
     def period(self) -> tuple[date, date]:

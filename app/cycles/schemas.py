@@ -15,6 +15,12 @@ class CycleCreate(BaseModel):
     submission_due: date
     review_due: date
     framework_version: str | None = Field(default=None, max_length=40)
+    assessed_competencies: list[int] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=11,
+        description="The competencies the cycle rates (default: all eleven)",
+    )
 
 
 class CycleRead(BaseModel):
@@ -25,3 +31,4 @@ class CycleRead(BaseModel):
     review_due: date
     framework_version: str
     framework_sha256: str
+    assessed_competencies: list[int]

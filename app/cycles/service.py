@@ -10,7 +10,7 @@ from app import audit
 from app.actors import Actor
 from app.cycles.models import Cycle
 from app.db import begin_write
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, NotFound
 from app.framework import service as framework_service
 from app.permissions import Action, require
 
@@ -28,6 +28,7 @@ def create_cycle(
     submission_due: date,
     review_due: date,
     framework_version: str | None = None,
+    assessed_competencies: list[int] | None = None,
 ) -> Cycle:
     begin_write(session)
     require(actor, Action.MANAGE_CYCLES)
@@ -44,13 +45,29 @@ def create_cycle(
         )
     if find_by_name(session, name) is not None:
         raise Conflict(f"Cycle {name!r} already exists", field="name")
-    loaded = (
-        framework_service.get_loaded_framework(framework_version)
-        if framework_version
-        else framework_service.current_framework()
-    )
+    try:
+        loaded = (
+            framework_service.get_loaded_framework(framework_version)
+            if framework_version
+            else framework_service.current_framework()
+        )
+    except NotFound as missing:
+        known = ", ".join(sorted(framework_service.loaded_frameworks()))
+        raise NotFound(
+            f"{missing.detail}; choose one of {known}", field="framework_version"
+        ) from None
+    numbers = loaded.framework.numbers
+    assessed = sorted(set(assessed_competencies or numbers))
+    unknown = [n for n in assessed if n not in numbers]
+    if unknown:
+        raise InvalidInput(
+            f"Competency {unknown[0]} is not in {loaded.framework.version}; its competencies "
+            f"are numbered {loaded.framework.numbers_text()}",
+            field="assessed_competencies",
+        )
     cycle = Cycle(
         name=name,
+        assessed_competencies=assessed,
         opens_on=opens_on,
         submission_due=submission_due,
         review_due=review_due,

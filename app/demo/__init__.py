@@ -4,7 +4,7 @@ national-scale data set written in bulk for benchmarks (``national``).
     data.py      the world's organisations, people, evidence and wording
     timeline.py  when each step of its history happens
     world.py     ``load_demo``: drives the commands, at those moments, idempotently
-    national.py  ``load_national``: 10 SHAs, 150 PCTs, 3 cycles, 100,000 evidence items
+    national.py  ``load_national``: 10 SHAs, 152 PCTs, 2 cycles, 100,000 evidence items
 """
 
 from app.demo.national import NationalResult, load_national, refresh_statistics

@@ -1,14 +1,34 @@
-"""The demo world's organisations, people, evidence and assessment wording.
+"""The demo world's organisations, people, cycles, evidence and assessment wording, and the
+model its self-assessed and panel levels come from.
 
-Real: the SHA and PCT codes and names (2008), Leodis Healthcare (Leeds) and WyvernHealth.Com
-(Somerset) with their published sizes, the Somerset COPD tender and the Yeovil Breathability
-Support Group, the Havering and Waltham Forest PBC simulations of 2005, and Kirklees' year-two
-board report. Fictional: every practice, every person, every PBC group marked as such below,
-and the detail of every evidence item.
+Real (from the project's domain notes and seed articles, /work/shared): the SHA and PCT codes
+and names; the two assurance years and their seasons (Year 1 submissions in autumn 2008 and
+SHA panels from October 2008 to January 2009; Year 2 launched on 16 September 2009, boards
+ratifying in December and panels in spring 2010 up to the third week of May; no assurance in
+2010/11); the documents PCTs submitted; the national shape of the results (competency 2 the
+strongest, then 4 and 1; 7, then 9, the weakest; 11 the lowest in Year 2; Year 1 levels
+mostly 1 to 2 with no 4s; Year 2 mostly 2 to 3); the leaders the trade press named (Year 1:
+Birmingham East and North, Tower Hamlets, Somerset; Year 2: Hull, Salford, Tower Hamlets);
+Leodis Healthcare (Leeds) and WyvernHealth.Com (Somerset) with their published sizes, business
+cases and the Somerset COPD service and its tender, the Yeovil Breathability Support Group, the
+Havering and Waltham Forest PBC simulations of 2005, Kirklees' self-assessed levels for
+competency 1 (2, 2, 2 then 3, 3, 3), the panel altering two of its Year 1 scores and its
+"Good" 2008/09 health check, Havering's and Tower Hamlets' "weak" quality rating in the same
+check; and these people in these posts only: Sophia Christie (chief executive, Birmingham
+East and North PCT), Alwen Williams (chief executive, Tower Hamlets PCT), Ian Tipney (chief
+executive, Somerset PCT), Matt Walsh (director of commissioning, Leeds PCT), Dr Andy Harris
+(chair, Leodis Healthcare) and Dr David Rooke (chair, WyvernHealth.Com).
+
+Fictional: every other person (marked below), every practice, every PBC group marked as such,
+each PCT's levels and every panel's scores, and the detail and date of every evidence item;
+where an item names a real PCT's programme beyond the sources above, it stays generic and
+gives no figures as outcomes.
 """
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,28 +36,98 @@ DEMO_PASSWORD = "world-class-2008"
 DEMO_DOMAIN = "demo.wcc.nhs.test"
 
 
-@dataclass(frozen=True)
-class EvidenceSeed:
-    """One evidence item. In COMMON_EVIDENCE, {pct}, {council} and {trust} are filled per PCT."""
+# Organisations -----------------------------------------------------------------------------
 
-    title: str
-    kind: str
-    competencies: tuple[int, ...]
-    occurred_on: date
-    description: str
-    practice: str | None = None
-    clinicians: int | None = None
-    practices: int | None = None
+# The ten SHAs (2006-2013): code, region, and how many PCTs each had (152 in all).
+SHA_REGIONS: tuple[tuple[str, str, int], ...] = (
+    ("Q30", "North East", 12),
+    ("Q31", "North West", 24),
+    ("Q32", "Yorkshire and the Humber", 14),
+    ("Q33", "East Midlands", 9),
+    ("Q34", "West Midlands", 17),
+    ("Q35", "East of England", 14),
+    ("Q36", "London", 31),
+    ("Q37", "South East Coast", 8),
+    ("Q38", "South Central", 9),
+    ("Q39", "South West", 14),
+)
 
+# The real PCTs the domain notes name for each SHA (code, name). The national data set fills
+# each SHA up to its count with fictional PCTs.
+REAL_PCTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "Q30": (
+        ("5D7", "Newcastle PCT"),
+        ("5ND", "County Durham PCT"),
+        ("5KL", "Sunderland Teaching PCT"),
+        ("5KF", "Gateshead PCT"),
+    ),
+    "Q31": (
+        ("5F5", "Salford PCT"),
+        ("5NT", "Manchester PCT"),
+        ("5NL", "Liverpool PCT"),
+        ("5NR", "Trafford PCT"),
+    ),
+    "Q32": (
+        ("5N1", "Leeds PCT"),
+        ("5N2", "Kirklees PCT"),
+        ("5NX", "Hull Teaching PCT"),
+        ("5N4", "Sheffield PCT"),
+    ),
+    "Q33": (
+        ("5EM", "Nottingham City PCT"),
+        ("5N7", "Derby City PCT"),
+        ("5PC", "Leicester City PCT"),
+        ("5N9", "Lincolnshire Teaching PCT"),
+    ),
+    "Q34": (
+        ("5PG", "Birmingham East and North PCT"),
+        ("5PJ", "Stoke on Trent PCT"),
+        ("5PL", "Worcestershire PCT"),
+        ("5PE", "Dudley PCT"),
+    ),
+    "Q35": (
+        ("5PQ", "Norfolk PCT"),
+        ("5PT", "Suffolk PCT"),
+        ("5PP", "Cambridgeshire PCT"),
+        ("5PN", "Peterborough PCT"),
+    ),
+    "Q36": (
+        ("5A4", "Havering PCT"),
+        ("5NC", "Waltham Forest PCT"),
+        ("5C4", "Tower Hamlets PCT"),
+        ("5C5", "Newham PCT"),
+        ("5HX", "Ealing PCT"),
+        ("5C9", "Haringey Teaching PCT"),
+    ),
+    "Q37": (
+        ("5P5", "Surrey PCT"),
+        ("5P9", "West Kent PCT"),
+        ("5LQ", "Brighton and Hove City PCT"),
+        ("5P6", "West Sussex PCT"),
+    ),
+    "Q38": (
+        ("5QE", "Oxfordshire PCT"),
+        ("5QC", "Hampshire PCT"),
+        ("5CQ", "Milton Keynes PCT"),
+        ("5QD", "Buckinghamshire PCT"),
+    ),
+    "Q39": (
+        ("5QL", "Somerset PCT"),
+        ("5QQ", "Devon PCT"),
+        ("5QJ", "Bristol PCT"),
+        ("5QN", "Bournemouth and Poole Teaching PCT"),
+    ),
+}
 
-# (code, name, population)
+# The small demo's SHAs: (code, name, population).
 SHAS = [
     ("Q32", "Yorkshire and the Humber Strategic Health Authority", 5_200_000),
     ("Q36", "London Strategic Health Authority", 7_600_000),
     ("Q39", "South West Strategic Health Authority", 5_200_000),
 ]
 
-# (code, name, SHA code, registered population, council, main acute provider)
+# The small demo's PCTs: (code, name, SHA code, registered population, council, main acute
+# provider).
 PCTS = [
     ("5N1", "Leeds PCT", "Q32", 761_000, "Leeds City Council", "Leeds Teaching Hospitals"),
     ("5N2", "Kirklees PCT", "Q32", 403_000, "Kirklees Council", "Calderdale and Huddersfield FT"),
@@ -54,7 +144,7 @@ PCTS = [
         "Havering PCT",
         "Q36",
         230_000,
-        "London Borough of Havering",
+        "the London Borough of Havering",
         "Barking, Havering and Redbridge Hospitals",
     ),
     (
@@ -62,7 +152,7 @@ PCTS = [
         "Waltham Forest PCT",
         "Q36",
         223_000,
-        "London Borough of Waltham Forest",
+        "the London Borough of Waltham Forest",
         "Whipps Cross University Hospital",
     ),
     (
@@ -70,7 +160,7 @@ PCTS = [
         "Tower Hamlets PCT",
         "Q36",
         238_000,
-        "London Borough of Tower Hamlets",
+        "the London Borough of Tower Hamlets",
         "Barts and The London",
     ),
     ("5QL", "Somerset PCT", "Q39", 520_000, "Somerset County Council", "Taunton and Somerset FT"),
@@ -107,30 +197,276 @@ PRACTICES = [
     ("F82901", "Romford Market Place Surgery", "5A4-HPC", 10_400),
 ]
 
-# Clinicians working in a practice or PBC group: (organisation code, full name). Fictional.
+
+# People ------------------------------------------------------------------------------------
+
+# Each PCT's demo accounts, by the post each holds: (account prefix, role, job title). The
+# account's email is ``{prefix}.{code}@`` the demo domain, in lower case.
+PCT_POSTS: tuple[tuple[str, str, str], ...] = (
+    ("lead", "pct_lead", "WCC programme lead"),
+    ("board", "board_member", "Chief executive"),
+    ("director", "board_member", "Director of commissioning"),
+    ("clinician", "clinician", "Chair of the Professional Executive Committee (PEC)"),
+)
+# Each SHA's reviewer.
+SHA_POST = ("reviewer", "sha_reviewer", "Director of commissioning development")
+ADMIN_NAME = "Alex Morgan"  # Fictional.
+ADMIN_TITLE = "Information systems manager"
+
+# The real post-holders the domain notes name, in the posts the notes give them: PCT code,
+# account prefix, name. No one else in the demo is real.
+REAL_POST_HOLDERS: tuple[tuple[str, str, str], ...] = (
+    ("5PG", "board", "Sophia Christie"),
+    ("5C4", "board", "Alwen Williams"),
+    ("5QL", "board", "Ian Tipney"),
+    ("5N1", "director", "Matt Walsh"),
+)
+
+# The small demo's post-holders, by PCT and post. Fictional, but for the real post-holders
+# above; a clinician's name carries "Dr".
+PEOPLE: dict[str, dict[str, str]] = {
+    "5N1": {
+        "lead": "Ruth Hargreaves",
+        "board": "Graham Sutcliffe",
+        "director": "Matt Walsh",  # Real: Leeds PCT's director of commissioning (seed 000).
+        "clinician": "Dr Imran Qureshi",
+    },
+    "5N2": {
+        "lead": "Joanne Whitworth",
+        "board": "Martin Haigh",
+        "director": "Claire Ramsden",
+        "clinician": "Dr Sunil Mistry",
+    },
+    "5NX": {
+        "lead": "Karen Dobson",
+        "board": "Neil Pickering",
+        "director": "Louise Ackroyd",
+        "clinician": "Dr Hugh Forsyth",
+    },
+    "5A4": {
+        "lead": "Priya Chauhan",
+        "board": "Stephen Doyle",
+        "director": "Angela Fenwick",
+        "clinician": "Dr Victor Adeyemi",
+    },
+    "5NC": {
+        "lead": "Daniel Okonkwo",
+        "board": "Helen Marchant",
+        "director": "Rashid Hussain",
+        "clinician": "Dr Eleanor Pryce",
+    },
+    "5C4": {
+        "lead": "Shahana Miah",
+        "board": "Alwen Williams",  # Real: Tower Hamlets PCT's chief executive (HSJ 2001978).
+        "director": "Gareth Lloyd",
+        "clinician": "Dr Ayesha Chowdhury",
+    },
+    "5QL": {
+        "lead": "Fiona Carver",
+        "board": "Ian Tipney",  # Real: Somerset PCT's chief executive (HSJ 2001978).
+        "director": "Richard Tamlyn",
+        "clinician": "Dr Philippa Hext",
+    },
+    "5QJ": {
+        "lead": "Simon Bracey",
+        "board": "Catherine Oduya",
+        "director": "Mark Penhaligon",
+        "clinician": "Dr Bridget Lyle",
+    },
+}
+
+# Each SHA's director of commissioning development. Fictional.
+SHA_PEOPLE = {"Q32": "Andrew Copley", "Q36": "Nicola Brathwaite", "Q39": "Jonathan Trelawny"}
+
+# Clinicians with an account at a PBC group or practice: (organisation code, name, job title).
 PRACTICE_CLINICIANS = [
-    ("5N1-LEO", "Dr Colin Ashworth"),
-    ("5QL-WYV", "Dr Jane Penrose"),
-    ("5C4-NEL", "Dr Farida Begum"),
-    ("B86901", "Dr Amrit Sandhu"),
-    ("B86902", "Dr Lucy Fairburn"),
-    ("B86903", "Dr Owen Pickles"),
-    ("B86904", "Dr Nadia Rahman"),
-    ("L85901", "Dr Helen Marsh"),
-    ("L85902", "Dr Peter Coombes"),
-    ("L85903", "Dr Rosie Hallett"),
-    ("F84901", "Dr Kamal Uddin"),
-    ("F84902", "Dr Grace Osei"),
+    ("5N1-LEO", "Dr Andy Harris", "Chair"),  # Real: chair of Leodis Healthcare (seed 000).
+    ("5QL-WYV", "Dr David Rooke", "Chair"),  # Real: chair of WyvernHealth.Com (seed 001).
+    # Fictional, from here on.
+    ("5C4-NEL", "Dr Farida Begum", "Clinical lead"),
+    ("B86901", "Dr Amrit Sandhu", "GP partner"),
+    ("B86902", "Dr Lucy Fairburn", "GP partner"),
+    ("B86903", "Dr Owen Pickles", "GP partner"),
+    ("B86904", "Dr Nadia Rahman", "GP partner"),
+    ("L85901", "Dr Helen Marsh", "GP partner"),
+    ("L85902", "Dr Peter Coombes", "GP partner"),
+    ("L85903", "Dr Rosie Hallett", "GP partner"),
+    ("F84901", "Dr Kamal Uddin", "GP partner"),
+    ("F84902", "Dr Grace Osei", "GP partner"),
 ]
 
-FIRST_NAMES = ["Ruth", "David", "Priya", "Michael", "Sarah", "James", "Fiona", "Tom"]
-SURNAMES = ["Hargreaves", "Okafor", "Patel", "Whitworth", "Brennan", "Lloyd", "Ahmed", "Carter"]
+# Every demo account's job title, by the email's local part ("lead.5n1"), for the user's job
+# title once the user table has a column for it (today it has none).
+POST_TITLES = {prefix: title for prefix, _role, title in (*PCT_POSTS, SHA_POST)}
+JOB_TITLES: dict[str, str] = {
+    "admin": ADMIN_TITLE,
+    **{f"reviewer.{code.lower()}": SHA_POST[2] for code, *_rest in SHAS},
+    **{
+        f"{prefix}.{code.lower()}": title
+        for code, *_rest in PCTS
+        for prefix, _role, title in PCT_POSTS
+    },
+    **{f"clinician.{code.lower()}": title for code, _name, title in PRACTICE_CLINICIANS},
+}
 
-# (name, opens, submission due, review due)
-CYCLES = [
-    ("2008/09", date(2008, 10, 1), date(2009, 1, 30), date(2009, 3, 31)),
-    ("2009/10", date(2009, 9, 16), date(2009, 12, 18), date(2010, 5, 21)),
-]
+# Names for the national data set's other post-holders: every one fictional, each pairing
+# used once. No surname of a real person the sources name.
+FIRST_NAMES = (
+    "Adrian",
+    "Alison",
+    "Amanda",
+    "Anil",
+    "Barbara",
+    "Brian",
+    "Carol",
+    "Colin",
+    "Deborah",
+    "Derek",
+    "Elaine",
+    "Fatima",
+    "Gordon",
+    "Gillian",
+    "Hamid",
+    "Heather",
+    "Ivan",
+    "Janet",
+    "Julian",
+    "Kathryn",
+    "Keith",
+    "Lesley",
+    "Malcolm",
+    "Margaret",
+    "Nasreen",
+    "Nigel",
+    "Olive",
+    "Patrick",
+    "Pauline",
+    "Rajesh",
+    "Rosemary",
+    "Sandra",
+    "Trevor",
+    "Tracey",
+    "Usha",
+    "Vincent",
+    "Wendy",
+    "Yvonne",
+    "Zoe",
+    "Duncan",
+)
+SURNAMES = (
+    "Abbott",
+    "Atkinson",
+    "Barraclough",
+    "Bhatti",
+    "Birch",
+    "Calvert",
+    "Cartwright",
+    "Chadwick",
+    "Dacre",
+    "Entwistle",
+    "Fairclough",
+    "Gallagher",
+    "Garside",
+    "Greenhalgh",
+    "Holroyd",
+    "Ingham",
+    "Jagger",
+    "Kapoor",
+    "Lomax",
+    "Marsden",
+    "Metcalfe",
+    "Naylor",
+    "Nuttall",
+    "Ormerod",
+    "Pollard",
+    "Quinlan",
+    "Rawnsley",
+    "Royle",
+    "Shackleton",
+    "Stansfield",
+    "Thwaite",
+    "Tinsley",
+    "Varley",
+    "Wadsworth",
+    "Wainwright",
+    "Whiteley",
+    "Wolstenholme",
+    "Yeadon",
+    "Yardley",
+    "Zaman",
+)
+
+
+def fictional_names(count: int, *, taken: set[str], seed: int = 2008) -> Iterator[str]:
+    """``count`` distinct fictional names, none of them in ``taken`` (compared without "Dr"),
+    the same ones each time."""
+    pairs = [(first, last) for first in FIRST_NAMES for last in SURNAMES]
+    random.Random(seed).shuffle(pairs)
+    bare = {name.removeprefix("Dr ") for name in taken}
+    made = 0
+    for first, last in pairs:
+        name = f"{first} {last}"
+        if name in bare:
+            continue
+        yield name
+        made += 1
+        if made == count:
+            return
+    raise ValueError(f"only {made} fictional names are left, {count} asked for")
+
+
+# Cycles ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleSeed:
+    """An assurance year: the cycle's three dates, and the season in which its SHA panels sat
+    (the last results come out after the last panel, before the review deadline)."""
+
+    name: str
+    opens_on: date
+    submission_due: date
+    review_due: date
+    panels_from: date
+    panels_to: date
+
+
+CYCLES = (
+    # Year 1: submissions from September (early panels need early papers) to the deadline in
+    # December; panels from mid-October 2008 to mid-January 2009; results by the end of
+    # January.
+    CycleSeed(
+        "2008/09",
+        opens_on=date(2008, 9, 1),
+        submission_due=date(2008, 12, 12),
+        review_due=date(2009, 1, 30),
+        panels_from=date(2008, 10, 13),
+        panels_to=date(2009, 1, 16),
+    ),
+    # Year 2: launched 16 September 2009 with the revised handbook; boards ratified in
+    # December; panels in spring 2010 up to the third week of May. There was no 2010/11
+    # assurance.
+    CycleSeed(
+        "2009/10",
+        opens_on=date(2009, 9, 16),
+        submission_due=date(2009, 12, 18),
+        review_due=date(2010, 5, 28),
+        panels_from=date(2010, 3, 1),
+        panels_to=date(2010, 5, 20),
+    ),
+)
+FIRST_CYCLE = CYCLES[0].name
+
+# The competencies each year rated: 2008/09 judged finance under governance and did not rate
+# competency 11. Every place that seeds or reads scores for a cycle goes by this.
+ASSESSED: dict[str, tuple[int, ...]] = {
+    "2008/09": tuple(range(1, 11)),
+    "2009/10": tuple(range(1, 12)),
+}
+# The competencies a PCT records a level for: every one, because the service asks a level of
+# each competency of the framework until cycles carry their assessed competencies; a level the
+# cycle does not rate is the board's own view, and the panel records it as not rated.
+RECORDED = tuple(range(1, 12))
 
 # Assessment status per cycle and PCT; a PCT missing from a cycle has no assessment in it.
 ASSESSMENTS = {
@@ -144,6 +480,28 @@ ASSESSMENTS = {
         "5C4": "finalised",
         "5QL": "finalised",
         "5QJ": "draft",
+    },
+}
+
+# Each small-demo PCT's submission and panel days in each cycle (its board meets three
+# working days before it submits); for a draft or signed-off assessment, the ones it is
+# heading for.
+SCHEDULES: dict[str, dict[str, tuple[date, date]]] = {
+    "2008/09": {
+        "5C4": (date(2008, 9, 26), date(2008, 10, 16)),
+        "5QL": (date(2008, 10, 24), date(2008, 11, 13)),
+        "5N1": (date(2008, 11, 20), date(2008, 12, 11)),
+        "5N2": (date(2008, 12, 10), date(2009, 1, 14)),
+    },
+    "2009/10": {
+        "5N2": (date(2009, 12, 7), date(2010, 4, 15)),
+        "5NX": (date(2009, 12, 15), date(2010, 3, 25)),
+        "5C4": (date(2009, 12, 11), date(2010, 4, 22)),
+        "5NC": (date(2009, 12, 14), date(2010, 3, 4)),
+        "5N1": (date(2009, 12, 16), date(2010, 3, 18)),
+        "5A4": (date(2009, 12, 17), date(2010, 4, 29)),
+        "5QL": (date(2009, 12, 17), date(2010, 5, 13)),
+        "5QJ": (date(2009, 12, 17), date(2010, 5, 6)),
     },
 }
 
@@ -161,112 +519,135 @@ RETURN_POINTS: tuple[tuple[int | None, str], ...] = (
     ),
     (
         None,
-        "Date each item of evidence; several appear to come from before the assurance year.",
+        "Set out the outcome aspirations behind the refreshed Strategic Plan: the trajectory "
+        "for each measure over the five years, and who reports on it.",
     ),
 )
 # The board minute that ratified each self-assessment, by cycle name: a reference as boards
 # numbered their minutes.
 MINUTE_REFERENCE = {"2008/09": "PCT/BD/08/112", "2009/10": "PCT/BD/09/147"}
 
-# Evidence every PCT holds, dated inside the year it supports.
+
+# Evidence ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceSeed:
+    """One evidence item. In COMMON_EVIDENCE, {pct}, {council} and {trust} are filled per PCT."""
+
+    title: str
+    kind: str
+    competencies: tuple[int, ...]
+    occurred_on: date
+    description: str
+    practice: str | None = None
+    clinicians: int | None = None
+    practices: int | None = None
+
+
+# What every PCT holds, dated inside the year it supports and before the first board meeting
+# of that year, so that every assessment presents evidence for each competency: the documents
+# PCTs submitted (strategic, financial, organisational development and communications plans,
+# the needs assessment) and the working papers behind them.
 COMMON_EVIDENCE = [
-    # 2008/09: April 2008 to January 2009.
+    # 2008/09: April to mid-September 2008 (the first Year 1 boards met in late September).
     EvidenceSeed(
-        "Five-year strategic plan 2008-2013",
+        "Strategic Plan 2008/09–2012/13",  # noqa: RUF001 (the titles of the time use an en dash)
         "plan",
         (1, 6),
-        date(2008, 9, 25),
-        "The board-approved strategy, built from the needs assessment, with the vision, "
-        "priorities and the health outcomes {pct} commits to improving.",
+        date(2008, 9, 4),
+        "The board-approved five-year strategy, built from the needs assessment: the vision, "
+        "the priorities and the health outcomes {pct} commits to improving.",
     ),
     EvidenceSeed(
-        "Joint strategic needs assessment with {council}",
+        "Joint Strategic Needs Assessment 2008 with {council}",
         "data",
         (5, 2),
-        date(2008, 7, 10),
-        "Needs assessment signed off jointly with {council}, with ward-level data on "
+        date(2008, 6, 19),
+        "The first needs assessment agreed jointly with {council}, with ward-level data on "
         "deprivation, long-term conditions and life expectancy.",
+    ),
+    EvidenceSeed(
+        "Annual Public Health Report 2007/08",
+        "document",
+        (5,),
+        date(2008, 7, 10),
+        "The director of public health's annual report: the gap in life expectancy across the "
+        "area {pct} serves, and what drives it.",
+    ),
+    EvidenceSeed(
+        "Communications and Engagement Strategy 2008–2013",  # noqa: RUF001 (the titles of the time use an en dash)
+        "document",
+        (3,),
+        date(2008, 7, 24),
+        "How {pct} will reach patients and the public, through which panels and surveys, and "
+        "how it will report back what changed because of what people said.",
+    ),
+    EvidenceSeed(
+        "Organisational Development Plan 2008/09",
+        "plan",
+        (9, 1),
+        date(2008, 8, 14),
+        "How {pct} will build the skills the competencies ask of it, starting from an external "
+        "review of its tendering and contracting skills.",
+    ),
+    EvidenceSeed(
+        "Financial Strategy 2008/09–2012/13",  # noqa: RUF001 (the titles of the time use an en dash)
+        "plan",
+        (11, 6),
+        date(2008, 9, 4),
+        "The financial plan for the five years of the strategy: the base case, the savings "
+        "schemes and the investments they release.",
     ),
     EvidenceSeed(
         "Local area agreement review with {council}",
         "minutes",
         (2,),
-        date(2008, 11, 6),
+        date(2008, 8, 7),
         "Minutes of the partnership board reviewing the shared targets on smoking, alcohol "
         "admissions and teenage pregnancy.",
-    ),
-    EvidenceSeed(
-        "Patient and public engagement strategy and annual report",
-        "document",
-        (3,),
-        date(2008, 10, 16),
-        "Who was reached this year, through which panels and surveys, and what changed "
-        "because of what people said.",
     ),
     EvidenceSeed(
         "Market development statement",
         "plan",
         (7,),
-        date(2008, 12, 4),
-        "How {pct} intends to shape its provider market: where it wants new providers, "
-        "where it will decommission, and the outcomes it will specify.",
+        date(2008, 9, 11),
+        "Where {pct} wants new providers, where it will decommission, and the outcomes it will "
+        "specify rather than the services it will buy.",
     ),
     EvidenceSeed(
         "Quarterly contract performance review with {trust}",
         "minutes",
         (10,),
-        date(2008, 10, 23),
-        "Activity, quality and performance against the acute contract, with agreed actions "
-        "on waiting times and readmissions.",
+        date(2008, 7, 17),
+        "Activity, quality and performance against the acute contract in the first quarter, "
+        "with agreed actions on waiting times and readmissions.",
     ),
     EvidenceSeed(
-        "Medium-term financial plan and savings programme",
-        "plan",
-        (11, 6),
-        date(2008, 12, 18),
-        "Financial plan for the five years of the strategy, with the savings schemes and the "
-        "investments they release.",
-    ),
-    EvidenceSeed(
-        "Procurement capability review",
-        "document",
-        (9,),
-        date(2008, 11, 20),
-        "An external review of the commissioning team's tendering and contracting skills, "
-        "with the development plan that followed.",
-    ),
-    EvidenceSeed(
-        "Service improvement programme: stroke pathway",
+        "Stroke pathway review with {trust}",
         "case_study",
         (8,),
-        date(2009, 1, 15),
-        "Redesign of the stroke pathway with {trust}, with thrombolysis rates before and after "
-        "the change.",
+        date(2008, 6, 26),
+        "Stroke physicians, GPs and commissioners mapped the pathway from first symptoms to "
+        "rehabilitation, agreed the changes to make first and the measures that will show "
+        "whether they work.",
     ),
     EvidenceSeed(
         "GP locality forum on referral management",
         "engagement",
         (4,),
         date(2008, 9, 11),
-        "Locality meeting at which GPs reviewed referral data by practice and agreed local "
-        "referral guidelines.",
+        "Locality meeting, chaired by the PEC chair, at which GPs reviewed referral data by "
+        "practice and agreed local referral guidelines.",
     ),
-    # 2009/10: February to mid-December 2009.
+    # 2009/10: January to November 2009 (the first Year 2 boards met in early December).
     EvidenceSeed(
-        "Strategic plan refresh 2009/10 under three financial scenarios",
+        "Operational Plan 2009/10",
         "plan",
-        (1, 6, 11),
-        date(2009, 6, 25),
-        "The strategy re-tested against flat, low and negative growth in funding, with the "
-        "programmes {pct} would protect, slow or stop under each.",
-    ),
-    EvidenceSeed(
-        "Joint strategic needs assessment refresh with {council}",
-        "data",
-        (5,),
-        date(2009, 5, 14),
-        "Second edition of the joint needs assessment, adding practice-level disease "
-        "prevalence and ten-year projections for long-term conditions.",
+        (6, 10),
+        date(2009, 3, 26),
+        "What {pct} will deliver this year: the activity it will buy, the Vital Signs "
+        "indicators it has chosen and the contracts that carry them.",
     ),
     EvidenceSeed(
         "Joint commissioning agreement for children's services with {council}",
@@ -277,52 +658,12 @@ COMMON_EVIDENCE = [
         "adolescent mental health, with a joint commissioning manager.",
     ),
     EvidenceSeed(
-        "Citizens' panel: what we heard and what changed, 2009",
-        "document",
-        (3,),
-        date(2009, 9, 3),
-        "Results of three citizens' panel surveys and two deliberative events, each finding "
-        "set beside the decision it informed.",
-    ),
-    EvidenceSeed(
-        "Clinical executive committee: first six months",
-        "minutes",
-        (4, 1),
-        date(2009, 7, 16),
-        "Minutes and decisions log of the clinical executive, which now reviews every "
-        "investment and disinvestment proposal before it reaches the board.",
-    ),
-    EvidenceSeed(
         "Market engagement event for community services providers",
         "other",
         (7,),
         date(2009, 3, 19),
         "Open event at which {pct} set out the outcomes it intends to buy in community "
         "services and invited providers' views on contract length and currency.",
-    ),
-    EvidenceSeed(
-        "Unplanned admissions programme: first-year results",
-        "case_study",
-        (8, 10),
-        date(2009, 10, 8),
-        "Case management and rapid response for frail older people, with emergency "
-        "admissions per 1,000 over-75s before and after.",
-    ),
-    EvidenceSeed(
-        "Community services tender: specification and evaluation",
-        "contract",
-        (9, 7),
-        date(2009, 8, 20),
-        "Outcome-based specification, evaluation model and the moderation record of the "
-        "panel's scoring.",
-    ),
-    EvidenceSeed(
-        "Efficiency and effectiveness of spend: programme budgeting review",
-        "data",
-        (11, 6),
-        date(2009, 11, 5),
-        "Spend and outcome by programme budget category compared with similar PCTs, with "
-        "the five areas chosen for review.",
     ),
     EvidenceSeed(
         "Quality schedule and CQUIN scheme 2009/10 with {trust}",
@@ -333,6 +674,70 @@ COMMON_EVIDENCE = [
         "innovation payments tied to it.",
     ),
     EvidenceSeed(
+        "Joint Strategic Needs Assessment refresh 2009 with {council}",
+        "data",
+        (5,),
+        date(2009, 5, 14),
+        "Second edition of the joint needs assessment, adding practice-level disease "
+        "prevalence and ten-year projections for long-term conditions.",
+    ),
+    EvidenceSeed(
+        "Annual Public Health Report 2008/09",
+        "document",
+        (5, 2),
+        date(2009, 7, 9),
+        "The director of public health's annual report, on the causes of early death in the "
+        "area and what {pct} and its partners will do about them.",
+    ),
+    EvidenceSeed(
+        "Professional Executive Committee: investment and disinvestment decisions",
+        "minutes",
+        (4, 1),
+        date(2009, 7, 16),
+        "Minutes and decisions log of the Professional Executive Committee (PEC), which "
+        "reviews every investment and disinvestment proposal before it reaches the board.",
+    ),
+    EvidenceSeed(
+        "Community services tender: specification and evaluation",
+        "contract",
+        (9, 7),
+        date(2009, 8, 20),
+        "Outcome-based specification, evaluation model and the moderation record of the "
+        "panel's scoring.",
+    ),
+    EvidenceSeed(
+        "Citizens' panel: what we heard and what changed, 2009",
+        "document",
+        (3,),
+        date(2009, 9, 3),
+        "Results of three citizens' panel surveys and two deliberative events, each finding "
+        "set beside the decision it informed.",
+    ),
+    EvidenceSeed(
+        "Market position statement for community and mental health services",
+        "plan",
+        (7,),
+        date(2009, 10, 1),
+        "What {pct} expects to buy in community and mental health services over five years, "
+        "published for existing and new providers.",
+    ),
+    EvidenceSeed(
+        "Unplanned admissions programme: progress report",
+        "case_study",
+        (8, 10),
+        date(2009, 10, 8),
+        "Case management and rapid response for frail older people: what is in place, and the "
+        "emergency admissions measure the programme reports against.",
+    ),
+    EvidenceSeed(
+        "Organisational Development Plan 2009/10",
+        "plan",
+        (9, 1),
+        date(2009, 10, 15),
+        "The refreshed plan: procurement training and accreditation, clinical leadership and "
+        "the skills the revised competencies ask for.",
+    ),
+    EvidenceSeed(
         "GP workshop on commissioning intentions for 2010/11",
         "engagement",
         (4, 6),
@@ -340,9 +745,41 @@ COMMON_EVIDENCE = [
         "Evening workshop where GPs ranked the draft commissioning intentions and added two "
         "of their own.",
     ),
+    EvidenceSeed(
+        "Communications and Engagement Strategy refresh 2009",
+        "document",
+        (3, 1),
+        date(2009, 10, 29),
+        "The refreshed strategy, with what {pct} heard in its first year of engagement and how "
+        "it now reports back to those it asked.",
+    ),
+    EvidenceSeed(
+        "Efficiency and effectiveness of spend: programme budgeting review",
+        "data",
+        (11, 6),
+        date(2009, 11, 5),
+        "Spend and outcome by programme budget category compared with similar PCTs, with the "
+        "five areas chosen for review.",
+    ),
+    EvidenceSeed(
+        "Strategic Plan 2009/10–2013/14: refresh under three financial scenarios",  # noqa: RUF001 (the titles of the time use an en dash)
+        "plan",
+        (1, 6, 11),
+        date(2009, 11, 26),
+        "The strategy re-tested against flat, low and negative growth in funding, with the "
+        "programmes {pct} would protect, slow or stop under each.",
+    ),
+    EvidenceSeed(
+        "Outcome aspirations 2009/10–2013/14",  # noqa: RUF001 (the titles of the time use an en dash)
+        "plan",
+        (1, 5),
+        date(2009, 11, 26),
+        "A year-on-year trajectory over five years for each health outcome {pct} has chosen, "
+        "national and local.",
+    ),
 ]
 
-# Evidence only some PCTs hold, with the colour of the time.
+# Evidence only some PCTs hold, naming their own programmes.
 SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
     "5N1": [
         EvidenceSeed(
@@ -351,86 +788,74 @@ SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
             (4, 1),
             date(2008, 5, 22),
             "Leodis Healthcare, a co-operative owned by its 30 member practices and 126 GPs, "
-            "agreed its commissioning agreement and governance with the PCT.",
+            "with a listed population of just over 203,000, agreed its commissioning "
+            "governance with the PCT.",
             practice="5N1-LEO",
             clinicians=126,
             practices=30,
         ),
         EvidenceSeed(
-            "Leodis business case: community dermatology in GP premises",
-            "engagement",
-            (4, 8),
-            date(2008, 10, 9),
-            "Leodis Healthcare's member practices agreed and submitted a business case to move "
-            "routine dermatology into GP premises; approved by the PCT.",
-            practice="5N1-LEO",
-            clinicians=38,
-            practices=17,
-        ),
-        EvidenceSeed(
-            "Leodis business case: ENT service in the community",
-            "engagement",
-            (4, 7),
-            date(2008, 12, 11),
-            "Second Leodis business case, for low-complexity ear, nose and throat care closer "
-            "to home; approved and in the first months of delivery.",
-            practice="5N1-LEO",
-            clinicians=21,
-            practices=12,
-        ),
-        EvidenceSeed(
-            "Enhanced service for residential and nursing-home patients",
-            "contract",
-            (4, 9),
-            date(2009, 1, 8),
-            "Locally enhanced service agreed with Leodis practices for regular review of "
-            "patients in residential and nursing homes.",
-            practice="5N1-LEO",
-            clinicians=30,
-            practices=30,
-        ),
-        EvidenceSeed(
-            "PBC groups in Leeds: from ten to four",
+            "PBC groups in Leeds: from about ten to three or four",
             "document",
             (4, 1),
             date(2008, 6, 19),
-            "Paper to the board on the merger of about ten early practice-based commissioning "
-            "groups into four, and the management support each will receive.",
+            "Paper to the board on the city's early practice-based commissioning groups coming "
+            "together, from about ten into three or four, and the management support each "
+            "will receive.",
+        ),
+        EvidenceSeed(
+            "Leodis business case: dermatology in GP premises",
+            "engagement",
+            (4, 8),
+            date(2008, 7, 10),
+            "Leodis Healthcare's member practices agreed a business case to deliver routine "
+            "dermatology in GP premises, closer to home; agreed with the PCT.",
+            practice="5N1-LEO",
+        ),
+        EvidenceSeed(
+            "Leodis business case: ENT closer to home",
+            "engagement",
+            (4, 7),
+            date(2008, 9, 18),
+            "Business case for low-complexity ear, nose and throat care in the community, "
+            "agreed between Leodis Healthcare and the PCT.",
+            practice="5N1-LEO",
         ),
         EvidenceSeed(
             "Earned autonomy for practice-based commissioning groups",
             "plan",
             (4, 6),
-            date(2008, 11, 27),
-            "Framework giving more mature PBC groups more freedom over their budgets, with "
-            "different funding for different levels of ambition.",
+            date(2008, 10, 23),
+            "The PCT's paper on earned autonomy: more mature PBC groups such as Leodis get "
+            "more say over their budgets, and different levels of ambition get different "
+            "levels of funding.",
         ),
         EvidenceSeed(
-            "Practice-level disease registers for long-term conditions",
-            "data",
-            (5,),
-            date(2009, 1, 22),
-            "Registers and a predictive risk tool built with Leodis, so practices can find the "
-            "patients most likely to be admitted.",
+            "Enhanced service for patients in residential and nursing homes",
+            "contract",
+            (4, 9),
+            date(2008, 10, 30),
+            "Enhanced service agreed with Leodis Healthcare's practices, from its business "
+            "case, for the care of patients in residential and nursing homes.",
             practice="5N1-LEO",
         ),
         EvidenceSeed(
-            "City-wide diabetes pathway workshop",
+            "Predictive modelling and practice disease registers: skills to build with Leodis",
+            "document",
+            (5,),
+            date(2008, 11, 6),
+            "Leodis Healthcare and the PCT agreed that they lack the skills to build "
+            "predictive modelling tools and practice-based disease registers for long-term "
+            "conditions, and how to get them.",
+            practice="5N1-LEO",
+        ),
+        EvidenceSeed(
+            "City-wide diabetes pathway: low-complexity care in Leodis practices",
             "engagement",
             (4, 8, 5),
             date(2009, 6, 11),
-            "Workshop of GPs, diabetes specialist nurses and consultants that agreed a single "
-            "evidence-based diabetes pathway for the city.",
-            clinicians=61,
-            practices=52,
-        ),
-        EvidenceSeed(
-            "Diabetes pathway: first six months",
-            "data",
-            (8, 10),
-            date(2009, 11, 19),
-            "HbA1c control, referrals and outpatient attendances since low-complexity diabetes "
-            "care moved into Leodis practices.",
+            "GPs, diabetes specialist nurses and consultants agreed how Leodis practices take "
+            "on low-complexity diabetes care under the city-wide evidence-based pathway.",
             practice="5N1-LEO",
         ),
         EvidenceSeed(
@@ -444,16 +869,34 @@ SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
             clinicians=6,
             practices=1,
         ),
+        EvidenceSeed(
+            "Leodis business cases: progress report to the PEC",
+            "minutes",
+            (4, 7, 8),
+            date(2009, 10, 15),
+            "The Professional Executive Committee reviewed how the dermatology, ENT and "
+            "care-home business cases are being implemented, and what Leodis proposes next.",
+        ),
+        EvidenceSeed(
+            "City-wide diabetes pathway: six-month review",
+            "data",
+            (8, 10),
+            date(2009, 11, 19),
+            "Referrals, outpatient attendances and HbA1c control since low-complexity "
+            "diabetes care moved into Leodis practices, as the review will track them.",
+            practice="5N1-LEO",
+        ),
     ],
     "5N2": [
         EvidenceSeed(
-            "Board ratification of the 2008/09 self-assessment",
+            "Board development session on the 2008/09 self-assessment",
             "minutes",
             (1,),
-            date(2009, 1, 27),
-            "Board minutes ratifying the self-assessed levels before submission to the SHA, "
-            "with competency 1 at level 2 on each of its three sub-competencies.",
+            date(2008, 11, 20),
+            "The board settled the levels it will ratify, by sub-competency; competency 1 at "
+            "level 2 on each of its three.",
         ),
+        # The consortium is fictional.
         EvidenceSeed(
             "North Kirklees consortium commissioning plan",
             "engagement",
@@ -466,12 +909,20 @@ SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
             practices=19,
         ),
         EvidenceSeed(
+            "Annual health check 2008/09: quality and financial management",
+            "data",
+            (10,),
+            date(2009, 10, 15),
+            "The Care Quality Commission rated Kirklees PCT Good for the quality of its "
+            "services and Good for its financial management.",
+        ),
+        EvidenceSeed(
             "World class commissioning year 2 board report",
             "minutes",
             (1, 2, 3),
             date(2009, 12, 3),
-            "Board paper setting out the year-two self-assessment by sub-competency; "
-            "competency 1 rises from level 2 to level 3 on each of its three.",
+            "Board paper setting out the year-two self-assessment by sub-competency, for "
+            "ratification: competency 1 rises from level 2 to level 3 on each of its three.",
         ),
     ],
     "5NX": [
@@ -481,21 +932,22 @@ SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
             (2, 5),
             date(2009, 3, 12),
             "Joint programme on smoking, alcohol and cardiovascular risk in the most deprived "
-            "wards, with a shared target on the life expectancy gap.",
+            "wards, with a shared measure of the gap in life expectancy.",
         ),
     ],
     "5A4": [
         EvidenceSeed(
-            "PBC development plan built on the north east London simulations",
+            "PBC support plan 2009/10, built on the 2005 simulations",
             "document",
             (4, 1),
-            date(2008, 7, 17),
+            date(2009, 2, 19),
             "Plan for practice-based commissioning support that draws on the two 2005 "
-            "simulations run with Waltham Forest, which brought about 100 people from PCTs, "
+            "simulations run with Waltham Forest, which brought nearly 100 people from PCTs, "
             "acute trusts and practices together.",
         ),
+        # The collaborative is fictional.
         EvidenceSeed(
-            "Havering collaborative: outpatient referral business case",
+            "Havering collaborative: musculoskeletal triage business case",
             "engagement",
             (4, 7),
             date(2009, 5, 21),
@@ -505,15 +957,24 @@ SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
             clinicians=27,
             practices=14,
         ),
+        EvidenceSeed(
+            "Annual health check 2008/09: quality of services",
+            "data",
+            (10,),
+            date(2009, 10, 15),
+            "The Care Quality Commission rated Havering PCT weak on the quality of its "
+            "services, and the board's plan in response with its main providers.",
+        ),
     ],
     "5NC": [
         EvidenceSeed(
-            "PBC simulation follow-up: practice commissioning plans",
+            "After the PBC simulations: practices' commissioning plans",
             "engagement",
             (4,),
-            date(2008, 8, 14),
-            "Practices that took part in the 2005 PBC simulation drafted their first "
-            "commissioning plans with PCT support.",
+            date(2009, 2, 5),
+            "Practices drafted commissioning plans with PCT support, following the lessons of "
+            "the 2005 simulations: clear rules, early detail of the incentive scheme, and the "
+            "support practices can expect.",
             clinicians=19,
             practices=9,
         ),
@@ -531,7 +992,7 @@ SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
             "Polysystem model consultation",
             "engagement",
             (3, 8),
-            date(2008, 11, 13),
+            date(2008, 8, 21),
             "Public consultation on networks of practices and health centres, with responses "
             "analysed by ward and ethnicity.",
             practice="5C4-NEL",
@@ -539,75 +1000,70 @@ SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
             practices=8,
         ),
         EvidenceSeed(
-            "Network incentive scheme for GP practices",
+            "Incentive scheme for networks of practices",
             "contract",
             (4, 9, 10),
             date(2009, 4, 16),
-            "Contracts that pay networks of practices for outcomes on diabetes, hypertension "
-            "and childhood immunisation.",
+            "Contracts that reward networks of practices for agreed outcomes in long-term "
+            "conditions and childhood immunisation.",
             practice="5C4-NEL",
-            clinicians=45,
-            practices=36,
+        ),
+        EvidenceSeed(
+            "Annual health check 2008/09: quality of services",
+            "data",
+            (10,),
+            date(2009, 10, 15),
+            "The Care Quality Commission rated Tower Hamlets PCT weak on the quality of its "
+            "services: a different measure from world class commissioning, and the board's "
+            "response to it.",
         ),
     ],
     "5QL": [
         EvidenceSeed(
-            "WyvernHealth.Com: consortium membership and business plan",
+            "COPD community service specification, initiated by WyvernHealth.Com",
+            "plan",
+            (8, 7),
+            date(2008, 4, 10),
+            "Specification for routine case management and support for people with COPD, "
+            "initiated by WyvernHealth.Com, to cut emergency admissions and move care out of "
+            "the traditional hospital-based service.",
+            practice="5QL-WYV",
+        ),
+        EvidenceSeed(
+            "WyvernHealth.Com: consortium membership and commissioning plan",
             "engagement",
             (4,),
-            date(2008, 6, 26),
-            "WyvernHealth.Com, the GP consortium covering 71 of the county's 75 practices, set "
-            "out its commissioning business plan with the PCT.",
+            date(2008, 4, 24),
+            "WyvernHealth.Com, the GP consortium of 71 of the county's 75 practices, set out "
+            "its commissioning plan with the PCT.",
             practice="5QL-WYV",
-            clinicians=120,
             practices=71,
         ),
         EvidenceSeed(
-            "Yeovil Breathability Support Group on the COPD pathway",
+            "Yeovil Breathability Support Group on the COPD tender",
             "engagement",
             (3,),
-            date(2008, 7, 24),
-            "Patients with COPD described what living with the condition is like and helped "
-            "write the service specification.",
-            practice="L85901",
-            clinicians=2,
-            practices=1,
+            date(2008, 5, 8),
+            "Members of the support group told the PCT what living for years with chronic "
+            "breathing problems is like, and took part in the commissioning of the service.",
         ),
         EvidenceSeed(
-            "COPD community service specification",
-            "plan",
-            (8, 7),
-            date(2008, 8, 28),
-            "Specification for routine case management and support for people with COPD, "
-            "initiated by WyvernHealth.Com, to cut emergency admissions.",
-            practice="5QL-WYV",
-        ),
-        EvidenceSeed(
-            "COPD service tender: evaluation panel report",
+            "COPD service tender: evaluation report",
             "contract",
             (9, 7, 3),
-            date(2008, 11, 6),
-            "The PCT invested over £500,000 in a three-year contract, won by Clinovia with the "
-            "GP-led Avanaula Systems; patients sat on the panel that marked the bids.",
+            date(2008, 5, 15),
+            "The PCT marked the tenders rigorously; a partnership of Clinovia and the GP-led "
+            "Avanaula Systems won the three-year contract, in which the PCT invests over "
+            "£500,000.",
         ),
         EvidenceSeed(
-            "COPD service: first-year admissions and patient experience",
-            "data",
-            (10, 8),
-            date(2009, 10, 29),
-            "Emergency admissions for COPD against the year before the contract, with the "
-            "support group's survey of patients' experience.",
-        ),
-        EvidenceSeed(
-            "WyvernHealth.Com locality commissioning plans",
+            "COPD service goes live: event for patients",
             "engagement",
-            (4, 6),
-            date(2009, 5, 7),
-            "Each of the consortium's four localities set out its priorities for 2009/10, "
-            "agreed with the PCT's commissioning team.",
-            practice="5QL-WYV",
-            clinicians=96,
-            practices=68,
+            (3, 8),
+            date(2008, 7, 3),
+            "On the day the service went live the PCT explained to patients how it works: "
+            "pulmonary rehabilitation, information classes, oxygen assessment clinics and a "
+            "24-hour urgent response. It rolls out across the county in phases over six months.",
         ),
         EvidenceSeed(
             "Frome Market Yard Surgery: falls prevention audit",
@@ -619,6 +1075,23 @@ SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
             practice="L85903",
             clinicians=5,
             practices=1,
+        ),
+        EvidenceSeed(
+            "WyvernHealth.Com locality commissioning plans",
+            "engagement",
+            (4, 6),
+            date(2009, 5, 7),
+            "The consortium's localities set out their priorities for 2009/10, agreed with "
+            "the PCT's commissioning team.",
+            practice="5QL-WYV",
+        ),
+        EvidenceSeed(
+            "COPD service: first-year monitoring report",
+            "data",
+            (10, 8),
+            date(2009, 10, 29),
+            "Emergency admissions for COPD and patients' experience of the service, as the "
+            "contract asks the provider to report them.",
         ),
     ],
     "5QJ": [
@@ -633,86 +1106,421 @@ SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
     ],
 }
 
+
+# What each assessment says ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a PCT's own wording names: its clinicians' groups, its flagship programme, its
+    route to patients and its example of procurement. The defaults are generic."""
+
+    pbc: str = "our practice-based commissioning groups"
+    flagship: str = "the stroke pathway redesign"
+    patients: str = "our patient and public panels"
+    tender: str = "the community services tender"
+
+
+PROFILES: dict[str, Profile] = {
+    "5N1": Profile(
+        pbc="Leodis Healthcare and the city's other PBC groups",
+        flagship="the city-wide diabetes pathway",
+    ),
+    "5N2": Profile(
+        pbc="the North Kirklees Commissioning Consortium and the other PBC groups",
+        flagship="the musculoskeletal and falls prevention programme",
+    ),
+    "5NX": Profile(flagship="the health inequalities programme with Hull City Council"),
+    "5A4": Profile(
+        pbc="the Havering Practice Commissioning Collaborative and the borough's practices",
+        flagship="musculoskeletal triage",
+    ),
+    "5NC": Profile(
+        pbc="the borough's three locality commissioning groups",
+        flagship="the unplanned admissions programme",
+    ),
+    "5C4": Profile(
+        pbc="the borough's networks of practices",
+        flagship="the polysystem programme",
+        patients="the polysystem consultation",
+    ),
+    "5QL": Profile(
+        pbc="WyvernHealth.Com",
+        flagship="the COPD service",
+        patients="the Yeovil Breathability Support Group and other patient groups",
+        tender="the COPD service tender",
+    ),
+    "5QJ": Profile(flagship="the neighbourhood health profiles"),
+}
+GENERIC_PLACES = {"council": "the local authority", "trust": "the main acute trust"}
+
+# Why the PCT gives itself each level, per year; {pct}, {council}, {trust} and the profile's
+# fields are filled per PCT.
 RATIONALE = {
-    1: "The board leads the local NHS agenda through the strategic plan and chairs the "
-    "health economy's leadership forum; partners' feedback is mixed.",
-    2: "Joint commissioning with the council covers mental health and learning "
-    "disabilities; shared targets are reviewed at the partnership board.",
-    3: "An engagement strategy is in place and a patient panel meets monthly; we can show "
-    "some services changed as a result, but seldom-heard groups are under-represented.",
-    4: "Practice-based commissioning groups are active and several business cases are "
-    "implemented; engagement still varies between localities.",
-    5: "The joint needs assessment is current and informs the plan; practice-level "
-    "analysis is improving but forward-looking modelling is limited.",
-    6: "Investment decisions follow a published prioritisation framework applied to all "
-    "new bids this year.",
-    7: "A market development statement exists; few new providers have entered and the "
-    "market is still shaped mainly by existing contracts.",
-    8: "Two pathway redesigns show measurable improvement; innovation is not yet "
+    1: "The five-year Strategic Plan sets out {pct}'s vision and the outcomes it will "
+    "improve, and the board leads the local NHS in the partnership with {council}; partners' "
+    "feedback on that leadership is mixed.",
+    2: "The Joint Strategic Needs Assessment was agreed with {council}, and the local area "
+    "agreement's shared targets are reviewed at the partnership board; joint commissioning "
+    "covers mental health and learning disabilities.",
+    3: "The Communications and Engagement Strategy is in place and {patients} informed "
+    "{flagship}; some decisions changed as a result, but seldom-heard groups are "
+    "under-represented.",
+    4: "The Professional Executive Committee reviews investment proposals and "
+    "{pbc} have business cases agreed with us; engagement still varies between practices.",
+    5: "The Joint Strategic Needs Assessment and the Annual Public Health Report inform the "
+    "Strategic Plan; practice-level analysis is improving, forward-looking modelling is "
+    "limited.",
+    6: "Investment follows a prioritisation framework applied to every new bid this year; "
+    "existing spend has not yet been reviewed the same way.",
+    7: "Our market development statement says where we want new providers and where we will "
+    "decommission; few new providers have entered, and existing contracts still shape the "
+    "market.",
+    8: "{flagship} shows what redesign with clinicians can do; improvement is not yet "
     "systematic across the programme.",
-    9: "Procurement skills were reviewed externally and a development plan is under way; "
-    "the first competitive tenders ran this year.",
-    10: "Contract performance reviews run quarterly with every major provider, with "
-    "quality measures alongside activity.",
-    11: "The medium-term financial plan is balanced in the base case; savings schemes "
-    "beyond year two are not yet fully identified.",
+    9: "The Organisational Development Plan started from an external review of our tendering "
+    "and contracting skills; our first competitive procurements under it are being planned.",
+    10: "Contract performance reviews with {trust} run quarterly, with quality measures "
+    "alongside activity.",
+    11: "The Financial Strategy balances the plan in the base case; savings schemes beyond "
+    "year two are not yet identified.",
 }
 
 YEAR_TWO_RATIONALE = {
-    1: "Partners now look to the PCT to lead: the clinical executive and the council's "
-    "leaders sign off the strategy refresh together.",
-    2: "Pooled budgets for children's services sit beside the mental health agreement; the "
-    "partnership board tracks the gap in life expectancy.",
-    3: "The citizens' panel findings are set beside the decisions they changed; reach into "
-    "seldom-heard groups has improved but is not yet routine.",
-    4: "Clinicians review every investment proposal and PBC groups hold budgets; the GP "
-    "workshop shaped next year's commissioning intentions.",
-    5: "The refreshed needs assessment adds practice-level prevalence and ten-year "
-    "projections, and is used in every business case.",
-    6: "The strategy was re-tested under three funding scenarios and the prioritisation "
-    "framework ranked the programmes to protect.",
-    7: "Providers were engaged openly on community services and outcome-based "
-    "specifications are in use; the market is still thin in places.",
-    8: "Improvement programmes report outcome data, not only activity, and two have been "
-    "spread across all localities.",
-    9: "Competitive tenders are run to a consistent evaluation model with a moderation "
-    "record; the team now has accredited procurement staff.",
-    10: "Quality schedules and CQUIN payments are in every major contract and reviewed "
-    "monthly with providers.",
-    11: "Programme budgeting compares spend and outcome with similar PCTs; five areas are "
-    "under review for efficiency and effectiveness of spend.",
+    1: "Partners now look to {pct} to lead: the refreshed five-year Strategic Plan was "
+    "agreed with {council} and the Professional Executive Committee, with outcome aspirations "
+    "for each goal.",
+    2: "Pooled budgets for children's services sit beside the mental health agreement with "
+    "{council}; the partnership board tracks the gap in life expectancy between wards.",
+    3: "The refreshed Communications and Engagement Strategy sets what we heard from "
+    "{patients} beside the decision it changed; reach into seldom-heard groups has improved "
+    "but is not yet routine.",
+    4: "The Professional Executive Committee reviews every investment proposal, and "
+    "{pbc} hold budgets and bring business cases to it; GPs shaped next year's commissioning "
+    "intentions.",
+    5: "The refreshed Joint Strategic Needs Assessment adds practice-level prevalence and "
+    "ten-year projections, and every business case now draws on it.",
+    6: "The Strategic Plan was re-tested under three funding scenarios, and the prioritisation "
+    "framework ranked the programmes to protect, slow or stop.",
+    7: "Providers were engaged openly on community services, a market position statement is "
+    "published and outcome-based specifications are in use; the market is still thin in "
+    "places.",
+    8: "{flagship} now reports outcomes, not only activity, and improvement programmes are "
+    "being spread across localities.",
+    9: "Competitive tenders run to one evaluation model with a moderation record; "
+    "{tender} set the standard the team now follows.",
+    10: "Quality schedules and CQUIN schemes are in our contracts with {trust} and the other "
+    "main providers, reviewed monthly.",
+    11: "Programme budgeting compares our spend and outcomes with similar PCTs; five areas are "
+    "under review for the efficiency and effectiveness of spend.",
 }
 
-YEAR_ONE_C11 = (
+# Where a PCT's own programmes make its account specific: (PCT code, cycle name) to the
+# rationale for a competency. Facts from the sources only; the rest is generic.
+OWN_RATIONALE: dict[tuple[str, str], dict[int, str]] = {
+    ("5N1", "2008/09"): {
+        4: "Leodis Healthcare, owned by its 30 member practices and 126 GPs, has business "
+        "cases agreed with us for dermatology in GP premises, ENT and enhanced services for "
+        "patients in residential and nursing homes; the city's PBC groups have come together "
+        "from about ten to three or four.",
+        5: "The needs assessment informs the plan; Leodis Healthcare and we agree we lack the "
+        "skills for predictive modelling and practice disease registers, and the public "
+        "health team gives PBC groups the information to target prevention.",
+        6: "Our earned-autonomy paper gives more mature PBC groups more say over their budgets, "
+        "with different funding for different levels of ambition; new bids follow the "
+        "prioritisation framework.",
+        8: "With Leodis Healthcare, low-complexity care is moving closer to home: dermatology "
+        "and ENT business cases are agreed, and Leodis practices are taking on care under the "
+        "city-wide diabetes pathway.",
+    },
+    ("5N1", "2009/10"): {
+        4: "Leodis Healthcare's business cases for dermatology, ENT and care-home patients "
+        "are being implemented, and the city's PBC groups bring new cases to the Professional "
+        "Executive Committee, which reviews every investment proposal.",
+        8: "The city-wide diabetes pathway now runs through Leodis practices for "
+        "low-complexity care; its six-month review tracks referrals, outpatient attendances "
+        "and HbA1c control.",
+    },
+    ("5N2", "2008/09"): {
+        1: "Settled in board development sessions and ratified by the board: level 2 on each "
+        "of this competency's three parts. Partners see the PCT as the local NHS leader, but "
+        "the vision is not yet widely known.",
+    },
+    ("5N2", "2009/10"): {
+        1: "Level 3 on each of this competency's three parts, up from 2 last year: the "
+        "refreshed Strategic Plan was built with partners, and the board leads change across "
+        "the local health system.",
+    },
+    ("5A4", "2009/10"): {
+        4: "The two PBC simulations we hosted with Waltham Forest in 2005, with nearly 100 "
+        "people from PCTs, acute trusts and practices, still shape our support for "
+        "practice-based commissioning; the collaborative has brought its first business case.",
+    },
+    ("5NC", "2009/10"): {
+        4: "The PBC simulations we hosted with Havering in 2005 taught us that practices need "
+        "clear rules and early detail of the incentive scheme; three locality groups now "
+        "commission with us, each with a GP chair.",
+    },
+    ("5QL", "2008/09"): {
+        3: "Patients took part in commissioning the COPD service: the Yeovil Breathability "
+        "Support Group told us what living with the condition is like, and on the day the "
+        "service went live we explained it to patients at an event.",
+        4: "WyvernHealth.Com, the GP consortium of 71 of the county's 75 practices, initiated "
+        "the COPD service; we now want the same clinical lead on other pathways.",
+        7: "The COPD service moved provision away from the traditional hospital-based "
+        "provider: a partnership of Clinovia and the GP-led Avanaula Systems won the "
+        "three-year contract.",
+        8: "The COPD service brings pulmonary rehabilitation, information classes, oxygen "
+        "assessment clinics and a 24-hour urgent response, with home visits, to cut emergency "
+        "admissions; it is rolling out across the county in phases.",
+        9: "We marked the COPD tenders rigorously, with patients engaged throughout; the PCT "
+        "invests over £500,000 in the three-year contract.",
+    },
+    ("5QL", "2009/10"): {
+        4: "WyvernHealth.Com brings GPs from across the county into our decisions; the COPD "
+        "service it initiated is the model for the pathways now under review.",
+        8: "The COPD service now runs across the county after its phased roll-out; we follow "
+        "emergency admissions and patients' experience as the contract sets out.",
+    },
+}
+
+YEAR_ONE_NOT_RATED = (
     " In 2008/09 competency 11 was judged under governance and not rated separately; the "
     "level records the board's own view."
 )
 
 IMPROVEMENT_ACTIONS = {
-    1: "Run a partners' perception survey and act on the findings through the leadership forum.",
-    2: "Extend pooled budgets to older people's services and agree shared outcome measures.",
-    3: "Reach seldom-heard groups through community organisations and report back to them.",
+    1: "Run a partners' perception survey and act on it through the partnership with {council}.",
+    2: "Extend pooled budgets with {council} to older people's services and agree shared "
+    "outcome measures.",
+    3: "Reach seldom-heard groups through community organisations and report back what changed.",
     4: "Give every PBC group a named commissioning manager and a quarterly budget statement.",
     5: "Add forward projections to the needs assessment and publish practice-level profiles.",
     6: "Apply the prioritisation framework to existing spend, not only to new bids.",
     7: "Publish market position statements for community and mental health services.",
-    8: "Spread the pathway redesigns that worked and stop those that did not.",
-    9: "Complete the procurement development plan and accredit two more staff.",
-    10: "Add outcome measures to every contract's quality schedule.",
+    8: "Spread what worked in {flagship} to other pathways, and stop what did not.",
+    9: "Complete the procurement training in the Organisational Development Plan.",
+    10: "Add outcome measures to the quality schedule of every main contract.",
     11: "Identify the savings schemes needed beyond year two and test them with clinicians.",
 }
 
-# The PCTs the trade press named among the best in each year; their panels moved no scores.
-LEADERS = {"2008/09": {"5C4", "5QL"}, "2009/10": {"5C4"}}
+YEAR_TWO_ACTIONS = {
+    1: "Publish the outcome aspirations with partners and report progress against them yearly.",
+    2: "Agree productivity measures with {council} for the pooled budgets.",
+    3: "Report back to {patients} on every major service decision.",
+    4: "Bring clinicians into contract negotiations with providers, not only service design.",
+    5: "Link the needs assessment to programme budgets, so that need and spend are read together.",
+    6: "Agree the disinvestments the low-growth scenario needs before the next planning round.",
+    7: "Use the market position statement to bring new providers into the thinnest markets.",
+    8: "Build improvement into contracts through CQUIN, so that providers share the gains.",
+    9: "Share procurement staff with neighbouring PCTs for the larger tenders.",
+    10: "Review provider quality monthly with clinicians, on the same measures in every contract.",
+    11: "Deliver the five efficiency reviews and put what they release back into the plan.",
+}
 
-REVIEW_AGREED = "Agreed: the evidence supports the PCT's level."
-REVIEW_MODERATED = (
-    "Moderated down from {level}: the evidence shows plans and activity more than results so far."
+OWN_ACTIONS: dict[tuple[str, str], dict[int, str]] = {
+    ("5N1", "2008/09"): {
+        4: "Agree with Leodis Healthcare the managerial and analytical support it needs, "
+        "including predictive modelling and practice disease registers.",
+    },
+    ("5QL", "2008/09"): {
+        9: "Run every competitive tender as the COPD tender was run, with patients engaged.",
+    },
+}
+
+
+def _fill(text: str, pct_code: str, pct_name: str, places: dict[str, str]) -> str:
+    profile = PROFILES.get(pct_code, Profile())
+    return text.format(
+        pct=pct_name,
+        pbc=profile.pbc,
+        flagship=profile.flagship,
+        patients=profile.patients,
+        tender=profile.tender,
+        **places,
+    )
+
+
+def rationale(pct_code: str, pct_name: str, cycle: str, number: int, **places: str) -> str:
+    """The PCT's reason for its level on ``number`` in ``cycle``, in its own terms. ``places``
+    names its council and main trust (generic when not given)."""
+    own = OWN_RATIONALE.get((pct_code, cycle), {})
+    wording = RATIONALE if cycle == FIRST_CYCLE else YEAR_TWO_RATIONALE
+    template = own.get(number) or wording[number]
+    text = _fill(template, pct_code, pct_name, {**GENERIC_PLACES, **places})
+    text = text[0].upper() + text[1:]
+    if number not in ASSESSED[cycle]:
+        text += YEAR_ONE_NOT_RATED
+    return text
+
+
+def improvement_action(pct_code: str, pct_name: str, cycle: str, number: int, **places: str) -> str:
+    own = OWN_ACTIONS.get((pct_code, cycle), {})
+    template = (
+        own.get(number)
+        or (IMPROVEMENT_ACTIONS if cycle == FIRST_CYCLE else YEAR_TWO_ACTIONS)[number]
+    )
+    return _fill(template, pct_code, pct_name, {**GENERIC_PLACES, **places})
+
+
+# Levels: the national shape ----------------------------------------------------------------
+#
+# A PCT's level on a competency comes from the year's typical level, the PCT's strength that
+# year and the competency's ease, with a little seeded noise; the panel then confirms most
+# levels and challenges some, mostly down, more often for weaker PCTs and harder competencies,
+# and now and then raises one. Nationally this gives what the sources report: competency 2
+# the strongest, then 4 and 1; 7, then 9, the weakest, and 11 lowest of all in Year 2
+# (averaging about 1.5); Year 1 mostly 1 to 2 and no 4s; Year 2 mostly 2 to 3, with 3s and 4s
+# among the strongest PCTs.
+
+YEAR_LEVEL = {"2008/09": 1.55, "2009/10": 2.3}
+HIGHEST_LEVEL = {"2008/09": 3, "2009/10": 4}
+EASE = {
+    1: 0.3,
+    2: 0.6,
+    3: 0.05,
+    4: 0.35,
+    5: 0.05,
+    6: 0.0,
+    7: -0.65,
+    8: 0.0,
+    9: -0.4,
+    10: 0.1,
+    11: -0.8,
+}
+NOISE = 0.35
+UNNAMED_STRENGTH = 0.5
+PANEL_RAISES = 0.015
+
+# Strength by PCT and year: the leaders the trade press named, and the small demo's PCTs.
+# Every other PCT's strength is drawn from its code.
+STRENGTH: dict[str, dict[str, float]] = {
+    "2008/09": {
+        "5PG": 0.9,  # Birmingham East and North, a Year 1 leader.
+        "5C4": 0.9,  # Tower Hamlets, a leader in both years.
+        "5QL": 0.9,  # Somerset, a Year 1 leader.
+        "5N1": 0.3,
+        "5N2": 0.15,
+        "5NX": 0.35,
+        "5A4": -0.25,
+        "5NC": -0.2,
+        "5QJ": 0.0,
+    },
+    "2009/10": {
+        "5NX": 1.05,  # Hull, a Year 2 leader.
+        "5F5": 1.05,  # Salford, a Year 2 leader.
+        "5C4": 1.05,
+        "5QL": 0.45,
+        "5N1": 0.35,
+        "5N2": 0.25,
+        "5A4": -0.2,
+        "5NC": -0.25,
+        "5QJ": 0.05,
+    },
+}
+# A competency where a PCT stood out in a year: DH praised Newham's maternity work with its
+# local authority and acute trust, and Stoke on Trent's GP engagement, in Year 2.
+STANDS_OUT = {("5C5", "2009/10", 2): 0.5, ("5PJ", "2009/10", 4): 0.5}
+# Levels a PCT is known to have given itself: Kirklees on competency 1.
+KNOWN_SELF_LEVELS = {("5N2", "2008/09"): {1: 2}, ("5N2", "2009/10"): {1: 3}}
+# How many of its scores a panel altered, where that is known: Kirklees in Year 1 ("the panel
+# only felt it appropriate to alter two of our scores"). Which two, and that both went down,
+# is our invention.
+KNOWN_ALTERATIONS = {("5N2", "2008/09"): 2}
+
+
+def strength(pct_code: str, cycle: str) -> float:
+    """How strong a commissioner the PCT was that year (0 is typical): a PCT not named
+    above is drawn from its code (the same each time), and stays short of the leaders."""
+    named = STRENGTH.get(cycle, {}).get(pct_code)
+    if named is not None:
+        return named
+    drawn = random.Random(f"strength-{pct_code}").gauss(0, 0.25)
+    if cycle != FIRST_CYCLE:
+        drawn += random.Random(f"change-{pct_code}").gauss(0, 0.12)
+    return min(max(drawn, -UNNAMED_STRENGTH), UNNAMED_STRENGTH)
+
+
+def _clamp(level: float, cycle: str) -> int:
+    return min(max(round(level), 1), HIGHEST_LEVEL[cycle])
+
+
+def self_levels(pct_code: str, cycle: str) -> dict[int, int]:
+    """The level the PCT's board gave itself on each competency it records."""
+    rng = random.Random(f"self-{pct_code}-{cycle}")
+    own = strength(pct_code, cycle)
+    levels = {
+        number: _clamp(
+            YEAR_LEVEL[cycle]
+            + own
+            + EASE[number]
+            + STANDS_OUT.get((pct_code, cycle, number), 0)
+            + rng.gauss(0, NOISE),
+            cycle,
+        )
+        for number in RECORDED
+    }
+    levels.update(KNOWN_SELF_LEVELS.get((pct_code, cycle), {}))
+    return levels
+
+
+def panel_levels(pct_code: str, cycle: str) -> dict[int, int]:
+    """The panel's level on each competency the cycle rates (one it does not rate keeps the
+    PCT's own level): mostly the PCT's own, sometimes one lower, rarely one higher."""
+    own = self_levels(pct_code, cycle)
+    levels = dict(own)
+    known = KNOWN_ALTERATIONS.get((pct_code, cycle))
+    if known is not None:
+        hardest = sorted((n for n in ASSESSED[cycle] if own[n] > 1), key=lambda n: EASE[n])
+        for number in hardest[:known]:
+            levels[number] = own[number] - 1
+        return levels
+    rng = random.Random(f"panel-{pct_code}-{cycle}")
+    challenge = 0.16 - 0.12 * strength(pct_code, cycle)
+    for number in ASSESSED[cycle]:
+        down = challenge + (0.12 if EASE[number] < -0.3 else 0.0)
+        draw = rng.random()
+        if draw < down and own[number] > 1:
+            levels[number] = own[number] - 1
+        elif draw > 1 - PANEL_RAISES and own[number] < HIGHEST_LEVEL[cycle]:
+            levels[number] = own[number] + 1
+    return levels
+
+
+REVIEW_AGREED = "Agreed: the evidence and the board's account at the panel support this level."
+REVIEW_LOWERED = {
+    1: "partners at the panel described the PCT's leadership less firmly than its own account.",
+    2: "joint work with the council is real, but the shared outcomes are not yet measured.",
+    3: "engagement is active, but few decisions can be shown to have changed because of it.",
+    4: "clinical engagement rests on a few committed GPs; the panel wanted it across practices.",
+    5: "the needs assessment is sound but does not yet drive investment decisions.",
+    6: "prioritisation is applied to new money only, not to existing spend.",
+    7: "the market statement sets out intentions; the panel saw no change yet in who provides.",
+    8: "improvement is shown in single projects, not across the programme.",
+    9: "procurement skill rests on a few staff and one or two tenders.",
+    10: "contract reviews record activity more than quality and outcomes.",
+    11: "savings beyond the first two years are not identified.",
+}
+REVIEW_RAISED = (
+    "Raised from {own} to {level}: the board's account at the panel went further than the "
+    "written evidence, and partners confirmed it."
 )
-REVIEW_YEAR_ONE_C11 = (
+REVIEW_NOT_RATED = (
     "Not rated separately in 2008/09: finance was assessed under governance. The PCT's own "
     "level is recorded for completeness."
 )
+
+
+def review_comment(cycle: str, number: int, own: int, level: int) -> str:
+    """What the panel wrote beside its level for a competency."""
+    if number not in ASSESSED[cycle]:
+        return REVIEW_NOT_RATED
+    if level < own:
+        return f"Moderated from {own} to {level}: {REVIEW_LOWERED[number]}"
+    if level > own:
+        return REVIEW_RAISED.format(own=own, level=level)
+    return REVIEW_AGREED
+
 
 RATING_COMMENTS = {
     "strong": "Clear, dated and shows what changed as a result.",

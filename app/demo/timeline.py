@@ -1,29 +1,40 @@
 """When each step of the demo's history happens, as moments for ``app.clock.frozen_at``.
 
 The tracker goes live in April 2008, when the administrator sets up the organisations and
-accounts. In each cycle a PCT opens its assessment the day the cycle opens and scores itself
-a month before the submission deadline; the board signs off at its evening meeting three days
-before the deadline and the lead submits the day before it. The SHA reviews three weeks after
-the deadline (a review still open), or finishes twenty days before its review deadline (a
-finalised one): it scores the competencies in the morning and rates the evidence in the
-afternoon, returns a week later or finalises five days later. Evidence is logged in the
-afternoon of the day it happened, so an evening board meeting signs what was logged that day.
+accounts. A cycle is set up a fortnight before it opens, and each PCT opens its assessment the
+day the cycle opens. From then on every PCT keeps its own dates (a ``Schedule``), set by the
+day its SHA's panel sits:
 
-All in UTC, which is also UK time in the winter months when the deadlines fall.
+- the PCT sends its papers three weeks before its panel, or the day before the submission
+  deadline if that comes first, so an early panel means an early submission (Year 1 panels
+  began in October 2008, two months before the last deadline);
+- its board ratifies the self-assessment at an evening meeting three days before it submits;
+  the lead scores the competencies in the three weeks before that meeting, and chooses the
+  evidence the assessment presents on the morning of it;
+- on the panel day the SHA's reviewer scores the competencies in the morning and rates the
+  evidence in the afternoon; a return follows a week later;
+- finalising is the SHA's release of its moderated results: one day for all its PCTs, after
+  its last panel, in the last week before the review deadline.
+
+Evidence is logged in the afternoon of the day it happened, so an evening board meeting signs
+what was logged that day. Meetings, submissions and panels fall on working days.
+
+All in UTC, which is also UK time in the winter months when most of these fall.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
 GO_LIVE = datetime(2008, 4, 1, 9, 0, tzinfo=UTC)
 """The administrator sets up the organisations and accounts, one a minute from here."""
 
-SIGN_OFF_BEFORE_DEADLINE = timedelta(days=3)
-SUBMIT_BEFORE_DEADLINE = timedelta(days=1)
-OPEN_REVIEW_AFTER_DEADLINE = timedelta(days=21)
-FINISHED_REVIEW_BEFORE_DEADLINE = timedelta(days=20)
+PAPERS_BEFORE_PANEL = timedelta(days=21)
+SIGN_OFF_BEFORE_SUBMISSION = timedelta(days=3)
+SELF_SCORING_BEFORE_SIGN_OFF = timedelta(days=21)
+RETURN_AFTER_PANEL = timedelta(days=7)
 
 
 class CycleDates(Protocol):
@@ -43,6 +54,11 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=UTC)
 
 
+def working_day(day: date) -> date:
+    """The day itself, or the Friday before it when it falls at a weekend."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
 def set_up(step: int) -> datetime:
     """The ``step``-th organisation or account the administrator creates."""
     return GO_LIVE + timedelta(minutes=step)
@@ -58,50 +74,89 @@ def logged(occurred_on: date) -> datetime:
     return at(occurred_on, 16)
 
 
-def opened(cycle: CycleDates) -> datetime:
-    return at(cycle.opens_on, 9, 30)
+def panel_day(first: date, last: date, index: int, count: int) -> date:
+    """The ``index``-th of ``count`` panels spread evenly over a season from ``first`` to
+    ``last``, on a working day."""
+    span = (last - first).days
+    offset = span * index // (count - 1) if count > 1 else 0
+    return working_day(first + timedelta(days=offset))
 
 
-def self_scored(cycle: CycleDates, number: int) -> datetime:
-    return at(cycle.submission_due - timedelta(days=30), 10) + timedelta(minutes=6 * number)
+def results_day(cycle: CycleDates, sha_code: str) -> date:
+    """When an SHA releases its moderated results: two to six days before the review
+    deadline, the ten SHAs on different days (by the number in their code, Q30 to Q39)."""
+    return working_day(cycle.review_due - timedelta(days=2 + int(sha_code[1:]) % 5))
 
 
-def sign_off_day(cycle: CycleDates) -> date:
-    """The board's meeting: evidence logged on or before this day is what it signs."""
-    return cycle.submission_due - SIGN_OFF_BEFORE_DEADLINE
+@dataclass(frozen=True)
+class Schedule:
+    """One PCT's assessment in one cycle: the day of each step, and the moment of each
+    command.
 
+    A draft or signed-off assessment has one too: the meeting and panel it is heading for."""
 
-def presented(cycle: CycleDates) -> datetime:
-    """The lead chooses what the assessment presents, the morning of the board meeting."""
-    return at(sign_off_day(cycle), 8)
+    cycle: CycleDates
+    submission_day: date
+    panel_day: date
+    results_day: date
 
+    def __post_init__(self) -> None:
+        opens, due, review_due = (
+            self.cycle.opens_on,
+            self.cycle.submission_due,
+            self.cycle.review_due,
+        )
+        scoring = self.self_scored(1).date()
+        if not (opens < scoring < self.board_day < self.submission_day < due):
+            raise ValueError(f"{self}: the PCT's steps do not fit between opening and deadline")
+        if not (self.submission_day < self.panel_day < self.returned().date() < review_due):
+            raise ValueError(f"{self}: the panel must follow the submission, before the deadline")
+        if not (self.panel_day < self.results_day < review_due):
+            raise ValueError(f"{self}: results come after the panel and before the deadline")
 
-def signed_off(cycle: CycleDates) -> datetime:
-    return at(sign_off_day(cycle), 18)
+    @classmethod
+    def for_panel(
+        cls, cycle: CycleDates, panel: date, results: date, *, early_by: int = 0
+    ) -> Schedule:
+        """The papers go three weeks before the panel, or the day before the deadline if that
+        is sooner; ``early_by`` days earlier still, for a PCT that sends them early."""
+        latest = cycle.submission_due - timedelta(days=1)
+        submission = min(panel - PAPERS_BEFORE_PANEL, latest) - timedelta(days=early_by)
+        return cls(cycle, working_day(submission), panel, results)
 
+    @property
+    def board_day(self) -> date:
+        """The board's meeting: evidence dated on or before this day is what it signs."""
+        return working_day(self.submission_day - SIGN_OFF_BEFORE_SUBMISSION)
 
-def submitted(cycle: CycleDates) -> datetime:
-    return at(cycle.submission_due - SUBMIT_BEFORE_DEADLINE, 10)
+    def opened(self) -> datetime:
+        return at(self.cycle.opens_on, 9, 30)
 
+    def self_scored(self, number: int) -> datetime:
+        start = max(
+            self.cycle.opens_on + timedelta(days=2),
+            self.board_day - SELF_SCORING_BEFORE_SIGN_OFF,
+        )
+        return at(start, 10) + timedelta(minutes=6 * number)
 
-def review_day(cycle: CycleDates, *, finished: bool) -> date:
-    """A finished review ends near its deadline; an open one is a few weeks in."""
-    if finished:
-        return cycle.review_due - FINISHED_REVIEW_BEFORE_DEADLINE
-    return cycle.submission_due + OPEN_REVIEW_AFTER_DEADLINE
+    def presented(self) -> datetime:
+        """The lead chooses what the assessment presents, the morning of the board meeting."""
+        return at(self.board_day, 8)
 
+    def signed_off(self) -> datetime:
+        return at(self.board_day, 18)
 
-def reviewed(cycle: CycleDates, number: int, *, finished: bool) -> datetime:
-    return at(review_day(cycle, finished=finished), 10) + timedelta(minutes=10 * number)
+    def submitted(self) -> datetime:
+        return at(self.submission_day, 10)
 
+    def reviewed(self, number: int) -> datetime:
+        return at(self.panel_day, 10) + timedelta(minutes=10 * number)
 
-def rated(cycle: CycleDates, index: int, *, finished: bool) -> datetime:
-    return at(review_day(cycle, finished=finished), 14) + timedelta(minutes=10 * index)
+    def rated(self, index: int) -> datetime:
+        return at(self.panel_day, 14) + timedelta(minutes=10 * index)
 
+    def returned(self) -> datetime:
+        return at(working_day(self.panel_day + RETURN_AFTER_PANEL), 11)
 
-def returned(cycle: CycleDates) -> datetime:
-    return at(review_day(cycle, finished=False) + timedelta(days=7), 11)
-
-
-def finalised(cycle: CycleDates) -> datetime:
-    return at(review_day(cycle, finished=True) + timedelta(days=5), 15)
+    def finalised(self) -> datetime:
+        return at(self.results_day, 15)

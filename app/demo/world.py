@@ -10,9 +10,11 @@ Idempotent: each step looks for what it would make (an organisation's code, an e
 cycle's name, an evidence item's title in its PCT, a PCT's assessment in a cycle and how far
 it has got) and runs only when that is missing, so running the demo again adds nothing.
 
-History is replayed in order: a year's evidence is logged before that year's assessments are
-signed off and submitted, so each board signed, and each submission froze, the evidence as it
-stood then.
+History is replayed a year at a time: a year's evidence is logged before that year's
+assessments are signed off and submitted, and each PCT's steps follow its own dates (its
+board's meeting, its submission, its SHA's panel and the SHA's release of results), so each
+board signed, and each submission froze, the evidence of its assurance year as it stood at
+the board's meeting.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -28,6 +31,7 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.actors import SYSTEM, Actor
+from app.assessments import criteria as criterion_service
 from app.assessments import service as assessment_service
 from app.assessments.models import (
     Assessment,
@@ -38,6 +42,8 @@ from app.assessments.models import (
     SelfScore,
 )
 from app.assessments.schemas import (
+    CriterionReviewWrite,
+    CriterionScoreWrite,
     EvidenceRatingWrite,
     ReturnPointWrite,
     ReviewScoreWrite,
@@ -46,40 +52,50 @@ from app.assessments.schemas import (
 )
 from app.auth import service as auth_service
 from app.cycles import service as cycle_service
-from app.demo import timeline
+from app.demo import assurance, timeline
 from app.demo.data import (
+    ADMIN_NAME,
+    ASSESSED,
     ASSESSMENTS,
     COMMON_EVIDENCE,
     CYCLES,
     DEMO_DOMAIN,
     DEMO_PASSWORD,
-    FIRST_NAMES,
-    IMPROVEMENT_ACTIONS,
-    LEADERS,
     MINUTE_REFERENCE,
     PBC_GROUPS,
+    PCT_POSTS,
     PCTS,
+    PEOPLE,
     PRACTICE_CLINICIANS,
     PRACTICES,
     RATING_COMMENTS,
-    RATIONALE,
     RETURN_POINTS,
     RETURN_REASON,
-    REVIEW_AGREED,
-    REVIEW_MODERATED,
-    REVIEW_YEAR_ONE_C11,
+    SCHEDULES,
+    SHA_PEOPLE,
+    SHA_POST,
     SHAS,
     SPECIAL_EVIDENCE,
-    SURNAMES,
-    YEAR_ONE_C11,
-    YEAR_TWO_RATIONALE,
     EvidenceSeed,
+    improvement_action,
+    panel_levels,
+    rationale,
+    review_comment,
+    self_levels,
 )
 from app.evidence import service as evidence_service
 from app.evidence.models import EvidenceItem, EvidenceKind
 from app.evidence.schemas import EvidenceCreate
+from app.framework import service as framework_service
+from app.framework.models import Framework
+from app.governance import service as governance_service
+from app.governance.models import GovernanceRating, GovernanceReview
+from app.governance.schemas import GovernanceRatingWrite, GovernanceReviewWrite
 from app.organisations import service as organisation_service
 from app.organisations.models import OrganisationKind
+from app.outcomes import service as outcome_service
+from app.outcomes.repository import actuals_of, outcomes_of
+from app.outcomes.schemas import OutcomeWrite
 from app.tables import metadata
 from app.users import service as user_service
 from app.users.models import Role
@@ -89,7 +105,6 @@ S = AssessmentStatus
 SIGNED_OFF_OR_LATER = {S.SIGNED_OFF, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED}
 SUBMITTED_OR_LATER = {S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED}
 REVIEWED = {S.IN_REVIEW, S.RETURNED, S.FINALISED}
-COMPETENCIES = range(1, 12)
 DRAFT_SCORED = range(1, 6)
 PARTLY_REVIEWED = 5
 RATED_PER_ASSESSMENT = 5
@@ -100,9 +115,9 @@ RATING_PATTERN = [
     EvidenceRatingValue.ADEQUATE,
     EvidenceRatingValue.NOT_RELEVANT,
 ]
-FIRST_CYCLE = CYCLES[0][0]
 ADMIN = "admin"
 SHA_OF_PCT = {code: sha for code, _name, sha, *_rest in PCTS}
+PCT_DETAILS = {code: (name, council, trust) for code, name, _sha, _pop, council, trust in PCTS}
 
 
 @dataclass
@@ -123,6 +138,9 @@ class _Cycle:
     opens_on: date
     submission_due: date
     review_due: date
+    period: tuple[date, date]
+    framework: Framework
+    """The framework it is scored against, with only the competencies it assesses."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +219,7 @@ def _administrator(run: _Run) -> None:
                 run.session,
                 SYSTEM,
                 email=email,
-                full_name="Alex Morgan",
+                full_name=ADMIN_NAME,
                 password=DEMO_PASSWORD,
                 role=Role.ADMIN,
                 hash_with=_demo_hash,
@@ -252,10 +270,6 @@ def _user(run: _Run, key: str, name: str, role: Role, org: str) -> None:
     run.sign_ins.append((role.value, org, email, DEMO_PASSWORD))
 
 
-def _person(index: int) -> str:
-    return f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {SURNAMES[(index * 3) % len(SURNAMES)]}"
-
-
 def _organisations(run: _Run) -> None:
     for code, name, population in SHAS:
         _organisation(run, code, name, OrganisationKind.SHA, None, population)
@@ -268,13 +282,16 @@ def _organisations(run: _Run) -> None:
 
 
 def _people(run: _Run) -> None:
-    for index, (code, *_rest) in enumerate(SHAS):
-        _user(run, f"reviewer.{code}", _person(index + 5), Role.SHA_REVIEWER, code)
-    for index, (code, *_rest) in enumerate(PCTS):
-        _user(run, f"lead.{code}", _person(index), Role.PCT_LEAD, code)
-        _user(run, f"board.{code}", _person(index + 1), Role.BOARD_MEMBER, code)
-        _user(run, f"clinician.{code}", f"Dr {_person(index + 2)}", Role.CLINICIAN, code)
-    for code, name in PRACTICE_CLINICIANS:
+    """Each SHA's director of commissioning development (its reviewer); each PCT's WCC
+    programme lead, chief executive, director of commissioning and PEC chair; the clinicians
+    of its PBC groups and practices."""
+    prefix, role, _title = SHA_POST
+    for code, *_rest in SHAS:
+        _user(run, f"{prefix}.{code}", SHA_PEOPLE[code], Role(role), code)
+    for code, *_rest in PCTS:
+        for prefix, role, _title in PCT_POSTS:
+            _user(run, f"{prefix}.{code}", PEOPLE[code][prefix], Role(role), code)
+    for code, name, _title in PRACTICE_CLINICIANS:
         _user(run, f"clinician.{code}", name, Role.CLINICIAN, code)
 
 
@@ -283,23 +300,38 @@ def _people(run: _Run) -> None:
 
 def _cycles(run: _Run) -> dict[str, _Cycle]:
     cycles = {}
-    for name, opens_on, submission_due, review_due in CYCLES:
-        cycle = cycle_service.find_by_name(run.session, name)
+    for seed in CYCLES:
+        cycle = cycle_service.find_by_name(run.session, seed.name)
         if cycle is None:
-            with clock.frozen_at(timeline.cycle_created(opens_on)):
+            with clock.frozen_at(timeline.cycle_created(seed.opens_on)):
                 cycle = cycle_service.create_cycle(
                     run.session,
                     run.actor(ADMIN),
-                    name=name,
-                    opens_on=opens_on,
-                    submission_due=submission_due,
-                    review_due=review_due,
+                    name=seed.name,
+                    opens_on=seed.opens_on,
+                    submission_due=seed.submission_due,
+                    review_due=seed.review_due,
+                    framework_version=assurance.FRAMEWORKS[seed.name],
+                    assessed_competencies=list(ASSESSED[seed.name]),
                 )
         assert cycle.id is not None
-        cycles[name] = _Cycle(
-            cycle.id, cycle.name, cycle.opens_on, cycle.submission_due, cycle.review_due
+        cycles[seed.name] = _Cycle(
+            cycle.id,
+            cycle.name,
+            cycle.opens_on,
+            cycle.submission_due,
+            cycle.review_due,
+            cycle.period,
+            framework_service.for_cycle(cycle),
         )
     return cycles
+
+
+def _schedule(cycle: _Cycle, pct_code: str) -> timeline.Schedule:
+    """The PCT's own dates in the cycle, its results released on its SHA's day."""
+    submission_day, panel_day = SCHEDULES[cycle.name][pct_code]
+    results = timeline.results_day(cycle, SHA_OF_PCT[pct_code])
+    return timeline.Schedule(cycle, submission_day, panel_day, results)
 
 
 # Evidence ----------------------------------------------------------------------------------------
@@ -339,8 +371,8 @@ def _known_evidence(run: _Run) -> None:
 
 
 def _author(run: _Run, pct_code: str, seed: EvidenceSeed) -> str:
-    """A PCT's lead logs its papers; a clinician logs engagement, from their practice or
-    group where they have an account there."""
+    """A PCT's lead logs its papers; a clinician logs engagement: from their practice or
+    group where they have an account there, else the PCT's PEC chair."""
     if seed.kind != EvidenceKind.ENGAGEMENT:
         return f"lead.{pct_code}"
     practice_clinician = f"clinician.{seed.practice}"
@@ -372,32 +404,21 @@ def _log_evidence(run: _Run, planned: list[_Planned]) -> None:
         run.evidence[key] = logged.id
 
 
-def _presented(run: _Run, plan: list[_Planned], pct_code: str, cycle: _Cycle) -> list[int]:
-    """The PCT's demo evidence its assessment presents: all logged by the board meeting."""
+def _presented(
+    run: _Run, plan: list[_Planned], pct_code: str, cycle: _Cycle, schedule: timeline.Schedule
+) -> list[int]:
+    """The PCT's demo evidence its assessment presents: what it logged in the cycle's
+    assurance year up to its board's meeting."""
     pct_id = run.orgs[pct_code]
+    start, _end = cycle.period
     return sorted(
         run.evidence[(pct_id, p.seed.title)]
         for p in plan
-        if p.pct_code == pct_code and p.seed.occurred_on <= timeline.sign_off_day(cycle)
+        if p.pct_code == pct_code and start <= p.seed.occurred_on <= schedule.board_day
     )
 
 
 # Assessments -----------------------------------------------------------------------------------
-
-
-def _levels(pct_code: str, cycle_name: str) -> dict[int, int]:
-    rng = random.Random(f"{pct_code}-{cycle_name}")
-    low, high = (1, 2) if cycle_name == FIRST_CYCLE else (2, 3)
-    levels = {n: rng.randint(low, high) for n in COMPETENCIES}
-    if pct_code == "5N2":  # Kirklees rated competency 1 at 2, then 3.
-        levels[1] = 2 if cycle_name == FIRST_CYCLE else 3
-    return levels
-
-
-def _rationale(number: int, cycle_name: str) -> str:
-    if cycle_name != FIRST_CYCLE:
-        return YEAR_TWO_RATIONALE[number]
-    return RATIONALE[number] + (YEAR_ONE_C11 if number == 11 else "")
 
 
 def _progress(run: _Run, pct_code: str, cycle: _Cycle) -> _Progress | None:
@@ -435,68 +456,178 @@ def _progress(run: _Run, pct_code: str, cycle: _Cycle) -> _Progress | None:
 
 
 def _self_assess(
-    run: _Run, progress: _Progress, cycle: _Cycle, pct_code: str, numbers: range
+    run: _Run,
+    progress: _Progress,
+    cycle: _Cycle,
+    pct_code: str,
+    schedule: timeline.Schedule,
+    numbers: Iterable[int],
 ) -> None:
     lead = run.actor(f"lead.{pct_code}")
-    levels = _levels(pct_code, cycle.name)
+    levels = self_levels(pct_code, cycle.name)
+    name, council, trust = PCT_DETAILS[pct_code]
+    framework = cycle.framework
     for number in numbers:
         if number in progress.self_scored:
             continue
+        competency = framework.competency(number)
+        parts = competency.criteria if competency else ()
+        for criterion, level in zip(
+            parts,
+            assurance.criterion_levels(pct_code, cycle.name, number, levels[number], len(parts)),
+            strict=True,
+        ):
+            with clock.frozen_at(schedule.self_scored(number)):
+                criterion_service.put_criterion_score(
+                    run.session,
+                    lead,
+                    progress.id,
+                    number,
+                    criterion.number,
+                    data=CriterionScoreWrite(
+                        level=level, rationale=f"{criterion.title}: see the rationale below."
+                    ),
+                )
         data = SelfScoreWrite(
             level=levels[number],
-            rationale=_rationale(number, cycle.name),
-            improvement_action=IMPROVEMENT_ACTIONS[number],
+            rationale=rationale(pct_code, name, cycle.name, number, council=council, trust=trust),
+            improvement_action=improvement_action(
+                pct_code, name, cycle.name, number, council=council, trust=trust
+            ),
             target_level=min(levels[number] + 1, 4),
         )
-        with clock.frozen_at(timeline.self_scored(cycle, number)):
+        with clock.frozen_at(schedule.self_scored(number)):
             assessment_service.put_self_score(run.session, lead, progress.id, number, data=data)
 
 
 def _review_scores(
-    run: _Run, progress: _Progress, cycle: _Cycle, pct_code: str, status: AssessmentStatus
+    run: _Run,
+    progress: _Progress,
+    cycle: _Cycle,
+    pct_code: str,
+    schedule: timeline.Schedule,
+    status: AssessmentStatus,
 ) -> None:
+    """The panel's levels: every competency once finished, the first few while under way."""
     reviewer = run.actor(f"reviewer.{SHA_OF_PCT[pct_code]}")
-    own = _levels(pct_code, cycle.name)
-    rng = random.Random(f"review-{pct_code}-{cycle.name}")
-    may_move = pct_code not in LEADERS.get(cycle.name, set())
-    finished = status is S.FINALISED
-    count = len(COMPETENCIES) if finished else PARTLY_REVIEWED
-    for number in range(1, count + 1):
-        moved = rng.random() < 0.25 and own[number] > 1 and may_move
+    own = self_levels(pct_code, cycle.name)
+    panel = panel_levels(pct_code, cycle.name)
+    assessed = ASSESSED[cycle.name]
+    numbers = assessed if status is S.FINALISED else assessed[:PARTLY_REVIEWED]
+    framework = cycle.framework
+    for number in numbers:
         if number in progress.reviewed:
             continue
-        if cycle.name == FIRST_CYCLE and number == 11:
-            level, comment = own[number], REVIEW_YEAR_ONE_C11
-        elif moved:
-            level, comment = own[number] - 1, REVIEW_MODERATED.format(level=own[number])
-        else:
-            level, comment = own[number], REVIEW_AGREED
-        with clock.frozen_at(timeline.reviewed(cycle, number, finished=finished)):
+        competency = framework.competency(number)
+        parts = competency.criteria if competency else ()
+        for criterion, level in zip(
+            parts,
+            assurance.criterion_levels(
+                pct_code, f"panel-{cycle.name}", number, panel[number], len(parts)
+            ),
+            strict=True,
+        ):
+            with clock.frozen_at(schedule.reviewed(number)):
+                criterion_service.put_criterion_review(
+                    run.session,
+                    reviewer,
+                    progress.id,
+                    number,
+                    criterion.number,
+                    data=CriterionReviewWrite(level=level),
+                )
+        data = ReviewScoreWrite(
+            level=panel[number],
+            comment=review_comment(cycle.name, number, own[number], panel[number]),
+        )
+        with clock.frozen_at(schedule.reviewed(number)):
             assessment_service.put_review_score(
-                run.session,
-                reviewer,
-                progress.id,
-                number,
-                data=ReviewScoreWrite(level=level, comment=comment),
+                run.session, reviewer, progress.id, number, data=data
             )
+
+
+def _governance(
+    run: _Run, progress: _Progress, cycle: _Cycle, pct_code: str, schedule: timeline.Schedule
+) -> None:
+    """The board's rating of each governance area, with its narrative."""
+    lead = run.actor(f"lead.{pct_code}")
+    done = set(
+        run.session.exec(
+            select(GovernanceRating.area).where(col(GovernanceRating.assessment_id) == progress.id)
+        ).all()
+    )
+    name = PCT_DETAILS[pct_code][0]
+    for area, rating in assurance.own_governance(pct_code, cycle.name).items():
+        if area in done:
+            continue
+        data = GovernanceRatingWrite(
+            rating=rating, narrative=assurance.narrative(name, cycle.name, area, rating)
+        )
+        with clock.frozen_at(schedule.presented()):
+            governance_service.put_rating(run.session, lead, progress.id, area, data=data)
+
+
+def _governance_reviews(
+    run: _Run, progress: _Progress, cycle: _Cycle, pct_code: str, schedule: timeline.Schedule
+) -> None:
+    reviewer = run.actor(f"reviewer.{SHA_OF_PCT[pct_code]}")
+    done = set(
+        run.session.exec(
+            select(GovernanceReview.area).where(col(GovernanceReview.assessment_id) == progress.id)
+        ).all()
+    )
+    own = assurance.own_governance(pct_code, cycle.name)
+    for area, rating in assurance.panel_governance(pct_code, cycle.name).items():
+        if area in done:
+            continue
+        data = GovernanceReviewWrite(
+            rating=rating, comment=assurance.panel_comment(own[area], rating)
+        )
+        with clock.frozen_at(schedule.reviewed(len(ASSESSED[cycle.name]))):
+            governance_service.put_review(run.session, reviewer, progress.id, area, data=data)
+
+
+def _outcomes(run: _Run, pct_code: str, cycle: _Cycle, schedule: timeline.Schedule) -> list[int]:
+    """The PCT's outcome measures, made once by its lead, with the actuals known by the
+    cycle's board meeting; their ids."""
+    lead = run.actor(f"lead.{pct_code}")
+    organisation_id = run.orgs[pct_code]
+    kept = {o.title: o for o in outcomes_of(run.session, organisation_id)}
+    for measure in assurance.outcome_measures(pct_code):
+        outcome = kept.get(measure["title"])
+        if outcome is None:
+            with clock.frozen_at(schedule.opened()):
+                outcome = outcome_service.create_outcome(
+                    run.session, lead, pct_code, data=OutcomeWrite.model_validate(measure)
+                )
+            kept[outcome.title] = outcome
+        assert outcome.id is not None
+        recorded = actuals_of(run.session, [outcome.id]).get(outcome.id, {})
+        for year, value in assurance.actuals(
+            pct_code, measure, through=schedule.board_day.year - 1
+        ).items():
+            if year not in recorded:
+                with clock.frozen_at(schedule.opened()):
+                    outcome_service.put_actual(
+                        run.session, lead, pct_code, outcome.id, year, value=value
+                    )
+    return [o.id for o in kept.values() if o.id is not None]
 
 
 def _ratings(
     run: _Run,
     progress: _Progress,
-    cycle: _Cycle,
     pct_code: str,
-    status: AssessmentStatus,
+    schedule: timeline.Schedule,
     presented: list[int],
 ) -> None:
     reviewer = run.actor(f"reviewer.{SHA_OF_PCT[pct_code]}")
-    finished = status is S.FINALISED
     chosen = zip(RATING_PATTERN, presented[:RATED_PER_ASSESSMENT], strict=False)
     for index, (value, evidence_id) in enumerate(chosen):
         if evidence_id in progress.rated:
             continue
         data = EvidenceRatingWrite(rating=value, comment=RATING_COMMENTS[value.value])
-        with clock.frozen_at(timeline.rated(cycle, index, finished=finished)):
+        with clock.frozen_at(schedule.rated(index)):
             assessment_service.put_evidence_rating(
                 run.session, reviewer, progress.id, evidence_id, data=data
             )
@@ -505,43 +636,54 @@ def _ratings(
 def _assessment(
     run: _Run, plan: list[_Planned], cycle: _Cycle, pct_code: str, status: AssessmentStatus
 ) -> None:
-    """Take the PCT's assessment in ``cycle`` as far as ``status``, each step by its person."""
+    """Take the PCT's assessment in ``cycle`` as far as ``status``, each step by its person
+    on the PCT's own dates."""
     session = run.session
+    schedule = _schedule(cycle, pct_code)
     lead = run.actor(f"lead.{pct_code}")
     progress = _progress(run, pct_code, cycle)
     if progress is None:
-        with clock.frozen_at(timeline.opened(cycle)):
+        with clock.frozen_at(schedule.opened()):
             opened = assessment_service.open_assessment(
                 session, lead, organisation_code=pct_code, cycle_id=cycle.id
             )
         assert opened.id is not None
         progress = _Progress(id=opened.id)
-    scored = COMPETENCIES if status in SIGNED_OFF_OR_LATER else DRAFT_SCORED
-    _self_assess(run, progress, cycle, pct_code, scored)
+    assessed = ASSESSED[cycle.name]
+    scored = (
+        assessed if status in SIGNED_OFF_OR_LATER else [n for n in DRAFT_SCORED if n in assessed]
+    )
+    _self_assess(run, progress, cycle, pct_code, schedule, scored)
+    presented = _presented(run, plan, pct_code, cycle, schedule)
     if not progress.signed_off:
-        with clock.frozen_at(timeline.presented(cycle)):
-            for evidence_id in _presented(run, plan, pct_code, cycle):
+        measures = _outcomes(run, pct_code, cycle, schedule)
+        with clock.frozen_at(schedule.presented()):
+            for evidence_id in presented:
                 assessment_service.present_evidence(session, lead, progress.id, evidence_id)
+            for outcome_id in measures:
+                outcome_service.present_outcome(session, lead, progress.id, outcome_id)
+        if status in SIGNED_OFF_OR_LATER:
+            _governance(run, progress, cycle, pct_code, schedule)
     if status in SIGNED_OFF_OR_LATER and not progress.signed_off:
         decision = SignOffRequest(
-            meeting_date=timeline.sign_off_day(cycle),
+            meeting_date=schedule.board_day,
             minute_reference=MINUTE_REFERENCE[cycle.name],
             declaration=True,
         )
-        with clock.frozen_at(timeline.signed_off(cycle)):
+        with clock.frozen_at(schedule.signed_off()):
             assessment_service.sign_off(
                 session, run.actor(f"board.{pct_code}"), progress.id, data=decision
             )
     if status in SUBMITTED_OR_LATER and not progress.submitted:
-        with clock.frozen_at(timeline.submitted(cycle)):
+        with clock.frozen_at(schedule.submitted()):
             assessment_service.submit(session, lead, progress.id)
     if status not in REVIEWED:
         return
-    _review_scores(run, progress, cycle, pct_code, status)
-    _ratings(run, progress, cycle, pct_code, status, _presented(run, plan, pct_code, cycle))
+    _review_scores(run, progress, cycle, pct_code, schedule, status)
+    _ratings(run, progress, pct_code, schedule, presented)
     reviewer = run.actor(f"reviewer.{SHA_OF_PCT[pct_code]}")
     if status is S.RETURNED and not progress.returned:
-        with clock.frozen_at(timeline.returned(cycle)):
+        with clock.frozen_at(schedule.returned()):
             assessment_service.return_assessment(
                 session,
                 reviewer,
@@ -553,7 +695,8 @@ def _assessment(
                 ],
             )
     if status is S.FINALISED and not progress.finalised:
-        with clock.frozen_at(timeline.finalised(cycle)):
+        _governance_reviews(run, progress, cycle, pct_code, schedule)
+        with clock.frozen_at(schedule.finalised()):
             assessment_service.finalise(session, reviewer, progress.id)
 
 
@@ -571,11 +714,11 @@ def load_demo(session: Session) -> DemoResult:
     _known_evidence(run)
     plan = _evidence_plan()
     pending = plan
-    for name, *_dates in CYCLES:
-        cycle = cycles[name]
+    for seed in CYCLES:
+        cycle = cycles[seed.name]
         _log_evidence(run, [p for p in pending if p.seed.occurred_on <= cycle.submission_due])
         pending = [p for p in pending if p.seed.occurred_on > cycle.submission_due]
-        for pct_code, status in ASSESSMENTS[name].items():
+        for pct_code, status in ASSESSMENTS[cycle.name].items():
             _assessment(run, plan, cycle, pct_code, S(status))
     # Evidence dated after the last deadline comes last (the library only: no assessment
     # presents it).

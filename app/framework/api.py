@@ -15,7 +15,7 @@ from pydantic import TypeAdapter
 from app.deps import CurrentActor
 from app.framework import service
 from app.framework.models import LoadedFramework
-from app.framework.presenters import competencies_read
+from app.framework.presenters import competencies_read, roll_up_read
 from app.framework.schemas import CompetencyRead, FrameworkRead
 from app.openapi_errors import errors
 
@@ -39,6 +39,7 @@ def _framework_json(version: str, sha256: str) -> bytes:
             version=loaded.framework.version,
             title=loaded.framework.title,
             sha256=loaded.sha256,
+            roll_up=roll_up_read(loaded.framework),
             competencies=competencies_read(loaded.framework),
         )
         .model_dump_json()

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from app.framework.models import Framework
-from app.framework.schemas import CompetencyRead, LevelRead
+from collections.abc import Iterable
+
+from app.framework.models import Framework, LevelDescriptor
+from app.framework.schemas import CompetencyRead, CriterionRead, LevelRead, RollUpRead
+
+
+def _levels(framework: Framework, levels: Iterable[LevelDescriptor]) -> list[LevelRead]:
+    return [
+        LevelRead(level=d.level, label=framework.scale_label(d.level), descriptor=d.descriptor)
+        for d in sorted(levels, key=lambda d: d.level)
+    ]
 
 
 def competencies_read(framework: Framework) -> list[CompetencyRead]:
@@ -14,13 +23,23 @@ def competencies_read(framework: Framework) -> list[CompetencyRead]:
             title=c.title,
             statement=c.statement,
             summary=c.summary,
-            levels=[
-                LevelRead(
-                    level=d.level, label=framework.scale_label(d.level), descriptor=d.descriptor
-                )
-                for d in sorted(c.levels, key=lambda d: d.level)
-            ],
+            levels=_levels(framework, c.levels),
             evidence_prompts=list(c.evidence_prompts),
+            criteria=[
+                CriterionRead(
+                    number=k.number,
+                    title=k.title,
+                    summary=k.summary,
+                    levels=_levels(framework, k.levels),
+                )
+                for k in c.criteria
+            ],
         )
         for c in sorted(framework.competencies, key=lambda c: c.number)
     ]
+
+
+def roll_up_read(framework: Framework) -> RollUpRead | None:
+    if framework.roll_up is None:
+        return None
+    return RollUpRead(rule=framework.roll_up.rule.value, meaning=framework.roll_up.meaning)

@@ -11,6 +11,18 @@ class LevelRead(BaseModel):
     descriptor: str
 
 
+class CriterionRead(BaseModel):
+    number: str
+    title: str
+    summary: str | None
+    levels: list[LevelRead]
+
+
+class RollUpRead(BaseModel):
+    rule: str
+    meaning: str
+
+
 class CompetencyRead(BaseModel):
     number: int
     key: str
@@ -19,10 +31,12 @@ class CompetencyRead(BaseModel):
     summary: str
     levels: list[LevelRead]
     evidence_prompts: list[str]
+    criteria: list[CriterionRead] = []
 
 
 class FrameworkRead(BaseModel):
     version: str
     title: str
     sha256: str
+    roll_up: RollUpRead | None = None
     competencies: list[CompetencyRead]

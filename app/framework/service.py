@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.config import get_settings
+from app.cycles.models import Cycle
 from app.errors import NotFound
 from app.framework.loader import load_frameworks
 from app.framework.models import Framework, LoadedFramework
@@ -30,6 +31,17 @@ def get_loaded_framework(version: str) -> LoadedFramework:
 
 def get_framework(version: str) -> Framework:
     return get_loaded_framework(version).framework
+
+
+@lru_cache(maxsize=64)
+def _assessing(version: str, sha256: str, numbers: tuple[int, ...]) -> Framework:
+    return get_framework(version).assessing(numbers)
+
+
+def for_cycle(cycle: Cycle) -> Framework:
+    """The framework a cycle is scored against, with only the competencies it assesses."""
+    loaded = get_loaded_framework(cycle.framework_version)
+    return _assessing(cycle.framework_version, loaded.sha256, cycle.assessed)
 
 
 def current_framework() -> LoadedFramework:

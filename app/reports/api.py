@@ -97,6 +97,21 @@ async def sha_report(
     return _download(pdf, "application/pdf", name)
 
 
+class HeatmapGovernance(BaseModel):
+    rating: str
+    """red, amber or green"""
+    rated_by: str
+    """"sha" once the SHA's panel has rated the area, else "pct"."""
+
+
+class HeatmapOutcome(BaseModel):
+    title: str
+    on_trajectory: bool | None
+    """Whether the latest actual meets the value aimed for that year; null with no actual
+    to compare."""
+    status: str
+
+
 class HeatmapRow(BaseModel):
     organisation_code: str
     organisation_name: str
@@ -104,12 +119,15 @@ class HeatmapRow(BaseModel):
     self_levels: dict[int, int]
     review_levels: dict[int, int]
     gaps: dict[int, int]
+    governance: dict[str, HeatmapGovernance] = {}
+    outcomes: list[HeatmapOutcome] = []
 
 
 class Heatmap(BaseModel):
     sha_code: str
     cycle_id: int
     competencies: list[int]
+    """The competencies the cycle assesses."""
     rows: list[HeatmapRow]
 
 
@@ -122,8 +140,10 @@ def sha_heatmap(
     actor: CurrentActor,
     sha_code: Annotated[str, Query(min_length=1, max_length=12)],
 ) -> Heatmap:
-    """The regional view as data: each PCT of the SHA by competency, with self level, review
-    level and the gap between them (review minus self), for assessments the caller may see."""
+    """The regional view as data: each PCT of the SHA by competency the cycle assesses, with
+    self level, review level and the gap between them (review minus self), its governance
+    ratings (the SHA's where given, else the PCT's) and its outcome measures against their
+    trajectories, for assessments the caller may see."""
     return _heatmap(context.sha_report(session, actor, cycle_id, sha_code), cycle_id)
 
 
@@ -144,6 +164,21 @@ def _heatmap(report: context.ShaReport, cycle_id: int) -> Heatmap:
                     for n in line.review_levels
                     if n in line.self_levels
                 },
+                governance={
+                    cell.area.value: HeatmapGovernance(
+                        rating=cell.rating.value, rated_by="sha" if cell.by_sha else "pct"
+                    )
+                    for cell in line.governance
+                    if cell.rating is not None
+                },
+                outcomes=[
+                    HeatmapOutcome(
+                        title=o.outcome.title,
+                        on_trajectory=o.status.on_trajectory,
+                        status=o.status.text,
+                    )
+                    for o in line.outcomes
+                ],
             )
             for line in report.pcts
         ],

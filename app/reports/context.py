@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup
@@ -15,6 +16,7 @@ from app.assessments.models import Assessment, AssessmentStatus, ReturnPoint
 from app.assessments.record import (
     AssessmentRecord,
     CompetencyLine,
+    GovernanceLine,
     PresentedItem,
     RecordView,
     Round,
@@ -23,12 +25,20 @@ from app.cycles.models import Cycle
 from app.db import utcnow
 from app.errors import NotFound
 from app.framework import service as framework_service
-from app.framework.models import Framework
+from app.framework.models import Competency, Framework, RollUpRule
+from app.governance import repository as governance_repository
+from app.governance.models import AREAS, GovernanceArea, Rag
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation, OrganisationKind
+from app.outcomes import standing
+from app.outcomes.models import Outcome
+from app.outcomes.repository import actuals_of
 from app.permissions import Action, require
+from app.reports import reads, trajectory
 from app.reports.radar import radar_svg
 from app.wording import count, long_date
+
+FINANCE_COMPETENCY = "make_sound_financial_investments"
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,75 @@ class OpenPoint:
 class ContentsEntry:
     anchor: str
     title: str
+
+
+@dataclass(frozen=True)
+class TrajectoryRow:
+    """One year of an outcome measure: what was aimed for and what it reached."""
+
+    year: int
+    aimed: str
+    actual: str
+    is_baseline: bool = False
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    """An outcome measure as a report shows it: the chart, the years and where it stands."""
+
+    outcome: Outcome
+    actuals: Mapping[int, float]
+
+    @property
+    def status(self) -> standing.Status:
+        return standing.status(self.outcome, self.actuals)
+
+    @property
+    def chart(self) -> Markup:
+        return trajectory.trajectory_svg(self.outcome, self.actuals)
+
+    @property
+    def places(self) -> int:
+        values = [v for _, v in standing.aimed_points(self.outcome)]
+        return standing.decimals([*values, *self.actuals.values()])
+
+    def number(self, value: float) -> str:
+        return standing.number(value, self.places)
+
+    @property
+    def baseline_text(self) -> str:
+        o = self.outcome
+        return f"{self.number(o.baseline_value)} in {o.baseline_year}"
+
+    @property
+    def rows(self) -> list[TrajectoryRow]:
+        o = self.outcome
+        years = {y for y, _ in standing.aimed_points(o)} | set(self.actuals)
+        rows = []
+        for year in sorted(y for y in years if y >= o.baseline_year):
+            aim = standing.aimed_for(o, year)
+            actual = self.actuals.get(year)
+            if year == o.baseline_year and actual is None:
+                actual = o.baseline_value
+            rows.append(
+                TrajectoryRow(
+                    year,
+                    self.number(aim) if aim is not None else "\u2013",
+                    self.number(actual) if actual is not None else "\u2013",
+                    year == o.baseline_year,
+                )
+            )
+        return rows
+
+
+def roll_up_words(framework: Framework) -> str:
+    """How a competency's level follows from its criteria, to finish "the competency
+    stands at…"."""
+    if framework.roll_up is None:
+        return ""
+    if framework.roll_up.rule is RollUpRule.LOWEST:
+        return "the lowest level that any of its criteria has reached"
+    return "the middle level of its criteria (the lower of the two middle ones)"
 
 
 @dataclass
@@ -275,8 +354,16 @@ class AssessmentReport(RecordView):
     # Purpose and recommendation --------------------------------------------------------------
 
     @property
+    def competencies_phrase(self) -> str:
+        """ "the 11 World Class Commissioning competencies", or, when the cycle leaves some
+        out, "the 10 … competencies this cycle assesses"."""
+        phrase = f"the {len(self.sections)} World Class Commissioning competencies"
+        return phrase + (" this cycle assesses" if self.not_assessed else "")
+
+    @property
     def purpose(self) -> list[str]:
-        pct, cycle, n = self.organisation.name, self.cycle.name, len(self.sections)
+        pct, cycle = self.organisation.name, self.cycle.name
+        competencies = self.competencies_phrase
         status = self.assessment.status
         if status is AssessmentStatus.RETURNED:
             returned = long_date(self.assessment.returned_at)
@@ -289,28 +376,27 @@ class AssessmentReport(RecordView):
             )
         elif self.awaiting_sign_off:
             opening = (
-                f"This paper presents {pct}'s {cycle} self-assessment against the {n} World "
-                "Class Commissioning competencies for the board to ratify and sign off before "
-                f"it is submitted to {self.sha_name}."
+                f"This paper presents {pct}'s {cycle} self-assessment against {competencies} "
+                f"for the board to ratify and sign off before it is submitted to "
+                f"{self.sha_name}."
             )
         elif status is AssessmentStatus.FINALISED:
             opening = (
                 f"This paper reports the outcome of {self.sha_name}'s review of {pct}'s "
-                f"{cycle} self-assessment against the {n} World Class Commissioning "
-                "competencies, as the board signed it off."
+                f"{cycle} self-assessment against {competencies}, as the board signed it off."
             )
         else:
             opening = (
-                f"This paper records {pct}'s {cycle} self-assessment against the {n} World "
-                "Class Commissioning competencies as the board signed it off, and where it "
-                "now stands."
+                f"This paper records {pct}'s {cycle} self-assessment against {competencies} as "
+                "the board signed it off, and where it now stands."
             )
         return [
             opening,
             "For each competency it sets out the level the PCT gives itself and why, the "
             "evidence presented, the improvement action and the target level, and the SHA's "
-            "level where the SHA has reviewed it. The evidence manifest and the record of "
-            "submissions are in the appendices.",
+            "level where the SHA has reviewed it. The governance ratings and the outcome "
+            "measures, each charted against its trajectory, follow the competencies. The "
+            "evidence manifest and the record of submissions are in the appendices.",
         ]
 
     @property
@@ -328,7 +414,8 @@ class AssessmentReport(RecordView):
                 )
             asks.append(
                 f"ratify the self-assessment: the level given for each of the {n} "
-                "competencies, the reasons for it and the evidence presented"
+                "competencies, the reasons for it and the evidence presented, the governance "
+                "ratings and the outcome measures with their trajectories"
             )
             asks.append("approve the improvement actions and target levels")
             missing = len(self.readiness.missing)
@@ -363,7 +450,7 @@ class AssessmentReport(RecordView):
         elif status is AssessmentStatus.IN_REVIEW:
             asks.append(
                 f"note that {self.sha_name} is reviewing it: {self.review_sentence[0].lower()}"
-                f"{self.review_sentence[1:]}"
+                f"{self.review_sentence[1:].rstrip('.')}"
             )
         else:
             asks.append(
@@ -500,6 +587,139 @@ class AssessmentReport(RecordView):
             for p in self.record.open_points
         ]
 
+    # Criteria, competencies the cycle leaves out ------------------------------------------
+
+    @property
+    def roll_up_words(self) -> str:
+        return roll_up_words(self.framework)
+
+    @staticmethod
+    def from_criteria(s: CompetencyLine, *, review: bool = False) -> bool:
+        """The competency's level (the PCT's, or the SHA's) follows from its criteria: every
+        one of them has a level on that side."""
+        return bool(s.criteria) and all((c.review if review else c.score) for c in s.criteria)
+
+    def criteria_sentence(self, s: CompetencyLine) -> str:
+        """How the competency's levels follow from its criteria, or what is still missing."""
+        if not s.criteria:
+            return ""
+        rule = self.roll_up_words
+        parts = []
+        unscored = [c.number for c in s.criteria if c.score is None]
+        if s.self_score and self.from_criteria(s):
+            parts.append(f"The PCT's level {s.self_score.level}")
+        if s.review_score and self.from_criteria(s, review=True):
+            parts.append(f"the SHA's level {s.review_score.level}")
+        if parts:
+            levels = " and ".join(parts)
+            verb = "follow" if len(parts) > 1 else "follows"
+            sentence = (
+                f"{levels[:1].upper()}{levels[1:]} {verb} from the criteria above: a "
+                f"competency stands at {rule}."
+            )
+        else:
+            sentence = (
+                f"The competency's level follows from the criteria above once each has one: "
+                f"it stands at {rule}."
+            )
+        if unscored:
+            sentence += (
+                f" Not yet given a level by the PCT: {wording_list(unscored)}, so the "
+                "competency has no level yet."
+            )
+        return sentence
+
+    @property
+    def not_assessed(self) -> tuple[Competency, ...]:
+        """The framework's competencies this cycle does not assess."""
+        full = framework_service.get_framework(self.cycle.framework_version)
+        numbers = set(self.framework.numbers)
+        return tuple(c for c in full.competencies if c.number not in numbers)
+
+    @property
+    def not_assessed_sentence(self) -> str:
+        return not_assessed_sentence(self.not_assessed)
+
+    # Governance ------------------------------------------------------------------------------
+
+    @property
+    def finance_note(self) -> str:
+        """Where the cycle leaves out the finance competency, that finance is judged here."""
+        left_out = [c for c in self.not_assessed if c.key == FINANCE_COMPETENCY]
+        if not left_out:
+            return ""
+        c = left_out[0]
+        return (
+            f"This cycle does not assess competency {c.number} ({c.title}): the PCT's finances "
+            "are judged here, under governance."
+        )
+
+    @property
+    def governance_lines(self) -> tuple[GovernanceLine, ...]:
+        return self.record.governance_lines
+
+    @property
+    def governance_reviewed(self) -> bool:
+        """The SHA has rated at least one area: its ratings are shown beside the PCT's."""
+        return bool(self.record.governance_reviews)
+
+    @property
+    def governance_risks(self) -> list[str]:
+        """Governance areas not rated, rated red, or rated differently by the SHA."""
+        risks = []
+        for line in self.governance_lines:
+            area = f"{line.area.label} (governance)"
+            if line.rating is None:
+                risks.append(f"{area}: not yet rated by the PCT")
+            elif line.rating.rating is Rag.RED:
+                risks.append(f"{area}: rated red by the PCT ({Rag.RED.meaning})")
+            if line.review and line.review.rating is Rag.RED and not line.diverges:
+                risks.append(f"{area}: rated red by the SHA ({Rag.RED.meaning})")
+            if line.diverges and line.rating and line.review:
+                risks.append(
+                    f"{area}: the SHA rates it {line.review.rating.label.lower()} "
+                    f"({line.review.rating.meaning}), the PCT "
+                    f"{line.rating.rating.label.lower()}"
+                )
+        return risks
+
+    # Outcomes --------------------------------------------------------------------------------
+
+    @property
+    def outcome_views(self) -> list[OutcomeView]:
+        return [
+            OutcomeView(o, self.record.actuals.get(o.id or 0, {})) for o in self.record.outcomes
+        ]
+
+    @property
+    def outcomes_sentence(self) -> str:
+        views = self.outcome_views
+        if not views:
+            return "The PCT presents no outcome measure yet."
+        standings = Counter(v.status.standing for v in views)
+        parts = [
+            f"{standings[standing.Standing.ON]} on trajectory",
+            f"{standings[standing.Standing.BEHIND]} behind",
+        ]
+        waiting = standings[standing.Standing.NO_ACTUAL] + standings[standing.Standing.NO_AIM]
+        if waiting:
+            parts.append(f"{waiting} without an actual to compare yet")
+        return (
+            f"The PCT presents {count(len(views), 'outcome measure')} with a trajectory: "
+            f"{', '.join(parts)} (latest actual against the value aimed for that year)."
+        )
+
+    @property
+    def outcome_risks(self) -> list[str]:
+        views = self.outcome_views
+        if not views:
+            return ["No outcome measure presented: at least one is needed for sign-off"]
+        return [
+            f"{v.outcome.title}: {v.status.text}"
+            for v in views
+            if v.status.standing is standing.Standing.BEHIND
+        ]
+
     # Contents --------------------------------------------------------------------------------
 
     @property
@@ -510,6 +730,8 @@ class AssessmentReport(RecordView):
                 ContentsEntry(f"competency-{s.number}", f"{s.number}. {s.competency.title}")
                 for s in self.sections
             ),
+            ContentsEntry("governance", "Governance"),
+            ContentsEntry("outcomes", "Outcomes"),
             ContentsEntry("appendix-a", "Appendix A: Evidence manifest"),
             ContentsEntry("appendix-b", "Appendix B: Sign-off and submissions"),
         ]
@@ -517,6 +739,23 @@ class AssessmentReport(RecordView):
     def competency_title(self, number: int | None) -> str:
         competency = self.framework.competency(number) if number else None
         return f"{competency.number}. {competency.title}" if competency else "General"
+
+
+def wording_list(items: list[str]) -> str:
+    """ "1.1", "1.1 and 1.2", "1.1, 1.2 and 1.3"."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" and {items[-1]}"
+
+
+def not_assessed_sentence(competencies: tuple[Competency, ...]) -> str:
+    """ "Competency 11 (Make sound financial investments) is not assessed in this cycle." """
+    if not competencies:
+        return ""
+    named = [f"{c.number} ({c.title})" for c in competencies]
+    if len(named) == 1:
+        return f"Competency {named[0]} is not assessed in this cycle."
+    return f"Competencies {wording_list(named)} are not assessed in this cycle."
 
 
 def assessment_report(session: Session, actor: Actor, assessment_id: int) -> AssessmentReport:
@@ -533,15 +772,61 @@ def assessment_report(session: Session, actor: Actor, assessment_id: int) -> Ass
 
 
 @dataclass(frozen=True)
+class GovernanceCell:
+    """One governance area of a PCT in the SHA summary: the SHA's rating once given, else the
+    PCT's own, saying which."""
+
+    area: GovernanceArea
+    rating: Rag | None
+    by_sha: bool = False
+
+    @property
+    def by(self) -> str:
+        if self.rating is None:
+            return ""
+        return "SHA's rating" if self.by_sha else "PCT's own rating"
+
+
+@dataclass(frozen=True)
+class OutcomeLine:
+    """A measure a PCT presents, with where its latest actual stands."""
+
+    outcome: Outcome
+    status: standing.Status
+
+
+@dataclass(frozen=True)
 class PctLine:
     organisation: Organisation
     assessment: Assessment | None
     self_levels: dict[int, int]
     review_levels: dict[int, int]
+    governance: tuple[GovernanceCell, ...] = ()
+    outcomes: tuple[OutcomeLine, ...] = ()
 
     @property
     def status_label(self) -> str:
         return self.assessment.status.label if self.assessment else "Not yet submitted"
+
+    @property
+    def outcomes_summary(self) -> str:
+        """ "2 measures: 1 on trajectory, 1 behind" """
+        if not self.outcomes:
+            return "No measures presented"
+        on = sum(1 for o in self.outcomes if o.status.on_trajectory is True)
+        behind = sum(1 for o in self.outcomes if o.status.on_trajectory is False)
+        text = f"{count(len(self.outcomes), 'measure')}: {on} on trajectory, {behind} behind"
+        waiting = len(self.outcomes) - on - behind
+        return text + (f", {waiting} not yet comparable" if waiting else "")
+
+
+@dataclass(frozen=True)
+class GovernanceTally:
+    """How many PCTs stand at red, amber and green in one area (SHA's rating, else PCT's)."""
+
+    area: GovernanceArea
+    counts: Mapping[Rag, int]
+    unrated: int
 
 
 @dataclass
@@ -549,13 +834,57 @@ class ShaReport:
     sha: Organisation
     cycle: Cycle
     framework: Framework
+    """The competencies the cycle assesses."""
     pcts: list[PctLine]
     distribution: dict[int, Counter[int]]
     generated_at: datetime
+    not_assessed: tuple[Competency, ...] = field(default=())
+
+    @property
+    def not_assessed_sentence(self) -> str:
+        return not_assessed_sentence(self.not_assessed)
+
+    @property
+    def assessed_text(self) -> str:
+        return self.framework.numbers_text()
+
+    @property
+    def with_assessment(self) -> list[PctLine]:
+        return [line for line in self.pcts if line.assessment is not None]
+
+    @property
+    def governance_tallies(self) -> list[GovernanceTally]:
+        tallies = []
+        for i, area in enumerate(AREAS):
+            ratings = [line.governance[i].rating for line in self.with_assessment]
+            counted = Counter(r for r in ratings if r is not None)
+            tallies.append(
+                GovernanceTally(
+                    area, {rag: counted[rag] for rag in Rag}, sum(1 for r in ratings if r is None)
+                )
+            )
+        return tallies
+
+    @property
+    def rags(self) -> tuple[Rag, ...]:
+        return (Rag.RED, Rag.AMBER, Rag.GREEN)
+
+
+def _governance_cells(ratings: governance_repository.Ratings | None) -> tuple[GovernanceCell, ...]:
+    ratings = ratings or governance_repository.Ratings()
+    cells = []
+    for area in AREAS:
+        if area in ratings.sha:
+            cells.append(GovernanceCell(area, ratings.sha[area], by_sha=True))
+        else:
+            cells.append(GovernanceCell(area, ratings.pct.get(area)))
+    return tuple(cells)
 
 
 def sha_report(session: Session, actor: Actor, cycle_id: int, sha_code: str) -> ShaReport:
-    """Every PCT of the SHA in the cycle; scores only from assessments the caller may see."""
+    """Every PCT of the SHA in the cycle; scores, governance and outcomes only from
+    assessments the caller may see. A fixed number of statements, whatever the number of
+    PCTs: each kind of row is read for all of them at once."""
     require(actor, Action.READ_SHA_REPORT)
     sha = organisation_service.find_by_code(session, sha_code)
     if (
@@ -567,21 +896,44 @@ def sha_report(session: Session, actor: Actor, cycle_id: int, sha_code: str) -> 
     cycle = session.get(Cycle, cycle_id)
     if cycle is None:
         raise NotFound(f"Cycle {cycle_id} not found")
-    framework = framework_service.get_framework(cycle.framework_version)
+    framework = framework_service.for_cycle(cycle)
+    assessed = set(framework.numbers)
+    not_assessed = tuple(
+        c
+        for c in framework_service.get_framework(cycle.framework_version).competencies
+        if c.number not in assessed
+    )
     pcts = organisation_service.pcts_of(session, sha)
     assessments = assessment_repository.in_cycle_for(
         session, actor, cycle_id, [p.id for p in pcts if p.id is not None]
     )
-    selfs, reviews = assessment_repository.levels_of(
-        session, [a.id for a in assessments.values() if a.id is not None]
+    ids = [a.id for a in assessments.values() if a.id is not None]
+    selfs, reviews = assessment_repository.levels_of(session, ids)
+    governance = governance_repository.ratings_for(session, ids)
+    outcomes = reads.presented_outcomes_for(session, ids)
+    actuals = actuals_of(
+        session, sorted({o.id for found in outcomes.values() for o in found if o.id is not None})
     )
     lines = []
-    distribution: dict[int, Counter[int]] = {c.number: Counter() for c in framework.competencies}
+    distribution: dict[int, Counter[int]] = {n: Counter() for n in framework.numbers}
     for pct in pcts:
         assessment = assessments.get(pct.id or 0)
-        aid = assessment.id if assessment else None
-        review_levels = reviews.get(aid or 0, {})
+        aid = assessment.id if assessment else 0
+        self_levels = {n: v for n, v in selfs.get(aid or 0, {}).items() if n in assessed}
+        review_levels = {n: v for n, v in reviews.get(aid or 0, {}).items() if n in assessed}
         for number, level in review_levels.items():
             distribution[number][level] += 1
-        lines.append(PctLine(pct, assessment, selfs.get(aid or 0, {}), review_levels))
-    return ShaReport(sha, cycle, framework, lines, distribution, utcnow())
+        lines.append(
+            PctLine(
+                pct,
+                assessment,
+                self_levels,
+                review_levels,
+                governance=_governance_cells(governance.get(aid or 0)) if assessment else (),
+                outcomes=tuple(
+                    OutcomeLine(o, standing.status(o, actuals.get(o.id or 0, {})))
+                    for o in outcomes.get(aid or 0, [])
+                ),
+            )
+        )
+    return ShaReport(sha, cycle, framework, lines, distribution, utcnow(), not_assessed)

@@ -11,6 +11,7 @@ from tests.api_steps import (
     open_assessment,
     present,
     ready_to_sign,
+    review_governance,
     score_all,
     sign_off,
     submitted,
@@ -60,7 +61,13 @@ def test_sign_off_is_refused_with_the_list_of_what_is_missing(client: TestClient
     assert response.status_code == 409
     body = response.json()
     assert "Cannot sign off" in body["detail"]
-    assert body["missing"] == ["Competency 7 (Stimulate the market): no evidence presented"]
+    assert body["missing"] == [
+        "Competency 7 (Stimulate the market): no evidence presented",
+        "Governance (Strategy): no rating",
+        "Governance (Finance): no rating",
+        "Governance (Board): no rating",
+        "Outcomes: no outcome measure presented",
+    ]
     detail = ok(client.get(f"/api/v1/assessments/{assessment['id']}", headers=auth(world.a.lead)))
     assert detail["readiness"] == {"ready": False, "missing": body["missing"]}
 
@@ -150,7 +157,13 @@ def test_finalise_needs_all_eleven_review_scores(client: TestClient, world) -> N
         )
     early = client.post(f"/api/v1/assessments/{aid}/finalise", headers=auth(world.reviewer))
     assert early.status_code == 409
-    assert early.json()["missing"] == ["Competency 11: no review score"]
+    assert early.json()["missing"] == [
+        "Competency 11: no review score",
+        "Governance (Strategy): no SHA rating",
+        "Governance (Finance): no SHA rating",
+        "Governance (Board): no SHA rating",
+    ]
+    review_governance(client, world.reviewer, aid)
     ok(
         client.put(
             f"/api/v1/assessments/{aid}/review-scores/11",
@@ -180,6 +193,7 @@ def test_only_an_admin_can_reopen_a_finalised_assessment(client: TestClient, wor
                 headers=auth(world.reviewer),
             )
         )
+    review_governance(client, world.reviewer, aid)
     ok(client.post(f"/api/v1/assessments/{aid}/finalise", headers=auth(world.reviewer)))
     assert (
         client.post(f"/api/v1/assessments/{aid}/reopen", headers=auth(world.reviewer)).status_code

@@ -33,6 +33,7 @@ from tests.assessment_moves import (
     held,
     ready_draft,
     review,
+    review_governance,
     sign_off,
     status_of,
     submit,
@@ -250,10 +251,17 @@ def test_finalise_is_refused_until_every_competency_has_a_review_score(
     before = held(session, cast.assessment_id)
     refusal = attempt(session, lambda: service.finalise(session, cast.reviewer, cast.assessment_id))
     assert refusal is not None and refusal.status_code == 409
-    assert refusal.missing == ("Competency 10: no review score", "Competency 11: no review score")
+    assert refusal.missing == (
+        "Competency 10: no review score",
+        "Competency 11: no review score",
+        "Governance (Strategy): no SHA rating",
+        "Governance (Finance): no SHA rating",
+        "Governance (Board): no SHA rating",
+    )
     assert held(session, cast.assessment_id) == before
     review(session, cast, 10)
     review(session, cast, 11)
+    review_governance(session, cast.reviewer, cast.assessment_id)
     service.finalise(session, cast.reviewer, cast.assessment_id)
     assert status_of(session, cast.assessment_id) is S.FINALISED
 

@@ -142,7 +142,7 @@ def test_a_draft_pack_asks_the_board_to_ratify_and_lists_what_is_missing(
     front = _flat(pack.front)
     assert "The board is asked to…" in front
     assert "ratify the self-assessment" in front
-    assert "note that 20 things must be completed before the board can sign off" in front
+    assert "note that 24 things must be completed before the board can sign off" in front
     assert "1 of 11 is ready for sign-off" in front
     assert "2. Work with community partners: No self-assessed level; no evidence presented." in (
         front

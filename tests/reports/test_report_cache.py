@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from sqlmodel import Session
 
 from app.reports import api, cache, context
 from tests.api_steps import ok
 from tests.factories import auth
+from tests.reports.steps import put, year_one
 
 
 def _run(main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
@@ -72,6 +74,40 @@ def test_the_same_report_is_served_as_rendered_and_a_change_renders_anew(
     assert len(renders) == 2
     assert "Moderated upwards after the locality visit." in _text(changed.content)
     assert "Moderated upwards" not in _text(first.content)
+
+
+def test_a_new_governance_rating_or_outcome_actual_renders_anew(
+    client: TestClient, session: Session, world, renders: list[str]
+) -> None:
+    """The key is the report's HTML, which shows the governance ratings and every outcome
+    measure's actuals: a change to either is a new report, not the one kept."""
+    aid = year_one(client, session, world)
+    url = f"/api/v1/assessments/{aid}/report.pdf"
+    first = _text(client.get(url, headers=auth(world.reviewer)).content)
+    assert _text(client.get(url, headers=auth(world.reviewer)).content) == first
+    assert len(renders) == 1
+    put(
+        client,
+        world.reviewer,
+        f"/api/v1/assessments/{aid}/governance-reviews/strategy",
+        {"rating": "amber", "comment": "Moderated after the panel."},
+    )
+    rated = _text(client.get(url, headers=auth(world.reviewer)).content)
+    assert len(renders) == 2
+    [measure] = ok(
+        client.get(f"/api/v1/organisations/{world.a.pct.code}/outcomes", headers=auth(world.a.lead))
+    )
+    put(
+        client,
+        world.a.lead,
+        f"/api/v1/organisations/{world.a.pct.code}/outcomes/{measure['id']}/actuals/2010",
+        {"value": 22.6},
+    )
+    measured = _text(client.get(url, headers=auth(world.reviewer)).content)
+    assert len(renders) == 3
+    assert "Red — serious concerns" in first and "Red — serious concerns" not in rated
+    assert "Behind trajectory in 2010 (22.6 against 22.0 aimed)" in measured
+    assert "22.6" not in rated
 
 
 def test_a_report_the_reader_may_not_see_is_refused_before_the_cache(

@@ -20,7 +20,7 @@ from app.config import BASE_DIR
 from app.errors import ServiceUnavailable
 from app.reports import pool
 from app.reports.pdf import render_pdf
-from tests.api_steps import ok, ready_to_sign
+from tests.api_steps import ok, ready_to_sign, review_governance
 from tests.factories import COMPETENCY_TITLES, auth
 
 
@@ -65,6 +65,7 @@ def test_a_finalised_report_is_not_marked_draft(client: TestClient, world, revie
                 headers=auth(world.reviewer),
             )
         )
+    review_governance(client, world.reviewer, reviewed["id"])
     ok(client.post(f"/api/v1/assessments/{reviewed['id']}/finalise", headers=auth(world.reviewer)))
     pages = _pages(
         client.get(

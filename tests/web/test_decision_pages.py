@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.users.models import User
 from tests import factories
+from tests.api_steps import present_outcome, rate_governance, review_governance
 from tests.factories import auth
 from tests.web.steps import assert_summary_reaches_fields, csrf_from, error_summary, sign_in
 
@@ -55,6 +56,8 @@ def submitted_assessment(client: TestClient, world, cycle_id: int | None = None)
     ok(client.put(f"/api/v1/assessments/{aid}/evidence/{plan['id']}", headers=auth(lead)), 204)
     for number in range(1, 12):
         score(client, lead, aid, number, f"Why competency {number} sits at level 2.")
+    rate_governance(client, lead, aid)
+    present_outcome(client, lead, world.a.pct.code, aid)
     resubmit(client, world, aid)
     return aid
 
@@ -87,6 +90,7 @@ def review_all(client: TestClient, reviewer: User, aid: int, numbers=range(1, 12
                 headers=auth(reviewer),
             )
         )
+    review_governance(client, reviewer, aid)
 
 
 def status_of(client: TestClient, user: User, aid: int) -> str:

@@ -35,9 +35,12 @@ from app.users import passwords
 from app.users.models import Role, User
 from tests import factories
 from tests.api_steps import (
+    OUTCOME,
     log_evidence,
     ok,
+    open_assessment,
     ready_to_sign,
+    review_all,
     sign_off,
     submitted,
 )
@@ -278,9 +281,11 @@ class Scene:
     theirs_item: int
     theirs_point: int  # the point on PCT c's assessment
     spare: User  # a user the administrator's row forms may change
+    year_two_draft: int  # PCT a on the Year 2 framework: the criteria forms
+    year_two_review: int  # PCT b on the Year 2 framework, submitted: the panel's criteria
 
 
-def _cycle(session: Session, year: int) -> int:
+def _cycle(session: Session, year: int, framework: str | None = None) -> int:
     cycle = cycle_service.create_cycle(
         session,
         SYSTEM,
@@ -288,20 +293,14 @@ def _cycle(session: Session, year: int) -> int:
         opens_on=date(year, 9, 16),
         submission_due=date(year, 12, 18),
         review_due=date(year + 1, 5, 21),
+        framework_version=framework,
     )
     assert cycle.id is not None
     return cycle.id
 
 
 def _review_all(client: TestClient, reviewer: User, assessment_id: int) -> None:
-    for number in range(1, 12):
-        ok(
-            client.put(
-                f"/api/v1/assessments/{assessment_id}/review-scores/{number}",
-                json={"level": 2, "comment": "Agreed."},
-                headers=auth(reviewer),
-            )
-        )
+    review_all(client, reviewer, assessment_id)
 
 
 def _return(client: TestClient, reviewer: User, assessment_id: int) -> list[int]:
@@ -355,6 +354,21 @@ def build_scene(session: Session, client: TestClient) -> Scene:
     finalised = submitted(client, b.lead, b.board, b.pct.code, _cycle(session, 2005))["id"]
     _review_all(client, reviewer, finalised)
     ok(client.post(f"/api/v1/assessments/{finalised}/finalise", headers=auth(reviewer)))
+    # A measure no assessment presents yet: the outcomes page offers to present it.
+    ok(
+        client.post(
+            f"/api/v1/organisations/{w.a.pct.code}/outcomes",
+            json={**OUTCOME, "title": "Under-18 conception rate", "source": "laa"},
+            headers=auth(lead),
+        ),
+        201,
+    )
+    year_two_draft = open_assessment(client, lead, w.a.pct.code, _cycle(session, 2011, "wcc-2009"))[
+        "id"
+    ]
+    year_two_review = submitted(
+        client, b.lead, b.board, b.pct.code, _cycle(session, 2012, "wcc-2009")
+    )["id"]
     c = w.c
     theirs = submitted(client, c.lead, c.board, c.pct.code, w.cycle.id or 0)["id"]
     theirs_point = _return(client, w.other_reviewer, theirs)[0]
@@ -373,6 +387,8 @@ def build_scene(session: Session, client: TestClient) -> Scene:
         theirs_item=theirs_item,
         theirs_point=theirs_point,
         spare=factories.make_user(session, role=Role.CLINICIAN, organisation=w.b.pct),
+        year_two_draft=year_two_draft,
+        year_two_review=year_two_review,
     )
 
 
@@ -431,6 +447,11 @@ def pages(scene: Scene) -> list[str]:
         f"/assessments/{scene.finalised}/reopen",
         *(f"/assessments/{a}/rounds" for a in every[2:]),
         *(f"/assessments/{a}/rounds/1" for a in every[2:]),
+        *(f"/assessments/{a}/governance" for a in every),
+        *(f"/assessments/{a}/outcomes" for a in every),
+        f"/assessments/{scene.draft}/outcomes/new",
+        f"/assessments/{scene.year_two_draft}/competencies/1",
+        f"/assessments/{scene.year_two_review}/review/11",
         "/admin",
         "/admin/users",
         "/admin/organisations",

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.users.models import Role
 from tests import factories
+from tests.api_steps import present_outcome, rate_governance, review_governance
 from tests.factories import auth
 from tests.web.steps import sign_in
 
@@ -70,6 +71,8 @@ def given_a_draft(client: TestClient, world, *, ready: bool = True) -> int:
                 headers=auth(lead),
             )
         )
+    rate_governance(client, lead, assessment["id"])
+    present_outcome(client, lead, world.a.pct.code, assessment["id"])
     return assessment["id"]
 
 
@@ -137,6 +140,7 @@ def when_reviewed_and_finalised(client: TestClient, world, assessment_id: int) -
                 headers=auth(world.reviewer),
             )
         )
+    review_governance(client, world.reviewer, assessment_id)
     return ok(
         client.post(f"/api/v1/assessments/{assessment_id}/finalise", headers=auth(world.reviewer))
     )

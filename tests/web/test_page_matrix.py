@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api_steps import log_evidence, open_assessment, ready_to_sign, sign_off, submitted
+from tests.api_steps import (
+    OUTCOME,
+    log_evidence,
+    ok,
+    open_assessment,
+    ready_to_sign,
+    sign_off,
+    submitted,
+)
 from tests.factories import auth
 from tests.web.steps import csrf_from, sign_in
 
@@ -72,6 +80,38 @@ def _finalised(w, c) -> int:
     return aid
 
 
+def _year_two_draft(w, c) -> int:
+    """A draft of PCT a in a cycle on the Year 2 framework (criteria on 1 and 11)."""
+    cycle = ok(
+        c.post(
+            "/api/v1/cycles",
+            json={
+                "name": "Y2",
+                "opens_on": "2009-09-16",
+                "submission_due": "2009-12-18",
+                "review_due": "2010-05-21",
+                "framework_version": "wcc-2009",
+            },
+            headers=auth(w.admin),
+        ),
+        201,
+    )
+    return open_assessment(c, w.a.lead, w.a.pct.code, cycle["id"])["id"]
+
+
+def _outcome(w, c) -> int:
+    return ok(
+        c.post(
+            f"/api/v1/organisations/{w.a.pct.code}/outcomes", json=OUTCOME, headers=auth(w.a.lead)
+        ),
+        201,
+    )["id"]
+
+
+def _draft_outcome(w, c, tail: str) -> str:
+    return f"/assessments/{_draft(w, c)}/outcomes/{_outcome(w, c)}/{tail}"
+
+
 def _item(w, c) -> int:
     return log_evidence(c, w.a.lead, w.a.pct.code, [4])["id"]
 
@@ -85,6 +125,9 @@ SUBMITTING = only({"LEAD": 200, "BOARD": 403, "ADMIN": 403, "CLIN": 403}, 404)
 DECIDING = only({"REV": 200, "LEAD": 403, "BOARD": 403, "ADMIN": 403, "CLIN": 403}, 404)
 REOPENING = only({"ADMIN": 200, "LEAD": 403, "BOARD": 403, "CLIN": 403, "REV": 403}, 404)
 SEEN_SUBMITTED = only(PCT | {"REV": 200}, 404)
+ADDING = only({"LEAD": 200, "BOARD": 403, "ADMIN": 403, "CLIN": 403}, 404)
+LEAD_ONLY = only({"LEAD": 303, "BOARD": 403, "ADMIN": 403, "CLIN": 403}, 404)
+REVIEWER_ONLY = only({"REV": 303, "LEAD": 403, "BOARD": 403, "CLIN": 403, "ADMIN": 403}, 404)
 GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = [
     ("home", lambda w, c: "/", only({}, 200)),
     ("board", lambda w, c: f"/assessments/{_draft(w, c)}", only(PCT, 404)),
@@ -116,6 +159,29 @@ GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = 
         "returned competency",
         lambda w, c: f"/assessments/{_returned(w, c)}/competencies/4",
         SEEN_SUBMITTED,
+    ),
+    ("governance", lambda w, c: f"/assessments/{_draft(w, c)}/governance", only(PCT, 404)),
+    (
+        "submitted governance",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/governance",
+        SEEN_SUBMITTED,
+    ),
+    (
+        "criteria of a competency",
+        lambda w, c: f"/assessments/{_year_two_draft(w, c)}/competencies/11",
+        only(PCT, 404),
+    ),
+    ("outcomes", lambda w, c: f"/assessments/{_draft(w, c)}/outcomes", only(PCT, 404)),
+    (
+        "submitted outcomes",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/outcomes",
+        SEEN_SUBMITTED,
+    ),
+    ("add outcome page", lambda w, c: f"/assessments/{_draft(w, c)}/outcomes/new", ADDING),
+    (
+        "add outcome page, submitted",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/outcomes/new",
+        only({"LEAD": 200, "BOARD": 403, "ADMIN": 403, "CLIN": 403, "REV": 403}, 404),
     ),
     ("evidence library", lambda w, c: "/evidence", only({}, 200)),
     ("evidence item", lambda w, c: f"/evidence/{_item(w, c)}", only(PCT, 404)),
@@ -163,6 +229,48 @@ POST_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, Any], di
         lambda w, c: f"/assessments/{_submitted(w, c)}/return",
         {"reason": "More, please.", "point-4": "More on competency 4.", "step": "confirm"},
         only({"REV": 303, "LEAD": 403, "BOARD": 403, "CLIN": 403, "ADMIN": 403}, 404),
+    ),
+    (
+        "governance rating",
+        lambda w, c: f"/assessments/{_draft(w, c)}/governance/finance",
+        {"rating": "amber", "narrative": "In balance, with a thin reserve."},
+        LEAD_ONLY,
+    ),
+    (
+        "governance review",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/governance-reviews/finance",
+        {"rating": "amber", "comment": "Agreed."},
+        REVIEWER_ONLY,
+    ),
+    (
+        "criterion score",
+        lambda w, c: f"/assessments/{_year_two_draft(w, c)}/competencies/11/criteria/11.2",
+        {"level": "2"},
+        LEAD_ONLY,
+    ),
+    (
+        "add outcome",
+        lambda w, c: f"/assessments/{_draft(w, c)}/outcomes/new",
+        {
+            "title": "Under-18 conception rate",
+            "indicator": "Conceptions under 18, per 1,000",
+            "source": "national",
+            "unit": "per 1,000",
+            "better": "lower",
+            "baseline_year": "2008",
+            "baseline_value": "41.2",
+            "trajectory-0-year": "2009",
+            "trajectory-0-value": "39",
+        },
+        LEAD_ONLY,
+    ),
+    ("present outcome", lambda w, c: _draft_outcome(w, c, "presented"), {}, LEAD_ONLY),
+    ("take out outcome", lambda w, c: _draft_outcome(w, c, "presented/remove"), {}, LEAD_ONLY),
+    (
+        "record actual",
+        lambda w, c: _draft_outcome(w, c, "actuals"),
+        {"year": "2009", "value": "22.5"},
+        LEAD_ONLY,
     ),
     (
         "add user",

@@ -176,6 +176,15 @@ def test_reviewer_scores_and_finalises_through_the_pages(client: TestClient, wor
         assert response.status_code == 303
     moved = post_form(client, f"{base}/1", f"{base}/1", {"level": "4"})
     assert moved.status_code == 422 and "say why" in moved.text
+    governance = f"/assessments/{assessment['id']}/governance"
+    for area in ("strategy", "finance", "board"):
+        rated = post_form(
+            client,
+            governance,
+            f"/assessments/{assessment['id']}/governance-reviews/{area}",
+            {"rating": "amber"},
+        )
+        assert rated.status_code == 303
     final = post_form(
         client, base, f"{assessment and '/assessments/' + str(assessment['id'])}/finalise", {}
     )
