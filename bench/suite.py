@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/suite.py     # or: make bench-suite (needs wrk: apt-get install wrk)
 
-For each database (SQLite, then PostgreSQL) it loads the national data set (10 SHAs, 150
-PCTs, 3 cycles, 100,000 evidence items) and a tenth of it (10,000 items), starts
+For each database (SQLite, then PostgreSQL) it loads the national data set (10 SHAs, 152
+PCTs, 2 cycles, 100,000 evidence items) and a tenth of it (10,000 items), starts
 the service (bench/serve.py: `wcc serve` with a route for the ceiling), and measures with wrk
 on loopback: requests/s and p50/p99 for the ceiling (a signed-in API read that runs the
 sign-in statement alone), a bare endpoint without sign-in, the competency list, an
@@ -58,7 +58,7 @@ API_READS = (
     "evidence search",
     "SHA heat-map data",
 )
-LEAD = "lead.n001@demo.wcc.nhs.test"
+LEAD = "lead.5d7@demo.wcc.nhs.test"  # Newcastle PCT, the national set's first
 REVIEWER = "reviewer.q30@demo.wcc.nhs.test"
 ROUNDS = 3
 PAIR_ROUNDS = 5  # the comparisons are goals on ratios near their limits: more rounds
@@ -196,20 +196,20 @@ def _ids(url: str) -> tuple[int, int, int, int]:
         board = connection.execute(
             sa.text(
                 "SELECT a.id FROM assessment a JOIN organisation o ON o.id = a.organisation_id "
-                "WHERE o.code = 'N001' ORDER BY a.cycle_id DESC LIMIT 1"
+                "WHERE o.code = '5D7' ORDER BY a.cycle_id DESC LIMIT 1"
             )
         ).scalar_one()
         cycle = connection.execute(sa.text("SELECT MAX(id) FROM cycle")).scalar_one()
         report = connection.execute(
             sa.text(
                 "SELECT a.id FROM assessment a JOIN organisation o ON o.id = a.organisation_id "
-                "WHERE o.code = 'N001' ORDER BY a.cycle_id LIMIT 1"
+                "WHERE o.code = '5D7' ORDER BY a.cycle_id LIMIT 1"
             )
         ).scalar_one()
         evidence = connection.execute(
             sa.text(
                 "SELECT MAX(e.id) FROM evidence_item e JOIN organisation o "
-                "ON o.id = e.organisation_id WHERE o.code = 'N001'"
+                "ON o.id = e.organisation_id WHERE o.code = '5D7'"
             )
         ).scalar_one()
     engine.dispose()

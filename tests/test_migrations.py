@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -77,7 +80,24 @@ def test_the_evidence_tally_counts_links_already_there(run_dir: Path) -> None:
             command.upgrade(config, "9a3d4e6f2b10")  # the revision before the tally
             with Session(engine) as session:
                 pct = factories.make_pct(session, sha=factories.make_sha(session))
-                lead = factories.make_user(session, role=factories.Role.PCT_LEAD, organisation=pct)
+                # The account as the table stood then (the models have columns added since).
+                users = metadata.tables["user_account"]
+                lead_id = session.execute(
+                    users.insert()
+                    .values(
+                        email="lead@tally.test",
+                        full_name="Tally lead",
+                        role="pct_lead",
+                        is_active=True,
+                        organisation_id=pct.id,
+                        password_hash="x",
+                        created_at=datetime(2009, 1, 1, tzinfo=UTC),
+                        version=1,
+                    )
+                    .returning(users.c.id)
+                ).scalar_one()
+                session.commit()
+                lead: Any = SimpleNamespace(id=lead_id)  # only its id is needed
                 factories.make_evidence(session, pct=pct, author=lead, competencies=[1, 4])
                 factories.make_evidence(session, pct=pct, author=lead, competencies=[4])
                 pct_id = pct.id

@@ -14,6 +14,7 @@ import random
 from typing import Any
 
 from app.demo.data import FIRST_CYCLE, strength
+from app.framework.models import Criterion
 from app.governance.models import GovernanceArea, Rag
 
 # The framework each year was scored against.
@@ -208,3 +209,9 @@ def criterion_levels(pct_code: str, cycle: str, number: int, level: int, count: 
     levels = [min(level + (rng.random() < 0.4), 4) for _ in range(count)]
     levels[rng.randrange(count)] = level
     return levels
+
+
+def criterion_rationale(criterion: Criterion, level: int) -> str:
+    """The board's reason for a criterion's level: the level's description, as it saw itself."""
+    first = criterion.descriptor(level).split(". ")[0].rstrip(".")
+    return f"We see ourselves at level {level}: {first[0].lower()}{first[1:]}."

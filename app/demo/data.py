@@ -295,8 +295,7 @@ PRACTICE_CLINICIANS = [
     ("F84902", "Dr Grace Osei", "GP partner"),
 ]
 
-# Every demo account's job title, by the email's local part ("lead.5n1"), for the user's job
-# title once the user table has a column for it (today it has none).
+# Every demo account's job title, by the email's local part ("lead.5n1").
 POST_TITLES = {prefix: title for prefix, _role, title in (*PCT_POSTS, SHA_POST)}
 JOB_TITLES: dict[str, str] = {
     "admin": ADMIN_TITLE,

@@ -1,25 +1,45 @@
-"""National-scale data for benchmarks: 10 SHAs, 150 PCTs, 3 cycles, 100,000 evidence items
-with competency links, self and review scores, presented evidence, evidence ratings, frozen
-submissions (one round each) and the points of each return.
+"""National-scale data for benchmarks: the ten SHAs with their 152 PCTs (as many to each SHA as
+it had), the two assurance cycles (2008/09, competencies 1 to 10 on wcc-2008; 2009/10, all
+eleven on wcc-2009, which scores 1 and 11 through criteria), 100,000 evidence items with
+competency links, self and review scores (with criterion levels where the framework has
+criteria), governance ratings (the board's and the panel's), outcome measures with their
+actuals, presented evidence and outcome measures, evidence ratings, frozen submissions (one
+round each) and the points of each return.
 
 Written in bulk (one statement per batch, not per row), so it loads in seconds; the load
 writes one audit event per table it fills, recording how many rows it added, rather than one
 per row. The rows themselves are the ones the service commands would have written, on the
-demo's story (``app.demo.timeline``): evidence logged on the day it happened; each assessment
-opened and self-scored; the morning of the board meeting the lead presents every item dated
-on or before it (drafts too); the board signs off at that meeting, with its minute and the
-fingerprint of what it signed; the lead submits round 1, freezing the presented evidence;
-the SHA's reviewer scores and rates it, then returns it (with ``RETURN_POINTS``) or finalises
-it, each before its cycle's deadlines. Every PCT has evidence for each competency before its
-first sign-off. Logging evidence never changes an assessment (SPEC 6.1), so items are logged
-on any day, also between a sign-off and its submission (they are not presented).
-tests/test_demo_national.py puts a sample through the services' own validation and commands.
+demo's story (``app.demo.timeline``), each PCT on its own dates: its SHA's panels spread over
+the cycle's panel season, the PCT submitting three weeks before its panel (or by the
+deadline), its board meeting three days before that. Evidence is logged on the day it
+happened; the lead makes the PCT's outcome measures the day its first assessment opens, and
+records each year's actual values once the year's figures are out; each assessment is opened
+and self-scored, competency by competency (a competency scored through criteria: its
+criteria first, the lowest of their levels the competency's); the morning of the board
+meeting the lead presents every item of the cycle's assurance year dated on or before it and
+every outcome measure, and rates governance (drafts too, but governance only in every other
+turn of drafts); the board signs off at that meeting, with its minute and the fingerprint of
+what it signed; the lead submits round 1, freezing the presented evidence; the SHA's reviewer
+scores the competencies (and their criteria), then governance, and rates the evidence on the
+panel day, then returns it a week later (with ``RETURN_POINTS``) or finalises it on the SHA's
+results day (one still in review has had one or two governance areas rated). Every PCT holds
+the key documents of each year (``COMMON_EVIDENCE``), which cover every competency before its
+first board meeting of that year; no PCT logs evidence after its 2009/10 board meeting.
+Logging evidence never changes an assessment (SPEC 6.1), so items are logged on any day, also
+between a sign-off and its submission (they are not presented); nor does recording an
+outcome's actual (what is presented is the measure, not its results). The levels follow the
+national shape (``app.demo.data``: self levels and panel moderation), and so do the
+governance ratings (``app.demo.assurance``). tests/test_demo_national.py puts a sample
+through the services' own validation and commands.
 
-PCTs beyond the real 2008 ones named in the demo are fictional ("Example PCT 041" and so on).
+The PCTs are the real ones the domain notes name for each SHA, with their codes, and
+fictional ones ("Example PCT 041", codes 5W1 and on) to make up each SHA's number; every
+post-holder is fictional but for the real ones ``app.demo.data`` names, in their posts.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -37,50 +57,58 @@ from app.actors import SYSTEM
 from app.assessments.models import (
     Assessment,
     AssessmentStatus,
+    CriterionScore,
     EvidenceRating,
     EvidenceRatingValue,
     EvidenceSnapshot,
     PresentedEvidence,
     ReturnPoint,
+    ReviewCriterionScore,
     ReviewScore,
     SelfScore,
     Submission,
 )
 from app.cycles import service as cycle_service
 from app.cycles.models import Cycle
-from app.demo import timeline
+from app.demo import assurance, timeline
 from app.demo.data import (
+    ADMIN_NAME,
+    ASSESSED,
+    COMMON_EVIDENCE,
+    CYCLES,
     DEMO_DOMAIN,
     DEMO_PASSWORD,
+    GENERIC_PLACES,
     MINUTE_REFERENCE,
-    RATIONALE,
+    PCT_POSTS,
+    PEOPLE,
+    PRACTICE_CLINICIANS,
+    REAL_PCTS,
+    REAL_POST_HOLDERS,
     RETURN_POINTS,
     RETURN_REASON,
+    SHA_PEOPLE,
+    SHA_POST,
+    SHA_REGIONS,
+    fictional_names,
+    improvement_action,
+    panel_levels,
+    rationale,
+    review_comment,
+    self_levels,
 )
+from app.demo.data import PCTS as DEMO_PCTS
 from app.errors import Conflict
 from app.evidence.models import EvidenceCompetency, EvidenceItem, EvidenceKind
 from app.framework import service as framework_service
+from app.framework.models import Framework
+from app.governance.models import AREAS, GovernanceArea, GovernanceRating, GovernanceReview
 from app.organisations.models import Organisation, OrganisationKind
+from app.outcomes.models import Outcome, OutcomeActual, PresentedOutcome
+from app.outcomes.schemas import OutcomeWrite
 from app.users.models import Role, User
 from app.users.passwords import hash_password
 
-SHA_NAMES = [
-    ("Q30", "North East"),
-    ("Q31", "North West"),
-    ("Q32", "Yorkshire and the Humber"),
-    ("Q33", "East Midlands"),
-    ("Q34", "West Midlands"),
-    ("Q35", "East of England"),
-    ("Q36", "London"),
-    ("Q37", "South East Coast"),
-    ("Q38", "South Central"),
-    ("Q39", "South West"),
-]
-CYCLES = [
-    ("2008/09", date(2008, 10, 1), date(2009, 1, 30), date(2009, 3, 31)),
-    ("2009/10", date(2009, 9, 16), date(2009, 12, 18), date(2010, 5, 21)),
-    ("2010/11", date(2010, 9, 15), date(2010, 12, 17), date(2011, 5, 20)),
-]
 TOPICS = [
     "diabetes pathway",
     "COPD service",
@@ -135,27 +163,44 @@ FORMS = [
         "What changed in the {t}, and the results six months on.",
     ),
 ]
-PCTS_PER_SHA = 15
+FICTIONAL_CODES = tuple(
+    f"5{letter}{char}" for letter in "WXYZ" for char in "123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+)
+"""Codes for the fictional PCTs: the shape of the real ones (5N1, 5QL, 5C4), in a range of
+second letters (W to Z) that the real codes in the domain notes do not use."""
 TOTAL_EVIDENCE = 100_000
 BATCH = 5_000
 SUBMISSION_BATCH = 50
 """Submissions carry every presented item's content: fewer rows to a statement."""
-COMPETENCIES = range(1, 12)
 RATED_PER_ASSESSMENT = 10
+OUTCOME_CONTENT = (
+    "title",
+    "indicator",
+    "source",
+    "unit",
+    "better",
+    "baseline_year",
+    "baseline_value",
+    "trajectory",
+)
+"""An outcome measure's columns that an assessment presents (``snapshots.outcome_content``,
+with its id)."""
 FIRST_DAY = date(2008, 4, 1)
-LOADED_AT = datetime(2011, 6, 1, tzinfo=UTC)
+LOADED_AT = datetime(2010, 6, 1, tzinfo=UTC)
 """When the bulk load's own audit events are dated: after the last review deadline."""
-REVIEW_COMMENT = "Moderated at the regional panel."
-# The board minute that ratified each self-assessment, by cycle name (the demo's, and one for
-# the cycle the demo does not have).
-MINUTES = {"2010/11": "PCT/BD/10/139", **MINUTE_REFERENCE}
+LAST_CYCLE = CYCLES[-1].name
+YEAR_TWO_LEADERS = frozenset({"5NX", "5F5", "5C4"})
+"""Hull, Salford and Tower Hamlets, the top three of 2009/10: their results are out."""
 
 S = AssessmentStatus
 SIGNED_OFF_OR_LATER = frozenset({S.SIGNED_OFF, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED})
 SUBMITTED_OR_LATER = frozenset({S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED})
 REVIEWED = frozenset({S.IN_REVIEW, S.RETURNED, S.FINALISED})
-# The last cycle is under way: its PCTs are spread over every status in turn.
+# 2008/09 is over, every assessment finalised. 2009/10 is under way: its PCTs are spread over
+# every status in turn (but for the named leaders, finalised).
 LAST_CYCLE_STATUSES = [S.DRAFT, S.SIGNED_OFF, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED]
+POPULATIONS = {code: population for code, _name, _sha, population, *_rest in DEMO_PCTS}
+PLACES = {code: {"council": council, "trust": trust} for code, *_rest, council, trust in DEMO_PCTS}
 
 
 @dataclass
@@ -177,14 +222,129 @@ class _Logged:
 
 
 @dataclass(frozen=True)
+class _Pct:
+    """A PCT as the load knows it: its row's id, code and name, and its SHA's code and id."""
+
+    id: int
+    code: str
+    name: str
+    sha_code: str
+    sha_id: int
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """An outcome measure as inserted: its id and its content as an assessment presents it
+    (``snapshots.outcome_content``)."""
+
+    id: int
+    content: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Signed:
+    """What a board signs and a round keeps (``snapshots.SelfAssessment``), as the load holds
+    it: each part in the form and order the service's content gives it, the evidence with its
+    canonical text, so that the canonical JSON of the whole is built from the parts' texts
+    rather than serialised anew."""
+
+    scores: list[dict[str, Any]]
+    """Self-scores as ``snapshots.score_content`` gives them, in competency order."""
+    evidence: list[_Logged]
+    """The presented items, in id order."""
+    criteria: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    """(competency number, ``snapshots.criterion_content``), in criterion order."""
+    governance: list[dict[str, Any]] = field(default_factory=list)
+    """``snapshots.governance_content``, by area name."""
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    """``snapshots.outcome_content``, by id."""
+
+    def content(self) -> dict[str, Any]:
+        """``SelfAssessment.content()``: parts left empty add nothing."""
+        content: dict[str, Any] = {
+            "self_scores": self.scores,
+            "evidence": [item.content for item in self.evidence],
+        }
+        if self.criteria:
+            content["criterion_scores"] = [criterion for _number, criterion in self.criteria]
+        if self.governance:
+            content["governance"] = self.governance
+        if self.outcomes:
+            content["outcomes"] = self.outcomes
+        return content
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """``SelfAssessment.fingerprint``: the SHA-256 of the canonical text of the whole, its
+        keys in sorted order (criterion_scores, evidence, governance, outcomes, self_scores)."""
+        digest = hashlib.sha256(b"{")
+        if self.criteria:
+            criteria = [criterion for _number, criterion in self.criteria]
+            digest.update(f'"criterion_scores":{_canonical(criteria)},'.encode())
+        digest.update(b'"evidence":[')
+        digest.update(",".join(item.text for item in self.evidence).encode("utf-8"))
+        digest.update(b"]")
+        if self.governance:
+            digest.update(f',"governance":{_canonical(self.governance)}'.encode())
+        if self.outcomes:
+            digest.update(f',"outcomes":{_canonical(self.outcomes)}'.encode())
+        digest.update(f',"self_scores":{_canonical(self.scores)}}}'.encode())
+        return digest.hexdigest()
+
+    def digests(self, numbers: Iterable[int]) -> dict[str, str]:
+        """``SelfAssessment.digests``: per competency, the hash of its self-score, its criterion
+        scores (when it has any) and the presented items linked to it; and one each for
+        governance and outcomes when there are any."""
+        by_number = {score["competency_number"]: score for score in self.scores}
+        criteria: dict[int, list[dict[str, Any]]] = {}
+        for number, criterion in self.criteria:
+            criteria.setdefault(number, []).append(criterion)
+        digests = {}
+        for number in numbers:
+            linked = ",".join(
+                e.text for e in self.evidence if number in e.content["competency_numbers"]
+            )
+            parts = (
+                f'"criterion_scores":{_canonical(criteria[number])},' if number in criteria else ""
+            )
+            text = (
+                f'{{{parts}"evidence":[{linked}],"self_score":{_canonical(by_number.get(number))}}}'
+            )
+            digests[str(number)] = _sha256(text)
+        if self.governance:
+            digests["governance"] = _sha256(_canonical(self.governance))
+        if self.outcomes:
+            digests["outcomes"] = _sha256(_canonical(self.outcomes))
+        return digests
+
+
+@dataclass(frozen=True)
 class _Planned:
-    """An assessment to write: its self-scores and the items it presents."""
+    """An assessment to write: its framework (the competencies its cycle assesses), its PCT
+    and place in the list, its dates and status, and what its lead prepared (what a board
+    signs, also in draft)."""
 
     cycle: Cycle
-    pct_id: int
+    framework: Framework
+    pct: _Pct
+    position: int
+    schedule: timeline.Schedule
     status: AssessmentStatus
-    scores: list[dict[str, Any]]
-    presented: list[_Logged]
+    prepared: _Signed
+
+    @property
+    def scores(self) -> list[dict[str, Any]]:
+        return self.prepared.scores
+
+    @functools.cached_property
+    def digests(self) -> dict[str, str]:
+        """What the sign-off and the round keep for comparison: a digest per competency the
+        cycle assesses, and for governance and outcomes."""
+        return self.prepared.digests(self.framework.numbers)
+
+    @property
+    def presented(self) -> list[_Logged]:
+        return self.prepared.evidence
 
 
 def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -235,28 +395,8 @@ def _frozen_content(evidence_id: int, row: dict[str, Any], numbers: list[int]) -
     }
 
 
-def _fingerprint(scores: list[dict[str, Any]], evidence: list[_Logged]) -> str:
-    """What a board signs (``snapshots.fingerprint``): the SHA-256 of the canonical text of
-    its self-assessment and presented evidence, built from each item's canonical text rather
-    than serialised anew."""
-    digest = hashlib.sha256(b'{"evidence":[')
-    digest.update(",".join(item.text for item in evidence).encode("utf-8"))
-    digest.update(f'],"self_scores":{_canonical(scores)}}}'.encode())
-    return digest.hexdigest()
-
-
-def _digests(
-    numbers: Iterable[int], scores: list[dict[str, Any]], evidence: list[_Logged]
-) -> dict[str, str]:
-    """A round's hash per competency of its self-score and the presented items linked to it
-    (``snapshots.competency_digests``), from each item's canonical text."""
-    by_number = {score["competency_number"]: score for score in scores}
-    digests = {}
-    for number in numbers:
-        linked = ",".join(e.text for e in evidence if number in e.content["competency_numbers"])
-        text = f'{{"evidence":[{linked}],"self_score":{_canonical(by_number.get(number))}}}'
-        digests[str(number)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return digests
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def refresh_statistics(engine: Engine) -> None:
@@ -269,81 +409,127 @@ def refresh_statistics(engine: Engine) -> None:
             connection.exec_driver_sql("ANALYZE")
 
 
+def national_pcts() -> list[tuple[str, str, str]]:
+    """The 152 PCTs as (code, name, SHA code), SHA by SHA: the real ones first, then
+    fictional ones up to the SHA's number."""
+    fictional = iter(FICTIONAL_CODES)
+    pcts: list[tuple[str, str, str]] = []
+    for sha, _region, count in SHA_REGIONS:
+        real = REAL_PCTS[sha]
+        pcts += [(code, name, sha) for code, name in real]
+        for _ in range(count - len(real)):
+            pcts.append((next(fictional), f"Example PCT {len(pcts) + 1:03d}", sha))
+    return pcts
+
+
+def _post_holders(pcts: list[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
+    """Who holds each post, by (account prefix, organisation code): the small demo's people
+    for its PCTs and SHAs, the real post-holders in their posts, and fictional names for the
+    rest, no name twice."""
+    named: dict[tuple[str, str], str] = {
+        (SHA_POST[0], sha): name for sha, name in SHA_PEOPLE.items()
+    }
+    named |= {
+        (prefix, code): name for code, posts in PEOPLE.items() for prefix, name in posts.items()
+    }
+    named |= {(prefix, code): name for code, prefix, name in REAL_POST_HOLDERS}
+    posts = [(SHA_POST[0], sha) for sha, _region, _count in SHA_REGIONS] + [
+        (prefix, code) for code, _name, _sha in pcts for prefix, _role, _title in PCT_POSTS
+    ]
+    taken = {*named.values(), ADMIN_NAME, *(name for _code, name, _title in PRACTICE_CLINICIANS)}
+    names = fictional_names(sum(post not in named for post in posts), taken=taken)
+    holders = {}
+    for prefix, code in posts:
+        name = named.get((prefix, code)) or next(names)
+        if prefix == "clinician" and not name.startswith("Dr "):
+            name = f"Dr {name}"
+        holders[(prefix, code)] = name
+    return holders
+
+
 def _organisations_and_users(
     session: Session, rng: random.Random, result: NationalResult
-) -> list[dict[str, Any]]:
+) -> tuple[list[_Pct], list[dict[str, Any]]]:
+    """The SHAs, the PCTs and their post-holders' accounts."""
     _bulk(
         session,
         Organisation,
         (
             {
                 "code": code,
-                "name": f"{name} Strategic Health Authority",
+                "name": f"{region} Strategic Health Authority",
                 "kind": OrganisationKind.SHA.value,
                 "parent_id": None,
                 "population": 5_000_000,
                 "created_at": timeline.GO_LIVE,
                 "version": 1,
             }
-            for code, name in SHA_NAMES
+            for code, region, _count in SHA_REGIONS
         ),
         result,
     )
-    sha_ids = _ids(session, Organisation, col(Organisation.kind) == OrganisationKind.SHA)
+    sha_ids = dict(
+        session.exec(
+            select(Organisation.code, Organisation.id).where(
+                col(Organisation.kind) == OrganisationKind.SHA
+            )
+        ).all()
+    )
+    listed = national_pcts()
     _bulk(
         session,
         Organisation,
         (
             {
-                "code": f"N{(i * PCTS_PER_SHA + j + 1):03d}",
-                "name": f"Example PCT {i * PCTS_PER_SHA + j + 1:03d}",
+                "code": code,
+                "name": name,
                 "kind": OrganisationKind.PCT.value,
-                "parent_id": sha_id,
-                "population": rng.randint(150_000, 900_000),
+                "parent_id": sha_ids[sha],
+                "population": POPULATIONS.get(code) or rng.randint(150_000, 900_000),
                 "created_at": timeline.GO_LIVE,
                 "version": 1,
             }
-            for i, sha_id in enumerate(sha_ids)
-            for j in range(PCTS_PER_SHA)
+            for code, name, sha in listed
         ),
         result,
     )
-    pct_rows = session.exec(
-        select(Organisation.id, Organisation.code)
-        .where(col(Organisation.kind) == OrganisationKind.PCT)
-        .order_by(Organisation.id)
-    ).all()
+    pct_ids = dict(
+        session.exec(
+            select(Organisation.code, Organisation.id).where(
+                col(Organisation.kind) == OrganisationKind.PCT
+            )
+        ).all()
+    )
+    pcts = [_Pct(pct_ids[code], code, name, sha, sha_ids[sha]) for code, name, sha in listed]
+    holders = _post_holders(listed)
     users = [
         {
             "email": f"admin.national@{DEMO_DOMAIN}",
-            "full_name": "National Administrator",
+            "full_name": ADMIN_NAME,
             "role": Role.ADMIN.value,
             "organisation_id": None,
         }
     ]
-    for (code, _name), sha_id in zip(SHA_NAMES, sha_ids, strict=True):
-        users.append(
-            {
-                "email": f"reviewer.{code.lower()}@{DEMO_DOMAIN}",
-                "full_name": f"Reviewer {code}",
-                "role": Role.SHA_REVIEWER.value,
-                "organisation_id": sha_id,
-            }
-        )
-    for pct_id, code in pct_rows:
-        for role, prefix in (
-            (Role.PCT_LEAD, "lead"),
-            (Role.BOARD_MEMBER, "board"),
-            (Role.CLINICIAN, "clinician"),
-        ):
-            users.append(
-                {
-                    "email": f"{prefix}.{code.lower()}@{DEMO_DOMAIN}",
-                    "full_name": f"{prefix.title()} {code}",
-                    "role": role.value,
-                    "organisation_id": pct_id,
-                }
-            )
+    prefix, role, _title = SHA_POST
+    users += [
+        {
+            "email": f"{prefix}.{code.lower()}@{DEMO_DOMAIN}",
+            "full_name": holders[(prefix, code)],
+            "role": role,
+            "organisation_id": sha_ids[code],
+        }
+        for code, _region, _count in SHA_REGIONS
+    ]
+    users += [
+        {
+            "email": f"{prefix}.{pct.code.lower()}@{DEMO_DOMAIN}",
+            "full_name": holders[(prefix, pct.code)],
+            "role": role,
+            "organisation_id": pct.id,
+        }
+        for pct in pcts
+        for prefix, role, _title in PCT_POSTS
+    ]
     password = hash_password(DEMO_PASSWORD)
     _bulk(
         session,
@@ -360,58 +546,111 @@ def _organisations_and_users(
         ),
         result,
     )
-    return users
+    return pcts, users
 
 
-def _people_by_organisation(session: Session, role: Role) -> dict[int, int]:
+def _accounts(session: Session) -> dict[tuple[str, int], int]:
+    """Each account's id by its post (the email's prefix) and organisation."""
     return {
-        org: uid
-        for uid, org in session.exec(
-            select(User.id, User.organisation_id).where(col(User.role) == role)
+        (email.split(".", 1)[0], organisation_id): user_id
+        for user_id, email, organisation_id in session.exec(
+            select(User.id, User.email, User.organisation_id).where(
+                col(User.organisation_id).is_not(None)
+            )
         ).all()
+        if user_id is not None and organisation_id is not None
     }
+
+
+@functools.cache
+def _panel_places() -> dict[str, tuple[str, int, int]]:
+    """Each PCT's SHA, its place in the SHA's order of panels, and the SHA's number of PCTs."""
+    places = {}
+    for sha, _region, count in SHA_REGIONS:
+        members = [code for code, _name, pct_sha in national_pcts() if pct_sha == sha]
+        places |= {code: (sha, index, count) for index, code in enumerate(members)}
+    return places
+
+
+def schedule_for(cycle: Cycle, pct_code: str) -> timeline.Schedule:
+    """The PCT's dates in the cycle: each SHA's panels spread evenly over the cycle's panel
+    season, its PCTs in turn, and its results released on its day; some PCTs send their
+    papers a few days early."""
+    seed = next(seed for seed in CYCLES if seed.name == cycle.name)
+    sha, index, count = _panel_places()[pct_code]
+    panel = timeline.panel_day(seed.panels_from, seed.panels_to, index, count)
+    results = timeline.results_day(cycle, sha)
+    return timeline.Schedule.for_panel(cycle, panel, results, early_by=(index * 2) % 5)
+
+
+def _common_rows(pct: _Pct, rng: random.Random) -> list[tuple[dict[str, Any], list[int]]]:
+    """The PCT's key documents of each year, with its name (and, for a PCT of the small demo,
+    its council and main trust) filled in."""
+    fill = {"pct": pct.name, **PLACES.get(pct.code, GENERIC_PLACES)}
+    rows = []
+    for seed in COMMON_EVIDENCE:
+        engaged = seed.kind == EvidenceKind.ENGAGEMENT
+        rows.append(
+            (
+                {
+                    "title": seed.title.format(**fill),
+                    "description": seed.description.format(**fill),
+                    "kind": seed.kind,
+                    "occurred_on": seed.occurred_on,
+                    "clinicians_involved": rng.randint(12, 60) if engaged else None,
+                    "practices_involved": rng.randint(6, 30) if engaged else None,
+                },
+                sorted(seed.competencies),
+            )
+        )
+    return rows
 
 
 def _evidence(
     session: Session,
     rng: random.Random,
     evidence_items: int,
-    cycles: list[Cycle],
-    pct_ids: list[int],
+    pcts: list[_Pct],
+    last_meeting: dict[int, date],
+    accounts: dict[tuple[str, int], int],
     result: NationalResult,
 ) -> dict[int, list[_Logged]]:
     """Log the evidence, oldest first, and return each PCT's items in the order logged.
 
-    A PCT's first eleven items are one per competency, dated before its first sign-off, so
-    that every board has something to sign for each competency."""
-    authors = _people_by_organisation(session, Role.CLINICIAN)
-    leads = _people_by_organisation(session, Role.PCT_LEAD)
-    first_span = (timeline.sign_off_day(cycles[0]) - FIRST_DAY).days
-    span = (timeline.sign_off_day(cycles[-1]) - FIRST_DAY).days
-    per_pct, extra = divmod(evidence_items, len(pct_ids))
+    Each PCT holds the year's key documents, which cover every competency before its first
+    board meeting of that year, and items of its own up to its last board meeting."""
+    per_pct, extra = divmod(evidence_items, len(pcts))
     planned: list[tuple[dict[str, Any], list[int]]] = []
-    for position, pct_id in enumerate(pct_ids):
-        for n in range(per_pct + (1 if position < extra else 0)):
+    for position, pct in enumerate(pcts):
+        own = _common_rows(pct, rng)
+        span = (last_meeting[pct.id] - FIRST_DAY).days
+        for n in range(per_pct + (1 if position < extra else 0) - len(own)):
             title, kind, text = FORMS[n % len(FORMS)]
             topic = TOPICS[(n // len(FORMS)) % len(TOPICS)]
-            early = n < len(COMPETENCIES)
-            day = FIRST_DAY + timedelta(days=rng.randint(0, first_span if early else span))
+            day = FIRST_DAY + timedelta(days=rng.randint(0, span))
             engaged = kind is EvidenceKind.ENGAGEMENT
-            first = n + 1 if early else rng.randint(1, 11)
-            numbers = sorted({first, rng.randint(1, 11)})
-            row = {
-                "organisation_id": pct_id,
-                "title": f"{title.format(t=topic)} ({day:%B %Y})",
-                "description": text.format(t=topic),
-                "kind": kind.value,
-                "occurred_on": day,
+            own.append(
+                (
+                    {
+                        "title": f"{title.format(t=topic)} ({day:%B %Y})",
+                        "description": text.format(t=topic),
+                        "kind": kind.value,
+                        "occurred_on": day,
+                        "clinicians_involved": rng.randint(3, 80) if engaged else None,
+                        "practices_involved": rng.randint(1, 40) if engaged else None,
+                    },
+                    sorted({rng.randint(1, 11), rng.randint(1, 11)}),
+                )
+            )
+        for row, numbers in own:
+            engaged = row["kind"] == EvidenceKind.ENGAGEMENT.value
+            row |= {
+                "organisation_id": pct.id,
                 "url": None,
                 "practice_id": None,
-                "author_id": authors[pct_id] if engaged else leads[pct_id],
-                "clinicians_involved": rng.randint(3, 80) if engaged else None,
-                "practices_involved": rng.randint(1, 40) if engaged else None,
-                "created_at": timeline.logged(day),
-                "updated_at": timeline.logged(day),
+                "author_id": accounts[("clinician" if engaged else "lead", pct.id)],
+                "created_at": timeline.logged(row["occurred_on"]),
+                "updated_at": timeline.logged(row["occurred_on"]),
                 "version": 1,
             }
             planned.append((row, numbers))
@@ -422,7 +661,7 @@ def _evidence(
             EvidenceItem.id
         )
     ).all()
-    by_pct: dict[int, list[_Logged]] = {pct_id: [] for pct_id in pct_ids}
+    by_pct: dict[int, list[_Logged]] = {pct.id: [] for pct in pcts}
     for (evidence_id, organisation_id, title), (row, numbers) in zip(stored, planned, strict=True):
         if (organisation_id, title) != (row["organisation_id"], row["title"]):
             raise RuntimeError("evidence ids were not given in the order the rows were sent")
@@ -435,7 +674,7 @@ def _evidence(
                 occurred_on=row["occurred_on"],
                 content=content,
                 text=text,
-                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                sha256=_sha256(text),
             )
         )
     _bulk(
@@ -452,155 +691,319 @@ def _evidence(
     return by_pct
 
 
-def _status(cycle_index: int, pct_position: int, cycles: int) -> AssessmentStatus:
-    if cycle_index < cycles - 1:
+def _status(cycle: Cycle, pct: _Pct, position: int) -> AssessmentStatus:
+    if cycle.name != LAST_CYCLE or pct.code in YEAR_TWO_LEADERS:
         return S.FINALISED
-    return LAST_CYCLE_STATUSES[pct_position % len(LAST_CYCLE_STATUSES)]
+    return LAST_CYCLE_STATUSES[position % len(LAST_CYCLE_STATUSES)]
 
 
-def _last_move(cycle: Cycle, status: AssessmentStatus) -> datetime:
+def _last_move(schedule: timeline.Schedule, status: AssessmentStatus) -> datetime:
     """When the assessment last changed status (or, in draft, was last changed: the lead
     presents its evidence after the last self-score)."""
     return {
-        S.DRAFT: timeline.presented(cycle),
-        S.SIGNED_OFF: timeline.signed_off(cycle),
-        S.SUBMITTED: timeline.submitted(cycle),
-        S.IN_REVIEW: timeline.reviewed(cycle, 1, finished=False),
-        S.RETURNED: timeline.returned(cycle),
-        S.FINALISED: timeline.finalised(cycle),
-    }[status]
+        S.DRAFT: schedule.presented,
+        S.SIGNED_OFF: schedule.signed_off,
+        S.SUBMITTED: schedule.submitted,
+        S.IN_REVIEW: lambda: schedule.reviewed(1),
+        S.RETURNED: schedule.returned,
+        S.FINALISED: schedule.finalised,
+    }[status]()
 
 
-def _submission(
-    assessment_id: int,
-    plan: _Planned,
-    board_id: int,
-    lead_id: int,
-    numbers: dict[int | None, tuple[int, ...]],
-) -> dict[str, Any]:
-    """Round 1 as the lead's ``submit`` keeps it: the self-assessment and presented evidence
-    the board signed, the sign-off, and a digest per competency."""
-    cycle = plan.cycle
+def _turn(position: int) -> int:
+    """How many times the 2009/10 statuses have come round before the PCT's turn: what
+    varies among the PCTs of one status goes by it."""
+    return position // len(LAST_CYCLE_STATUSES)
+
+
+def _governance_rated(status: AssessmentStatus, position: int) -> bool:
+    """Whether the board has rated its governance yet: always once signed off (the sign-off
+    needs it), and in draft on every other turn."""
+    return status in SIGNED_OFF_OR_LATER or _turn(position) % 2 == 0
+
+
+def _governance_reviewed(status: AssessmentStatus, position: int) -> tuple[GovernanceArea, ...]:
+    """The areas the panel has rated: all three once it has finished (finalising needs them)
+    or returned the assessment; the first one or two while still reviewing."""
+    if status not in REVIEWED:
+        return ()
+    if status is S.IN_REVIEW:
+        return AREAS[: 1 + _turn(position) % 2]
+    return AREAS
+
+
+def _criterion_order(criterion: str) -> tuple[int, int]:
+    whole, _, part = criterion.partition(".")
+    return int(whole), int(part or 0)
+
+
+def _criteria(
+    framework: Framework, pct_code: str, draw: str, number: int, level: int
+) -> list[tuple[str, int]]:
+    """Levels for the competency's criteria, in criterion order, whose roll-up is ``level``
+    (none when the framework scores the competency as a whole)."""
+    competency = framework.competency(number)
+    parts = sorted(
+        competency.criteria if competency else (), key=lambda k: _criterion_order(k.number)
+    )
+    if not parts:
+        return []
+    levels = assurance.criterion_levels(pct_code, draw, number, level, len(parts))
+    if framework.rolled_up(levels) != level:
+        raise RuntimeError(f"criteria of {number} in {draw} do not roll up to level {level}")
+    return [(k.number, graded) for k, graded in zip(parts, levels, strict=True)]
+
+
+def _self_assessment(
+    pct: _Pct, cycle: Cycle, framework: Framework
+) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, Any]]]]:
+    """The PCT's self-assessment in the cycle, in its own words, as the lead saved it: a
+    score for each competency the cycle assesses, and for one scored through criteria a
+    level for each criterion (the lowest of them the competency's level)."""
+    levels = self_levels(pct.code, cycle.name)
+    places = PLACES.get(pct.code, {})
+    scores: list[dict[str, Any]] = []
+    criteria: list[tuple[int, dict[str, Any]]] = []
+    for number in framework.numbers:
+        competency = framework.competency(number)
+        parts = {k.number: k for k in competency.criteria} if competency else {}
+        criteria += [
+            (
+                number,
+                {
+                    "criterion": criterion,
+                    "level": level,
+                    "rationale": assurance.criterion_rationale(parts[criterion], level),
+                },
+            )
+            for criterion, level in _criteria(
+                framework, pct.code, cycle.name, number, levels[number]
+            )
+        ]
+        scores.append(
+            {
+                "competency_number": number,
+                "level": levels[number],
+                "rationale": rationale(pct.code, pct.name, cycle.name, number, **places),
+                "improvement_action": improvement_action(
+                    pct.code, pct.name, cycle.name, number, **places
+                ),
+                "target_level": min(levels[number] + 1, 4),
+            }
+        )
+    return scores, criteria
+
+
+def _own_governance(pct: _Pct, cycle: Cycle) -> list[dict[str, Any]]:
+    """The board's rating of each governance area with its narrative, as a round keeps it
+    (``snapshots.governance_content``, by area)."""
+    return sorted(
+        (
+            {
+                "area": area.value,
+                "rating": rating.value,
+                "narrative": assurance.narrative(pct.name, cycle.name, area, rating),
+            }
+            for area, rating in assurance.own_governance(pct.code, cycle.name).items()
+        ),
+        key=lambda rating: rating["area"],
+    )
+
+
+def _figures_out(year: int) -> datetime:
+    """When the lead records a year's actual values: a year's figures are out by the end of
+    the January after it, and are recorded on the first working day of February."""
+    return timeline.at(timeline.working_day(date(year + 1, 2, 1)), 11)
+
+
+def _outcomes(
+    session: Session,
+    pcts: list[_Pct],
+    first: dict[int, timeline.Schedule],
+    accounts: dict[tuple[str, int], int],
+    through: int,
+    result: NationalResult,
+) -> dict[int, list[_Measure]]:
+    """Each PCT's outcome measures, made by its lead the day its first assessment opened
+    (before its first board meeting), with the actual values of each year up to
+    ``through``, each recorded once the year's figures are out; each PCT's measures, in id
+    order."""
+    planned: list[tuple[_Pct, OutcomeWrite, dict[int, float]]] = []
+    for pct in pcts:
+        for measure in assurance.outcome_measures(pct.code):
+            data = OutcomeWrite.model_validate(measure)
+            planned.append((pct, data, assurance.actuals(pct.code, measure, through=through)))
+    rows = []
+    for pct, data, actual in planned:
+        created = first[pct.id].opened()
+        rows.append(
+            {
+                "organisation_id": pct.id,
+                "title": data.title,
+                "indicator": data.indicator,
+                "source": data.source.value,
+                "unit": data.unit,
+                "better": data.better.value,
+                "baseline_year": data.baseline_year,
+                "baseline_value": data.baseline_value,
+                "trajectory": [point.model_dump() for point in data.trajectory],
+                "created_by_id": accounts[("lead", pct.id)],
+                "created_at": created,
+                # Recording each actual touches the measure.
+                "updated_at": max((_figures_out(year) for year in actual), default=created),
+                "version": 1 + len(actual),
+            }
+        )
+    _bulk(session, Outcome, rows, result)
+    stored = session.exec(
+        select(Outcome.id, Outcome.organisation_id, Outcome.title).order_by(Outcome.id)
+    ).all()
+    measures: dict[int, list[_Measure]] = {pct.id: [] for pct in pcts}
+    actuals = []
+    for (outcome_id, organisation_id, title), row, (_pct, _data, actual) in zip(
+        stored, rows, planned, strict=True
+    ):
+        if (organisation_id, title) != (row["organisation_id"], row["title"]) or not outcome_id:
+            raise RuntimeError("outcome ids were not given in the order the rows were sent")
+        content = {"id": outcome_id} | {key: row[key] for key in OUTCOME_CONTENT}
+        measures[organisation_id].append(_Measure(outcome_id, content))
+        actuals += [
+            {
+                "outcome_id": outcome_id,
+                "year": year,
+                "value": value,
+                "recorded_by_id": row["created_by_id"],
+                "recorded_at": _figures_out(year),
+            }
+            for year, value in actual.items()
+        ]
+    _bulk(session, OutcomeActual, actuals, result)
+    return measures
+
+
+def _submission(assessment_id: int, plan: _Planned, board_id: int, lead_id: int) -> dict[str, Any]:
+    """Round 1 as the lead's ``submit`` keeps it: what the board signed (the self-assessment
+    with its criteria, the governance ratings, the presented evidence and outcome measures),
+    the sign-off, and the round's digests."""
+    cycle, schedule = plan.cycle, plan.schedule
     return {
         "assessment_id": assessment_id,
         "round": 1,
-        "submitted_at": timeline.submitted(cycle),
+        "submitted_at": schedule.submitted(),
         "submitted_by_id": lead_id,
-        "fingerprint": _fingerprint(plan.scores, plan.presented),
+        "fingerprint": plan.prepared.fingerprint,
         "content": {
-            "self_scores": plan.scores,
-            "evidence": [item.content for item in plan.presented],
+            **plan.prepared.content(),
             "sign_off": {
                 "signed_off_by_id": board_id,
-                "signed_off_at": timeline.signed_off(cycle).isoformat(),
-                "meeting_date": timeline.sign_off_day(cycle).isoformat(),
-                "minute_reference": MINUTES[cycle.name],
+                "signed_off_at": schedule.signed_off().isoformat(),
+                "meeting_date": schedule.board_day.isoformat(),
+                "minute_reference": MINUTE_REFERENCE[cycle.name],
             },
         },
-        "digests": _digests(numbers[cycle.id], plan.scores, plan.presented),
+        "digests": plan.digests,
     }
 
 
 def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> NationalResult:
     """Fill an empty database (or finish nothing if already loaded) with national-scale data.
 
-    Needs at least eleven evidence items per PCT (one for each competency)."""
+    Needs each PCT's key documents at the least (``COMMON_EVIDENCE``, for every PCT)."""
     result = NationalResult()
     if session.exec(select(Organisation.id).where(col(Organisation.code) == "Q30")).first():
         return result
     if session.exec(select(Organisation.id).limit(1)).first():
         raise Conflict("The national data set needs a database of its own: this one has data")
-    pcts = len(SHA_NAMES) * PCTS_PER_SHA
-    if evidence_items < pcts * len(COMPETENCIES):
+    pct_count = sum(count for _sha, _region, count in SHA_REGIONS)
+    if evidence_items < pct_count * len(COMMON_EVIDENCE):
         raise ValueError(
-            f"{evidence_items} evidence items are too few: each of the {pcts} PCTs needs one "
-            "for each competency"
+            f"{evidence_items} evidence items are too few: each of the {pct_count} PCTs needs "
+            f"its {len(COMMON_EVIDENCE)} key documents, which cover every competency each year"
         )
     rng = random.Random(2008)
-    users = _organisations_and_users(session, rng, result)
-    pct_rows = session.exec(
-        select(Organisation.id, Organisation.parent_id)
-        .where(col(Organisation.kind) == OrganisationKind.PCT)
-        .order_by(Organisation.id)
-    ).all()
-    pct_ids = [pct_id for pct_id, _parent in pct_rows]
-    sha_of = {pct_id: parent for pct_id, parent in pct_rows if parent is not None}
-    leads = _people_by_organisation(session, Role.PCT_LEAD)
-    boards = _people_by_organisation(session, Role.BOARD_MEMBER)
-    reviewers = _people_by_organisation(session, Role.SHA_REVIEWER)
+    pcts, users = _organisations_and_users(session, rng, result)
+    accounts = _accounts(session)
 
     cycles: list[Cycle] = []
-    for name, opens_on, submission_due, review_due in CYCLES:
-        cycle = cycle_service.find_by_name(session, name)
+    for seed in CYCLES:
+        cycle = cycle_service.find_by_name(session, seed.name)
         if cycle is None:
-            with clock.frozen_at(timeline.cycle_created(opens_on)):
+            with clock.frozen_at(timeline.cycle_created(seed.opens_on)):
                 cycle = cycle_service.create_cycle(
                     session,
                     SYSTEM,
-                    name=name,
-                    opens_on=opens_on,
-                    submission_due=submission_due,
-                    review_due=review_due,
+                    name=seed.name,
+                    opens_on=seed.opens_on,
+                    submission_due=seed.submission_due,
+                    review_due=seed.review_due,
+                    framework_version=assurance.FRAMEWORKS[seed.name],
+                    assessed_competencies=list(ASSESSED[seed.name]),
                 )
             result.created["cycle"] = result.created.get("cycle", 0) + 1
         cycles.append(cycle)
-
-    evidence = _evidence(session, rng, evidence_items, cycles, pct_ids, result)
-    numbers = {
-        cycle.id: framework_service.get_framework(cycle.framework_version).numbers
-        for cycle in cycles
+    frameworks = {cycle.id: framework_service.for_cycle(cycle) for cycle in cycles}
+    schedules = {
+        (cycle.id or 0, pct.id): schedule_for(cycle, pct.code) for cycle in cycles for pct in pcts
     }
 
-    # Each assessment's self scores, what it presents (every item dated on or before the
-    # board's meeting, also in draft), and what its board signed (nothing, in draft).
+    last_meeting = {pct.id: schedules[(cycles[-1].id or 0, pct.id)].board_day for pct in pcts}
+    evidence = _evidence(session, rng, evidence_items, pcts, last_meeting, accounts, result)
+    # The outcome measures, with the actuals known by the year before the last review.
+    first = {pct.id: schedules[(cycles[0].id or 0, pct.id)] for pct in pcts}
+    through = max(cycle.review_due.year for cycle in cycles) - 1
+    measures = _outcomes(session, pcts, first, accounts, through, result)
+
+    # Each assessment's self-assessment (scores, with criteria where the framework has them),
+    # what it presents (every item of the cycle's assurance year dated on or before the
+    # board's meeting, and every outcome measure of the PCT, also in draft), its governance
+    # ratings (once signed off, and in some drafts), and what its board signed (nothing, in
+    # draft).
     planned: list[_Planned] = []
     assessments = []
-    for cycle_index, cycle in enumerate(cycles):
-        meeting = timeline.sign_off_day(cycle)
-        for position, pct_id in enumerate(pct_ids):
-            status = _status(cycle_index, position, len(cycles))
-            scores = []
-            for number in COMPETENCIES:
-                level = rng.randint(1, 3)
-                scores.append(
-                    {
-                        "competency_number": number,
-                        "level": level,
-                        "rationale": RATIONALE[number],
-                        "improvement_action": None,
-                        "target_level": min(level + 1, 4),
-                    }
-                )
-            presented = [e for e in evidence[pct_id] if e.occurred_on <= meeting]
-            planned.append(_Planned(cycle, pct_id, status, scores, presented))
+    for cycle in cycles:
+        framework = frameworks[cycle.id]
+        start, _end = cycle.period
+        for position, pct in enumerate(pcts):
+            schedule = schedules[(cycle.id or 0, pct.id)]
+            meeting = schedule.board_day
+            status = _status(cycle, pct, position)
+            scores, criteria = _self_assessment(pct, cycle, framework)
+            prepared = _Signed(
+                scores=scores,
+                evidence=[e for e in evidence[pct.id] if start <= e.occurred_on <= meeting],
+                criteria=criteria,
+                governance=(
+                    _own_governance(pct, cycle) if _governance_rated(status, position) else []
+                ),
+                outcomes=[measure.content for measure in measures[pct.id]],
+            )
+            plan = _Planned(cycle, framework, pct, position, schedule, status, prepared)
+            planned.append(plan)
             signed = status in SIGNED_OFF_OR_LATER
             sent = status in SUBMITTED_OR_LATER
+            reviewer = accounts[(SHA_POST[0], pct.sha_id)]
             assessments.append(
                 {
-                    "organisation_id": pct_id,
+                    "organisation_id": pct.id,
                     "cycle_id": cycle.id,
                     "status": status.value,
-                    "signed_off_at": timeline.signed_off(cycle) if signed else None,
-                    "signed_off_by_id": boards[pct_id] if signed else None,
-                    "signed_off_fingerprint": _fingerprint(scores, presented) if signed else None,
+                    "signed_off_at": schedule.signed_off() if signed else None,
+                    "signed_off_by_id": accounts[("board", pct.id)] if signed else None,
+                    "signed_off_fingerprint": prepared.fingerprint if signed else None,
                     "signed_off_meeting_date": meeting if signed else None,
-                    "signed_off_minute_reference": MINUTES[cycle.name] if signed else None,
+                    "signed_off_minute_reference": MINUTE_REFERENCE[cycle.name] if signed else None,
                     "sign_off_withdrawn_at": None,
                     "sign_off_withdrawn_by_id": None,
                     "sign_off_withdrawn_reason": None,
-                    "last_signed_digests": (
-                        _digests(numbers[cycle.id], scores, presented) if signed else None
-                    ),
-                    "submitted_at": timeline.submitted(cycle) if sent else None,
-                    "submitted_by_id": leads[pct_id] if sent else None,
-                    "returned_at": timeline.returned(cycle) if status is S.RETURNED else None,
+                    "last_signed_digests": plan.digests if signed else None,
+                    "submitted_at": schedule.submitted() if sent else None,
+                    "submitted_by_id": accounts[("lead", pct.id)] if sent else None,
+                    "returned_at": schedule.returned() if status is S.RETURNED else None,
                     "return_reason": RETURN_REASON if status is S.RETURNED else None,
-                    "finalised_at": timeline.finalised(cycle) if status is S.FINALISED else None,
-                    "finalised_by_id": (
-                        reviewers[sha_of[pct_id]] if status is S.FINALISED else None
-                    ),
-                    "created_at": timeline.opened(cycle),
-                    "updated_at": _last_move(cycle, status),
+                    "finalised_at": schedule.finalised() if status is S.FINALISED else None,
+                    "finalised_by_id": reviewer if status is S.FINALISED else None,
+                    "created_at": schedule.opened(),
+                    "updated_at": _last_move(schedule, status),
                     "version": 1,
                 }
             )
@@ -611,42 +1014,112 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
             select(Assessment.id, Assessment.organisation_id, Assessment.cycle_id)
         ).all()
     }
-    selfs, reviews, ratings, points = [], [], [], []
+    selfs, criterion_scores, governance, reviews, criterion_reviews = [], [], [], [], []
+    governance_reviews, ratings, points = [], [], []
+    presented_outcomes = []
     snapshots: list[tuple[int, datetime, list[_Logged]]] = []
     submissions: list[tuple[int, _Planned]] = []
     values = list(EvidenceRatingValue)
     for plan in planned:
-        cycle, pct_id, status, scores = plan.cycle, plan.pct_id, plan.status, plan.scores
-        aid = assessment_ids[(pct_id, cycle.id)]
-        reviewer = reviewers[sha_of[pct_id]]
-        finished = status is S.FINALISED
-        for score in scores:
+        cycle, pct, schedule, status = plan.cycle, plan.pct, plan.schedule, plan.status
+        aid = assessment_ids[(pct.id, cycle.id)]
+        lead = accounts[("lead", pct.id)]
+        reviewer = accounts[(SHA_POST[0], pct.sha_id)]
+        # A competency scored through criteria: the last criterion's level writes its score
+        # (version 1), which the lead's rationale then updates (version 2).
+        derived = {number for number, _criterion in plan.prepared.criteria}
+        for score in plan.scores:
             number = score["competency_number"]
             selfs.append(
                 {
                     **score,
                     "assessment_id": aid,
-                    "updated_by_id": leads[pct_id],
-                    "updated_at": timeline.self_scored(cycle, number),
-                    "version": 1,
+                    "updated_by_id": lead,
+                    "updated_at": schedule.self_scored(number),
+                    "version": 2 if number in derived else 1,
                 }
             )
-            if status in REVIEWED:
+        criterion_scores += [
+            {
+                **criterion,
+                "assessment_id": aid,
+                "competency_number": number,
+                "updated_by_id": lead,
+                "updated_at": schedule.self_scored(number),
+                "version": 1,
+            }
+            for number, criterion in plan.prepared.criteria
+        ]
+        governance += [
+            {
+                **rating,
+                "assessment_id": aid,
+                "updated_by_id": lead,
+                "updated_at": schedule.presented(),
+                "version": 1,
+            }
+            for rating in plan.prepared.governance
+        ]
+        presented_outcomes += [
+            {
+                "assessment_id": aid,
+                "outcome_id": outcome["id"],
+                "added_by_id": lead,
+                "added_at": schedule.presented(),
+            }
+            for outcome in plan.prepared.outcomes
+        ]
+        if status in REVIEWED:
+            own = {score["competency_number"]: score["level"] for score in plan.scores}
+            panel = panel_levels(pct.code, cycle.name)
+            for number in plan.framework.numbers:
+                parts = _criteria(
+                    plan.framework, pct.code, f"panel-{cycle.name}", number, panel[number]
+                )
+                criterion_reviews += [
+                    {
+                        "assessment_id": aid,
+                        "competency_number": number,
+                        "criterion": criterion,
+                        "level": level,
+                        "comment": "",
+                        "reviewer_id": reviewer,
+                        "scored_at": schedule.reviewed(number),
+                        "version": 1,
+                    }
+                    for criterion, level in parts
+                ]
                 reviews.append(
                     {
                         "assessment_id": aid,
                         "competency_number": number,
-                        "level": max(1, score["level"] - rng.randint(0, 1)),
-                        "comment": REVIEW_COMMENT,
+                        "level": panel[number],
+                        "comment": review_comment(cycle.name, number, own[number], panel[number]),
                         "reviewer_id": reviewer,
-                        "scored_at": timeline.reviewed(cycle, number, finished=finished),
-                        "version": 1,
+                        "scored_at": schedule.reviewed(number),
+                        "version": 2 if parts else 1,
                     }
                 )
+            # The panel rates governance after the competencies.
+            after = len(plan.framework.numbers)
+            board = assurance.own_governance(pct.code, cycle.name)
+            found = assurance.panel_governance(pct.code, cycle.name)
+            governance_reviews += [
+                {
+                    "assessment_id": aid,
+                    "area": area.value,
+                    "rating": found[area].value,
+                    "comment": assurance.panel_comment(board[area], found[area]),
+                    "reviewer_id": reviewer,
+                    "reviewed_at": schedule.reviewed(after + 1 + index),
+                    "version": 1,
+                }
+                for index, area in enumerate(_governance_reviewed(status, plan.position))
+            ]
         if status not in SUBMITTED_OR_LATER:
             continue
         frozen = plan.presented
-        snapshots.append((aid, timeline.submitted(cycle), frozen))
+        snapshots.append((aid, schedule.submitted(), frozen))
         submissions.append((aid, plan))
         if status in REVIEWED:
             ratings += [
@@ -656,7 +1129,7 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                     "rating": values[i % len(values)].value,
                     "comment": "",
                     "reviewer_id": reviewer,
-                    "rated_at": timeline.rated(cycle, i, finished=finished),
+                    "rated_at": schedule.rated(i),
                     "version": 1,
                 }
                 for i, item in enumerate(frozen[:RATED_PER_ASSESSMENT])
@@ -669,7 +1142,7 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                     "competency_number": number,
                     "request": request,
                     "raised_by_id": reviewer,
-                    "raised_at": timeline.returned(cycle),
+                    "raised_at": schedule.returned(),
                     "response": None,
                     "responded_by_id": None,
                     "responded_at": None,
@@ -677,23 +1150,28 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                 }
                 for number, request in RETURN_POINTS
             ]
+    _bulk(session, CriterionScore, criterion_scores, result)
     _bulk(session, SelfScore, selfs, result)
+    _bulk(session, GovernanceRating, governance, result)
     _bulk(
         session,
         PresentedEvidence,
         (
             {
-                "assessment_id": assessment_ids[(plan.pct_id, plan.cycle.id)],
+                "assessment_id": assessment_ids[(plan.pct.id, plan.cycle.id)],
                 "evidence_id": item.id,
-                "added_by_id": leads[plan.pct_id],
-                "added_at": timeline.presented(plan.cycle),
+                "added_by_id": accounts[("lead", plan.pct.id)],
+                "added_at": plan.schedule.presented(),
             }
             for plan in planned
             for item in plan.presented
         ),
         result,
     )
+    _bulk(session, PresentedOutcome, presented_outcomes, result)
+    _bulk(session, ReviewCriterionScore, criterion_reviews, result)
     _bulk(session, ReviewScore, reviews, result)
+    _bulk(session, GovernanceReview, governance_reviews, result)
     _bulk(
         session,
         EvidenceSnapshot,
@@ -714,7 +1192,9 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
         session,
         Submission,
         (
-            _submission(aid, plan, boards[plan.pct_id], leads[plan.pct_id], numbers)
+            _submission(
+                aid, plan, accounts[("board", plan.pct.id)], accounts[("lead", plan.pct.id)]
+            )
             for aid, plan in submissions
         ),
         result,
@@ -735,5 +1215,20 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                 after={"rows": count},
             )
     session.commit()
-    result.sign_ins = [(u["role"], "-", u["email"], DEMO_PASSWORD) for u in users[:3]]
+    first = pcts[0]
+    result.sign_ins = [
+        (Role.ADMIN.value, "-", users[0]["email"], DEMO_PASSWORD),
+        (
+            Role.SHA_REVIEWER.value,
+            first.sha_code,
+            f"{SHA_POST[0]}.{first.sha_code.lower()}@{DEMO_DOMAIN}",
+            DEMO_PASSWORD,
+        ),
+        (
+            Role.PCT_LEAD.value,
+            first.code,
+            f"lead.{first.code.lower()}@{DEMO_DOMAIN}",
+            DEMO_PASSWORD,
+        ),
+    ]
     return result

@@ -61,6 +61,7 @@ from app.demo.data import (
     CYCLES,
     DEMO_DOMAIN,
     DEMO_PASSWORD,
+    JOB_TITLES,
     MINUTE_REFERENCE,
     PBC_GROUPS,
     PCT_POSTS,
@@ -263,6 +264,7 @@ def _user(run: _Run, key: str, name: str, role: Role, org: str) -> None:
                 password=DEMO_PASSWORD,
                 role=role,
                 organisation_code=org,
+                job_title=JOB_TITLES.get(key.lower()),
                 hash_with=_demo_hash,
             )
     assert found.id is not None
@@ -485,7 +487,7 @@ def _self_assess(
                     number,
                     criterion.number,
                     data=CriterionScoreWrite(
-                        level=level, rationale=f"{criterion.title}: see the rationale below."
+                        level=level, rationale=assurance.criterion_rationale(criterion, level)
                     ),
                 )
         data = SelfScoreWrite(
@@ -588,8 +590,9 @@ def _governance_reviews(
 
 
 def _outcomes(run: _Run, pct_code: str, cycle: _Cycle, schedule: timeline.Schedule) -> list[int]:
-    """The PCT's outcome measures, made once by its lead, with the actuals known by the
-    cycle's board meeting; their ids."""
+    """The PCT's outcome measures, made once by its lead, with their actuals for each year
+    before the cycle's review is due (the year ending March, as the statistics run); their
+    ids."""
     lead = run.actor(f"lead.{pct_code}")
     organisation_id = run.orgs[pct_code]
     kept = {o.title: o for o in outcomes_of(run.session, organisation_id)}
@@ -604,7 +607,7 @@ def _outcomes(run: _Run, pct_code: str, cycle: _Cycle, schedule: timeline.Schedu
         assert outcome.id is not None
         recorded = actuals_of(run.session, [outcome.id]).get(outcome.id, {})
         for year, value in assurance.actuals(
-            pct_code, measure, through=schedule.board_day.year - 1
+            pct_code, measure, through=cycle.review_due.year - 1
         ).items():
             if year not in recorded:
                 with clock.frozen_at(schedule.opened()):

@@ -22,6 +22,7 @@ class Role(StrEnum):
 class UserBase(SQLModel):
     email: str = Field(max_length=254, unique=True)
     full_name: str = Field(max_length=200, min_length=1)
+    job_title: str | None = Field(default=None, max_length=100)
     role: Role = Field(sa_type=enum_column(Role, "role"))
     is_active: bool = Field(default=True)
 

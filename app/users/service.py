@@ -46,6 +46,7 @@ def create_user(
     password: str,
     role: Role,
     organisation_code: str | None = None,
+    job_title: str | None = None,
     hash_with: Callable[[str], str] = hash_password,
 ) -> User:
     """A new account. ``hash_with`` turns the password into its stored hash; a bulk load
@@ -88,6 +89,7 @@ def create_user(
     user = User(
         email=email,
         full_name=full_name.strip(),
+        job_title=(job_title or "").strip() or None,
         role=role,
         organisation_id=organisation_id,
         password_hash=hash_with(password),
@@ -114,11 +116,13 @@ def update_user(
     user_id: int,
     *,
     full_name: str | None = None,
+    job_title: str | None = None,
     is_active: bool | None = None,
     password: str | None = None,
     expected_version: int | None = None,
 ) -> User:
-    """Administrators: rename, deactivate or reactivate a user, or set a new password."""
+    """Administrators: rename, retitle, deactivate or reactivate a user, or set a new
+    password."""
     begin_write(session)
     require(actor, Action.MANAGE_USERS)
     user = session.get(User, user_id)
@@ -133,6 +137,8 @@ def update_user(
         if not full_name.strip():
             raise InvalidInput("Full name must not be empty")
         user.full_name = full_name.strip()
+    if job_title is not None:
+        user.job_title = job_title.strip() or None
     if is_active is not None:
         user.is_active = is_active
         if not is_active:

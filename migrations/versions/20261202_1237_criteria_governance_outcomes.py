@@ -1,5 +1,5 @@
-"""Criterion scores, governance ratings, outcome measures, and the competencies a cycle
-assesses (every existing cycle keeps all eleven).
+"""Criterion scores, governance ratings, outcome measures, the competencies a cycle assesses
+(every existing cycle keeps all eleven), and a job title for each person.
 
 Revision ID: a24c925e7230
 Revises: 59bd0b07a0d4
@@ -297,6 +297,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("cycle", schema=None) as batch_op:
         batch_op.add_column(sa.Column("assessed_competencies", sa.JSON(), nullable=True))
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("job_title", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True)
+        )
     cycle = sa.table("cycle", sa.column("assessed_competencies", sa.JSON()))
     op.execute(cycle.update().values(assessed_competencies=list(range(1, 12))))
     with op.batch_alter_table("cycle", schema=None) as batch_op:
@@ -304,6 +308,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.drop_column("job_title")
     with op.batch_alter_table("cycle", schema=None) as batch_op:
         batch_op.drop_column("assessed_competencies")
 

@@ -375,3 +375,32 @@ def test_a_cycle_names_only_competencies_its_framework_has(client: TestClient, w
         201,
     )
     assert created["assessed_competencies"] == [1, 3]
+
+
+def test_a_level_may_be_left_out_only_where_it_follows_from_criteria(
+    client: TestClient, session: Session, world
+) -> None:
+    aid = open_assessment(client, world.a.lead, world.a.pct.code, _year_two(session, world))["id"]
+    whole = _put(
+        client, world.a.lead, f"/api/v1/assessments/{aid}/self-scores/2", {"rationale": "x"}
+    )
+    assert whole.status_code == 422
+    assert whole.json()["detail"] == "Choose a level from 1 to 4"
+    for part, level in (("11.1", 1), ("11.2", 2), ("11.3", 2)):
+        ok(
+            _put(
+                client,
+                world.a.lead,
+                f"/api/v1/assessments/{aid}/self-scores/11/criteria/{part}",
+                {"level": level},
+            )
+        )
+    derived = ok(
+        _put(
+            client,
+            world.a.lead,
+            f"/api/v1/assessments/{aid}/self-scores/11",
+            {"rationale": "Spend is known by programme but not yet by outcome."},
+        )
+    )
+    assert derived["level"] == 1
