@@ -58,3 +58,30 @@ def when_the_board_signs_off(page: Page, *, day: str, month: str, year: str, min
     """On the sign-off page: the meeting date, the minute, the declaration, then sign off."""
     when_the_board_fills_in_the_sign_off(page, day=day, month=month, year=year, minute=minute)
     page.get_by_role("button", name="Sign off the self-assessment").click()
+
+
+def when_the_panel_scores_every_competency(
+    page: Page, review: str, *, level: int, comment: str
+) -> None:
+    """On the review pages: each competency at ``level`` (criterion by criterion where it is
+    scored through criteria), then each governance area amber, each with ``comment``."""
+    for number in range(1, 12):
+        page.goto(f"{review}/{number}")
+        for card in page.locator(".app-criterion").all():
+            heading = card.locator("h3").inner_text().split(" ")[0]
+            card.get_by_label(f"Level {level}:").check()
+            card.get_by_role("button", name=f"Save {heading}").click()
+            expect(page.locator("main")).to_contain_text(f"Criterion {heading} saved.")
+        form = page.locator(f"#competency-{number}-review")
+        if form.get_by_role("radio").count():
+            form.get_by_label(f"Level {level}").check()
+        form.get_by_label("Comment").fill(comment)
+        form.get_by_role("button", name=f"Save review of competency {number}").click()
+        expect(page.locator(f"#competency-{number}-review")).to_contain_text("Review score saved.")
+    page.goto(review.removesuffix("/review") + "/governance")
+    for area in ("strategy", "finance", "board"):
+        section = page.locator(f"#governance-{area}")
+        section.get_by_label("Amber").check()
+        section.get_by_label("Comment").fill(comment)
+        section.get_by_role("button", name=f"Save {area}").click()
+        expect(page.locator("main")).to_contain_text(f"rating for {area} saved")

@@ -25,6 +25,7 @@ from tests.browser.steps import (
     then_no_serious_accessibility_violations,
     when_the_board_fills_in_the_sign_off,
     when_the_board_signs_off,
+    when_the_panel_scores_every_competency,
 )
 
 pytestmark = pytest.mark.browser
@@ -189,7 +190,8 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Check the self-assessment before the board signs it off"
     )
-    expect(page.locator(".nhsuk-summary-list")).to_have_count(11)
+    # Governance and outcomes, then the eleven competencies
+    expect(page.locator(".nhsuk-summary-list")).to_have_count(12)
     expect(page.locator("main")).to_contain_text(NEW_ITEM)
     expect(page.locator("main")).to_contain_text(WITHDRAW_REASON)
     board.key_page("08-sign-off-check")
@@ -341,13 +343,9 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     reviewer.key_page("28-rounds")
 
     # When the reviewer scores every competency
-    for number in range(1, 12):
-        page.goto(f"{review}/{number}")
-        form = page.locator(f"#competency-{number}-review")
-        form.get_by_label("Level 3").check()
-        form.get_by_label("Comment").fill("Agreed at the regional panel.")
-        form.get_by_role("button", name=f"Save review of competency {number}").click()
-        expect(page.locator(f"#competency-{number}-review")).to_contain_text("Review score saved.")
+    when_the_panel_scores_every_competency(
+        page, review, level=3, comment="Agreed at the regional panel."
+    )
     # And checks the review and finalises it
     page.goto(review)
     page.locator(".app-review-decision").get_by_role("link", name="Finalise the review").click()

@@ -11,6 +11,7 @@ from tests.browser.steps import (
     given_signed_in,
     then_no_serious_accessibility_violations,
     when_the_board_signs_off,
+    when_the_panel_scores_every_competency,
 )
 
 pytestmark = pytest.mark.browser
@@ -186,16 +187,11 @@ def test_returned_assessment_is_answered_signed_off_resubmitted_and_finalised(
     expect(reviewer.locator("main")).to_contain_text("41 of 44 practices")
     then_no_serious_accessibility_violations(reviewer)
     # When the reviewer scores every competency, moving one with a comment
-    for number in range(1, 12):
-        reviewer.goto(f"{review}/{number}")
-        form = reviewer.locator(f"#competency-{number}-review")
-        form.get_by_label("Level 2").check()
-        form.get_by_label("Comment").fill("Moderated at the regional panel.")
-        form.get_by_role("button", name=f"Save review of competency {number}").click()
-        expect(reviewer.locator(f"#competency-{number}-review")).to_contain_text(
-            "Review score saved."
-        )
+    when_the_panel_scores_every_competency(
+        reviewer, review, level=2, comment="Moderated at the regional panel."
+    )
     # And rates a piece of evidence in place
+    reviewer.goto(f"{review}/11")
     rating = reviewer.locator(".app-presented").first
     rating.get_by_label("Rating of", exact=False).select_option("strong")
     rating.get_by_role("button", name="Save rating").click()
@@ -266,7 +262,7 @@ def test_evidence_search_filters_as_you_type(desktop: Page, live_server: str) ->
     desktop.get_by_role("link", name="Evidence", exact=True).click()
     desktop.evaluate("window.__sameDocument = true")
     desktop.get_by_label("Search titles and descriptions").fill("dermatology")
-    expect(desktop.locator("#results-heading")).to_have_text("1 item")
+    expect(desktop.locator("#results-heading")).to_have_text("2 items")
     expect(desktop).to_have_url(re.compile(r"q=dermatology"))
     assert desktop.evaluate("window.__sameDocument") is True
     then_no_serious_accessibility_violations(desktop)

@@ -115,7 +115,13 @@ def given_the_lead_has_readied_the_assessment(browser: Browser, base: str) -> in
             )
             api.put(f"{url}/evidence/{logged['id']}")
         scored = {s["competency_number"] for s in detail["self_scores"]}
+        framework = api.get(f"/api/v1/frameworks/{detail['framework_version']}")
+        criteria = {
+            c["number"]: [k["number"] for k in c["criteria"]] for c in framework["competencies"]
+        }
         for number in sorted(set(range(1, 12)) - scored):
+            for criterion in criteria.get(number, []):
+                api.put(f"{url}/self-scores/{number}/criteria/{criterion}", {"level": 2})
             api.put(
                 f"{url}/self-scores/{number}",
                 {
@@ -124,6 +130,11 @@ def given_the_lead_has_readied_the_assessment(browser: Browser, base: str) -> in
                     "improvement_action": "Report progress to the board each quarter.",
                     "target_level": 3,
                 },
+            )
+        for area in ("strategy", "finance", "board"):
+            api.put(
+                f"{url}/governance/{area}",
+                {"rating": "amber", "narrative": f"The board reviewed {area} in November."},
             )
         readiness = api.get(url)["readiness"]
         assert readiness["ready"], readiness
@@ -152,7 +163,8 @@ def test_board_signs_off_through_the_page_and_lead_submits(
     expect(board.get_by_role("heading", level=1)).to_have_text(
         "Check the self-assessment before the board signs it off"
     )
-    expect(board.locator(".nhsuk-summary-list")).to_have_count(11)
+    # Governance and outcomes, then the eleven competencies
+    expect(board.locator(".nhsuk-summary-list")).to_have_count(12)
     expect(board.get_by_label(DECLARATION)).not_to_be_checked()
     then_no_serious_accessibility_violations(board)
     then_it_fits(board)
