@@ -27,6 +27,7 @@ from app.assessments.models import (
     ReviewScore,
     SelfScore,
 )
+from app.assessments.repository import load_assessment
 from app.audit import AuditEvent
 from app.auth.service import actor_for_user
 from app.cycles.models import Cycle
@@ -484,3 +485,41 @@ def test_frozen_at_holds_only_in_its_own_context_and_refuses_a_naive_time() -> N
     assert seen[0].year > 2008
     with pytest.raises(ValueError, match="timezone-aware"), clock.frozen_at(datetime(2008, 4, 1)):
         pass
+
+
+def test_each_year_holds_the_record_its_framework_asks_for(demo: Session) -> None:
+    """2008/09 on the Year 1 framework, rating competencies 1 to 10; 2009/10 on Year 2, with
+    competencies 1 and 11 scored through their criteria; every assessment the board signed has
+    governance rated and outcome measures presented, and every finalised one the panel's
+    governance ratings; and each is as ready as its status says."""
+    admin = demo.exec(select(User).where(col(User.role) == Role.ADMIN)).first()
+    assert admin is not None and admin.id is not None
+    actor = actor_for_user(demo, admin.id)
+    assert actor is not None
+    cycles = {c.name: c for c in demo.exec(select(Cycle)).all()}
+    assert (cycles["2008/09"].framework_version, cycles["2008/09"].assessed) == (
+        "wcc-2008",
+        tuple(range(1, 11)),
+    )
+    assert (cycles["2009/10"].framework_version, cycles["2009/10"].assessed) == (
+        "wcc-2009",
+        tuple(range(1, 12)),
+    )
+    seen = 0
+    for assessment in demo.exec(select(Assessment)).all():
+        assert assessment.id is not None
+        record = load_assessment(demo, actor, assessment.id)
+        year_two = record.cycle.name == "2009/10"
+        assert 11 not in record.self_scores or year_two
+        if assessment.signed_off_at is None and assessment.status is not AssessmentStatus.RETURNED:
+            continue
+        seen += 1
+        assert len(record.governance) == 3 and record.outcomes, assessment.id
+        if assessment.status is not AssessmentStatus.RETURNED:
+            assert record.readiness.ready, (assessment.id, record.readiness.missing)
+        if year_two:
+            scored = {c.criterion for c in record.criterion_scores.values()}
+            assert {"1.1", "1.2", "1.3", "11.1", "11.2", "11.3"} <= scored
+        if assessment.status is AssessmentStatus.FINALISED:
+            assert len(record.governance_reviews) == 3
+    assert seen >= 8
