@@ -26,6 +26,7 @@ class Actor:
     sha_id: int | None = None
     # For the layout's "Signed in as" line; read by the same statement that signs them in.
     full_name: str = ""
+    job_title: str | None = None
     organisation_name: str | None = None
 
     @property

@@ -107,17 +107,20 @@ ROLE_WORDS: dict[Role, str] = {
 
 @dataclass(frozen=True)
 class SignedIn:
-    """Who the layout says is signed in: the person's name, role and organisation."""
+    """Who the layout says is signed in: the person's name and job title, role and
+    organisation."""
 
     full_name: str
     role: str
     organisation: str | None
+    job_title: str | None = None
 
 
 def signed_in_as(actor: Actor) -> SignedIn:
     """The layout's "Signed in as" line, from what the sign-in statement read."""
     return SignedIn(
         full_name=actor.full_name or actor.label,
+        job_title=actor.job_title,
         role=ROLE_WORDS[actor.role],
         organisation=actor.organisation_name,
     )

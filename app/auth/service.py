@@ -97,6 +97,7 @@ def _actor_query() -> sa.Select[Any]:
             col(User.role),
             col(User.is_active),
             col(User.full_name),
+            col(User.job_title),
             *(
                 column
                 for o in (org, parent, grandparent)
@@ -140,7 +141,7 @@ class _Organisation(NamedTuple):
 def _actor_from_row(row: sa.Row[Any] | None) -> Actor | None:
     if row is None:
         return None
-    user_id, email, role, is_active, full_name, *columns = row
+    user_id, email, role, is_active, full_name, job_title, *columns = row
     if not is_active:
         return None
     width = len(_Organisation._fields)
@@ -159,6 +160,7 @@ def _actor_from_row(row: sa.Row[Any] | None) -> Actor | None:
         pct_id=pct.id if pct else None,
         sha_id=sha_id,
         full_name=full_name,
+        job_title=job_title,
         organisation_name=own.name if own else None,
     )
 
