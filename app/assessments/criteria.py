@@ -8,6 +8,9 @@ benchmarks read one level per competency whatever the framework.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from sqlmodel import Session
 
 from app import audit
@@ -35,6 +38,8 @@ from app.db import utcnow
 from app.errors import NotFound, StaleEdit
 from app.framework.models import Competency, Criterion, Framework
 from app.permissions import Action
+
+ScoreRow = TypeVar("ScoreRow", SelfScore, ReviewScore)
 
 
 def _criterion(framework: Framework, number: int, criterion: str) -> tuple[Competency, Criterion]:
@@ -116,42 +121,56 @@ def put_criterion_score(
     derived = _rolled_up(framework, competency, levels)
     whole = repository.self_score(session, assessment_id, number)
     if derived is not None:
-        whole = _derive_self_score(session, actor, assessment, whole, number, derived)
+        whole = _derive(
+            session,
+            actor,
+            assessment,
+            whole,
+            derived,
+            new=lambda: SelfScore(
+                assessment_id=assessment_id, competency_number=number, level=derived
+            ),
+        )
     touch(session, assessment)
     session.commit()
     return score, whole
 
 
-def _derive_self_score(
+def _derive(
     session: Session,
     actor: Actor,
     assessment: Assessment,
-    whole: SelfScore | None,
-    number: int,
+    whole: ScoreRow | None,
     level: int,
-) -> SelfScore:
+    *,
+    new: Callable[[], ScoreRow],
+) -> ScoreRow:
+    """The competency's score (self or review) at the level its criteria give, written and
+    audited only when it changes."""
     if whole is not None and whole.level == level:
         return whole
     before = audit.snapshot(whole) if whole else None
-    if whole is None:
-        whole = SelfScore(assessment_id=assessment.id or 0, competency_number=number, level=level)
-    whole.level = level
-    whole.updated_by_id = actor.user_id
-    whole.updated_at = utcnow()
-    session.add(whole)
+    row = whole if whole is not None else new()
+    row.level = level
+    if isinstance(row, SelfScore):
+        row.updated_by_id, row.updated_at = actor.user_id, utcnow()
+    else:
+        assert actor.user_id is not None
+        row.reviewer_id, row.scored_at = actor.user_id, utcnow()
+    session.add(row)
     session.flush()
-    assert whole.id is not None
+    assert row.id is not None
     audit.record(
         session,
         actor,
-        entity="self_score",
-        entity_id=whole.id,
+        entity=row.__tablename__,
+        entity_id=row.id,
         action="derive" if before else "create",
         before=before,
-        after=audit.snapshot(whole),
+        after=audit.snapshot(row),
         organisation_id=assessment.organisation_id,
     )
-    return whole
+    return row
 
 
 def put_criterion_review(
@@ -200,30 +219,20 @@ def put_criterion_review(
     }
     derived = _rolled_up(framework, competency, levels)
     whole = repository.review_score(session, assessment_id, number)
-    if derived is not None and (whole is None or whole.level != derived):
-        whole_before = audit.snapshot(whole) if whole else None
-        if whole is None:
-            whole = ReviewScore(
+    if derived is not None:
+        reviewer_id = actor.user_id
+        whole = _derive(
+            session,
+            actor,
+            assessment,
+            whole,
+            derived,
+            new=lambda: ReviewScore(
                 assessment_id=assessment_id,
                 competency_number=number,
                 level=derived,
-                reviewer_id=actor.user_id,
-            )
-        whole.level = derived
-        whole.reviewer_id = actor.user_id
-        whole.scored_at = utcnow()
-        session.add(whole)
-        session.flush()
-        assert whole.id is not None
-        audit.record(
-            session,
-            actor,
-            entity="review_score",
-            entity_id=whole.id,
-            action="derive" if whole_before else "create",
-            before=whole_before,
-            after=audit.snapshot(whole),
-            organisation_id=assessment.organisation_id,
+                reviewer_id=reviewer_id,
+            ),
         )
     save_review_row(
         session, actor, assessment, score, entity="review_criterion_score", before=before

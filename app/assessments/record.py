@@ -436,14 +436,9 @@ class AssessmentRecord:
     @property
     def not_reviewed_yet(self) -> str:
         """What the SHA has still to score before it may finalise ("" when nothing)."""
-        parts: list[str] = []
-        if self.unreviewed:
-            listed = ", ".join(str(n) for n in self.unreviewed)
-            parts.append(f"competencies {listed} have no review score yet")
-        if self.unreviewed_governance:
-            areas = ", ".join(a.label.lower() for a in self.unreviewed_governance)
-            parts.append(f"governance ({areas}) has no SHA rating yet")
-        text = "; ".join(parts)
+        text = workflow.not_reviewed(
+            self.unreviewed, [a.label for a in self.unreviewed_governance], still=" yet"
+        )
         return text[:1].upper() + text[1:]
 
     def person(self, user_id: int | None) -> str:

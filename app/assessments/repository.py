@@ -44,8 +44,8 @@ from app.framework import service as framework_service
 from app.governance.models import GovernanceRating, GovernanceReview
 from app.organisations.models import Organisation
 from app.organisations.service import normalise_code
-from app.outcomes.models import Outcome, PresentedOutcome
-from app.outcomes.repository import actuals_of
+from app.outcomes.models import Outcome
+from app.outcomes.repository import actuals_of, presented_outcomes_for
 from app.permissions import assessment_scope
 from app.users.models import User
 
@@ -385,14 +385,7 @@ def governance_reviews_of(session: Session, assessment_id: int) -> list[Governan
 
 def presented_outcomes_of(session: Session, assessment_id: int) -> list[Outcome]:
     """The outcome measures the assessment presents, by title."""
-    return list(
-        session.exec(
-            select(Outcome)
-            .join(PresentedOutcome, col(PresentedOutcome.outcome_id) == Outcome.id)
-            .where(col(PresentedOutcome.assessment_id) == assessment_id)
-            .order_by(Outcome.title)
-        ).all()
-    )
+    return presented_outcomes_for(session, [assessment_id]).get(assessment_id, [])
 
 
 def self_assessment_of(session: Session, assessment_id: int) -> SelfAssessment:

@@ -771,14 +771,8 @@ def finalise(
     reviewed_areas = {g.area for g in repository.governance_reviews_of(session, assessment_id)}
     unrated = [area for area in AREAS if area not in reviewed_areas]
     if unscored or unrated:
-        parts = []
-        if unscored:
-            parts.append(f"competencies {', '.join(str(n) for n in unscored)} have no review score")
-        if unrated:
-            areas = ", ".join(a.label.lower() for a in unrated)
-            parts.append(f"governance ({areas}) has no SHA rating")
         raise WorkflowError(
-            f"Cannot finalise: {'; '.join(parts)}",
+            f"Cannot finalise: {workflow.not_reviewed(unscored, [a.label for a in unrated])}",
             missing=[f"Competency {n}: no review score" for n in unscored]
             + [f"Governance ({a.label}): no SHA rating" for a in unrated],
         )

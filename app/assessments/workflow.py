@@ -226,6 +226,21 @@ def unreviewed(assessed: Iterable[int], scored: Iterable[int]) -> list[int]:
     return [n for n in sorted(assessed) if n not in done]
 
 
+def not_reviewed(unscored: Sequence[int], unrated: Sequence[str], *, still: str = "") -> str:
+    """What stops a finalise, in words: "competencies 10, 11 have no review score; governance
+    (strategy, board) has no SHA rating" ("" when nothing); ``still`` is put after each part
+    (" yet")."""
+    parts: list[str] = []
+    if unscored:
+        listed = ", ".join(str(n) for n in unscored)
+        parts.append(f"competencies {listed} have no review score{still}")
+    if unrated:
+        parts.append(
+            f"governance ({', '.join(a.lower() for a in unrated)}) has no SHA rating{still}"
+        )
+    return "; ".join(parts)
+
+
 def diverges(self_level: int | None, review_level: int | None) -> bool:
     """The reviewer's level differs from the PCT's own (both given)."""
     return self_level is not None and review_level is not None and self_level != review_level

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Response
 
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
+from app.organisations.service import normalise_code
 from app.outcomes import repository, service
 from app.outcomes.models import Outcome
 from app.outcomes.schemas import ActualWrite, OutcomeRead, OutcomeWrite, TrajectoryPoint
@@ -61,8 +62,7 @@ def create_outcome(
     """PCT leads: add an outcome measure with its baseline and five-year trajectory (a PCT
     keeps up to ten local measures besides the national ones)."""
     outcome = service.create_outcome(session, actor, code, data=body)
-    pct = service.visible_pct(session, actor, code)
-    return _read(outcome, pct.code, {})
+    return _read(outcome, normalise_code(code), {})
 
 
 @router.put(
@@ -80,9 +80,8 @@ def put_actual(
 ) -> OutcomeRead:
     """PCT leads: the value a measure actually reached in a year."""
     outcome = service.put_actual(session, actor, code, outcome_id, year, value=body.value)
-    pct = service.visible_pct(session, actor, code)
     actuals = repository.actuals_of(session, [outcome_id]).get(outcome_id, {})
-    return _read(outcome, pct.code, actuals)
+    return _read(outcome, normalise_code(code), actuals)
 
 
 @router.put(

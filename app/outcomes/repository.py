@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from app.outcomes.models import Outcome, OutcomeActual
+from app.outcomes.models import Outcome, OutcomeActual, PresentedOutcome
 
 
 def outcomes_of(session: Session, organisation_id: int) -> list[Outcome]:
@@ -31,3 +31,21 @@ def actuals_of(session: Session, outcome_ids: Sequence[int]) -> dict[int, dict[i
         ).all():
             actuals.setdefault(row.outcome_id, {})[row.year] = row.value
     return actuals
+
+
+def presented_outcomes_for(
+    session: Session, assessment_ids: Sequence[int]
+) -> dict[int, list[Outcome]]:
+    """The outcome measures each of many assessments presents, by title, in one statement."""
+    ids = list(assessment_ids)
+    found: dict[int, list[Outcome]] = {}
+    if not ids:
+        return found
+    for assessment_id, outcome in session.exec(
+        select(PresentedOutcome.assessment_id, Outcome)
+        .join(Outcome, col(Outcome.id) == PresentedOutcome.outcome_id)
+        .where(col(PresentedOutcome.assessment_id).in_(ids))
+        .order_by(col(PresentedOutcome.assessment_id), col(Outcome.title))
+    ).all():
+        found.setdefault(assessment_id, []).append(outcome)
+    return found

@@ -30,11 +30,12 @@ from app.governance import repository as governance_repository
 from app.governance.models import AREAS, GovernanceArea, Rag
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation, OrganisationKind
+from app.outcomes import repository as outcome_reads
 from app.outcomes import standing
 from app.outcomes.models import Outcome
 from app.outcomes.repository import actuals_of
 from app.permissions import Action, require
-from app.reports import reads, trajectory
+from app.reports import trajectory
 from app.reports.radar import radar_svg
 from app.wording import count, long_date
 
@@ -910,7 +911,7 @@ def sha_report(session: Session, actor: Actor, cycle_id: int, sha_code: str) -> 
     ids = [a.id for a in assessments.values() if a.id is not None]
     selfs, reviews = assessment_repository.levels_of(session, ids)
     governance = governance_repository.ratings_for(session, ids)
-    outcomes = reads.presented_outcomes_for(session, ids)
+    outcomes = outcome_reads.presented_outcomes_for(session, ids)
     actuals = actuals_of(
         session, sorted({o.id for found in outcomes.values() for o in found if o.id is not None})
     )
