@@ -43,6 +43,10 @@ class Action(StrEnum):
     READ_AUDIT = "read_audit"
     READ_SHA_REPORT = "read_sha_report"
     MANAGE_OUTCOMES = "manage_outcomes"
+    DISCUSS = "discuss"
+    RECORD_PANEL = "record_panel"
+    SHARE_PROVISIONAL = "share_provisional"
+    CHECK_FACTS = "check_facts"
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -68,9 +72,11 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.EDIT_ANY_EVIDENCE,
             Action.READ_AUDIT,
             Action.MANAGE_OUTCOMES,
+            Action.DISCUSS,
+            Action.CHECK_FACTS,
         }
     ),
-    Role.BOARD_MEMBER: frozenset({Action.SIGN_OFF, Action.WITHDRAW_SIGN_OFF}),
+    Role.BOARD_MEMBER: frozenset({Action.SIGN_OFF, Action.WITHDRAW_SIGN_OFF, Action.DISCUSS}),
     Role.CLINICIAN: frozenset({Action.LOG_EVIDENCE}),
     Role.SHA_REVIEWER: frozenset(
         {
@@ -79,6 +85,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.RETURN,
             Action.FINALISE,
             Action.READ_SHA_REPORT,
+            Action.DISCUSS,
+            Action.RECORD_PANEL,
+            Action.SHARE_PROVISIONAL,
         }
     ),
 }
@@ -103,6 +112,10 @@ ACTION_WORDS: dict[Action, str] = {
     Action.READ_AUDIT: "read the audit trail",
     Action.READ_SHA_REPORT: "read SHA reports",
     Action.MANAGE_OUTCOMES: "manage outcome measures",
+    Action.DISCUSS: "write to the other side of an assessment",
+    Action.RECORD_PANEL: "record the assurance panel",
+    Action.SHARE_PROVISIONAL: "share provisional ratings",
+    Action.CHECK_FACTS: "answer provisional ratings for factual accuracy",
 }
 
 
@@ -204,11 +217,21 @@ PCT_SIDE_ACTIONS = frozenset(
         Action.SUBMIT,
         Action.WITHDRAW_SIGN_OFF,
         Action.ANSWER_RETURN,
+        Action.CHECK_FACTS,
     }
 )
 REVIEWER_ACTIONS = frozenset(
-    {Action.SCORE_REVIEW, Action.RATE_EVIDENCE, Action.RETURN, Action.FINALISE}
+    {
+        Action.SCORE_REVIEW,
+        Action.RATE_EVIDENCE,
+        Action.RETURN,
+        Action.FINALISE,
+        Action.RECORD_PANEL,
+        Action.SHARE_PROVISIONAL,
+    }
 )
+# Actions either side of an assessment takes: its own PCT, or its SHA's reviewers.
+BOTH_SIDES_ACTIONS = frozenset({Action.DISCUSS})
 
 
 def may_on_assessment(actor: Actor, action: Action, pct: Organisation) -> bool:
@@ -220,6 +243,8 @@ def may_on_assessment(actor: Actor, action: Action, pct: Organisation) -> bool:
         return acts_for_pct(actor, pct.id or 0)
     if action in REVIEWER_ACTIONS:
         return reviews_pct(actor, pct)
+    if action in BOTH_SIDES_ACTIONS:
+        return acts_for_pct(actor, pct.id or 0) or reviews_pct(actor, pct)
     return True
 
 

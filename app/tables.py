@@ -7,7 +7,9 @@ from app.assessments.models import (
     CriterionScore,
     EvidenceRating,
     EvidenceSnapshot,
+    ModerationChange,
     PresentedEvidence,
+    ProvisionalRating,
     ReturnPoint,
     ReviewCriterionScore,
     ReviewScore,
@@ -26,6 +28,8 @@ from app.evidence.models import (
 from app.governance.models import GovernanceRating, GovernanceReview
 from app.organisations.models import Organisation
 from app.outcomes.models import Outcome, OutcomeActual, PresentedOutcome
+from app.panel.models import Panel
+from app.threads.models import Thread, ThreadMessage, ThreadRead
 from app.users.models import User
 
 metadata = SQLModel.metadata
@@ -44,17 +48,23 @@ __all__ = [
     "EvidenceSnapshot",
     "GovernanceRating",
     "GovernanceReview",
+    "ModerationChange",
     "Organisation",
     "Outcome",
     "OutcomeActual",
+    "Panel",
     "PresentedEvidence",
     "PresentedOutcome",
+    "ProvisionalRating",
     "ReturnPoint",
     "ReviewCriterionScore",
     "ReviewScore",
     "SelfScore",
     "SignInAttempt",
     "Submission",
+    "Thread",
+    "ThreadMessage",
+    "ThreadRead",
     "User",
     "metadata",
 ]

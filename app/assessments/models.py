@@ -21,6 +21,7 @@ class AssessmentStatus(StrEnum):
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
     RETURNED = "returned"
+    PROVISIONAL = "provisional"
     FINALISED = "finalised"
 
     @property
@@ -39,6 +40,7 @@ _STATUS_LABELS: dict[AssessmentStatus, tuple[str, str]] = {
     AssessmentStatus.SUBMITTED: ("Submitted", "purple"),
     AssessmentStatus.IN_REVIEW: ("In review", "yellow"),
     AssessmentStatus.RETURNED: ("Returned", "orange"),
+    AssessmentStatus.PROVISIONAL: ("Provisional", "pink"),
     AssessmentStatus.FINALISED: ("Finalised", "green"),
 }
 
@@ -94,6 +96,8 @@ class Assessment(SQLModel, table=True):
     submitted_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     returned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     return_reason: str | None = Field(default=None, sa_type=sa.Text)
+    provisional_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    provisional_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     finalised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finalised_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -314,3 +318,51 @@ class ReturnPoint(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_return_point_version)
 
     __mapper_args__ = {"version_id_col": _return_point_version}
+
+
+class ProvisionalRating(SQLModel, table=True):
+    """The SHA's ratings shared with the PCT before they are final, as they stood when
+    shared, with the PCT's check of them for factual accuracy."""
+
+    __tablename__ = "provisional_rating"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
+    round: int
+    """The submission round the ratings judge."""
+    issued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    issued_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    levels: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    """What was shared: ``{"competencies": {"3": 2}, "criteria": {"1.2": 3},
+    "governance": {"finance": "amber"}}``."""
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    responded_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    comments: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+    """The PCT's factual-accuracy comments, each ``{"competency_number", "comment"}``; none
+    when the PCT accepted the ratings as they stand."""
+
+
+class ModerationChange(SQLModel, table=True):
+    """One change the SHA made to a rating after sharing it as provisional, with the reason."""
+
+    __tablename__ = "moderation_change"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "competency_number IS NULL OR " + COMPETENCY_RANGE_SQL,
+            name="competency_number_range",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
+    provisional_id: int = Field(foreign_key="provisional_rating.id", ondelete="CASCADE")
+    subject: str = Field(max_length=12)
+    """``competency``, ``criterion`` or ``governance``."""
+    key: str = Field(max_length=12)
+    """The competency number, criterion ("1.2") or governance area changed."""
+    competency_number: int | None = None
+    before: str | None = Field(default=None, max_length=12)
+    after: str = Field(max_length=12)
+    reason: str = Field(sa_type=sa.Text)
+    changed_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -4,11 +4,13 @@ Pure functions only; ``service.py`` applies them inside a transaction and ``reco
 asks them what a page or report should show.
 
     draft ──sign_off──▶ signed_off ──submit──▶ submitted ──first review──▶ in_review
-      ▲                    │  ▲                     │                        │    │
-      └─withdraw sign-off──┘  │     returned ◀──────┴────────return──────────┘    │
-                              │        │ (PCT revises, answers each point)  finalise
-                              └sign_off┘                                         ▼
-                                                                   finalised ──reopen──▶ in_review
+      ▲                    │  ▲                     │                        │    │   │
+      └─withdraw sign-off──┘  │     returned ◀──────┴────────return──────────┘    │ share
+                              │     ▲  │ (PCT revises, answers each point)  finalise  ▼
+                              └sign_off┘◀──────────────return──────────────┐   │  provisional
+                                                                           │   ▼  (PCT checks
+                                          finalised ◀───────finalise───────┴─ facts; SHA
+                                              └──reopen──▶ in_review           moderates)
 
 A signed-off assessment is locked for the PCT: nothing moves it back but a withdrawal of the
 sign-off, with a reason. A returned one stays returned while the PCT revises it.
@@ -33,6 +35,9 @@ class Move(StrEnum):
     REOPEN = "reopen"
     PCT_EDIT = "pct_edit"
     WITHDRAW_SIGN_OFF = "withdraw_sign_off"
+    SHARE_PROVISIONAL = "share_provisional"
+    CHECK_FACTS = "check_facts"
+    MODERATE = "moderate"
 
     @property
     def label(self) -> str:
@@ -48,6 +53,9 @@ _MOVE_LABELS: Mapping[Move, str] = {
     Move.REOPEN: "Reopen",
     Move.PCT_EDIT: "Change the self-assessment",
     Move.WITHDRAW_SIGN_OFF: "Withdraw the sign-off",
+    Move.SHARE_PROVISIONAL: "Share provisional ratings",
+    Move.CHECK_FACTS: "Check the provisional ratings for factual accuracy",
+    Move.MODERATE: "Change a provisional rating",
 }
 
 
@@ -61,6 +69,11 @@ TRANSITIONS: Mapping[tuple[Move, S], S] = {
     (Move.RETURN, S.SUBMITTED): S.RETURNED,
     (Move.RETURN, S.IN_REVIEW): S.RETURNED,
     (Move.FINALISE, S.IN_REVIEW): S.FINALISED,
+    (Move.FINALISE, S.PROVISIONAL): S.FINALISED,
+    (Move.SHARE_PROVISIONAL, S.IN_REVIEW): S.PROVISIONAL,
+    (Move.CHECK_FACTS, S.PROVISIONAL): S.PROVISIONAL,
+    (Move.MODERATE, S.PROVISIONAL): S.PROVISIONAL,
+    (Move.RETURN, S.PROVISIONAL): S.RETURNED,
     (Move.REOPEN, S.FINALISED): S.IN_REVIEW,
     (Move.PCT_EDIT, S.DRAFT): S.DRAFT,
     (Move.PCT_EDIT, S.RETURNED): S.RETURNED,
@@ -75,6 +88,7 @@ _WHY: Mapping[S, str] = {
     S.SUBMITTED: "it has been submitted to the SHA",
     S.IN_REVIEW: "the SHA is reviewing it",
     S.RETURNED: "the SHA has returned it to the PCT",
+    S.PROVISIONAL: "the SHA has shared provisional ratings",
     S.FINALISED: "it is finalised",
 }
 
@@ -87,6 +101,9 @@ _MOVE_WORDS: Mapping[Move, str] = {
     Move.REOPEN: "reopen",
     Move.PCT_EDIT: "change",
     Move.WITHDRAW_SIGN_OFF: "withdraw the sign-off of",
+    Move.SHARE_PROVISIONAL: "share provisional ratings for",
+    Move.CHECK_FACTS: "check the provisional ratings of",
+    Move.MODERATE: "change a provisional rating of",
 }
 
 _HINT: Mapping[tuple[Move, S], str] = {
@@ -97,10 +114,16 @@ _HINT: Mapping[tuple[Move, S], str] = {
     (Move.PCT_EDIT, S.SIGNED_OFF): (
         "to change it, a PCT lead or board member must first withdraw the sign-off, giving a reason"
     ),
+    (Move.SHARE_PROVISIONAL, S.SUBMITTED): "score every competency first",
+    (Move.START_REVIEW, S.PROVISIONAL): (
+        "once the PCT has checked them for factual accuracy, change a rating with a reason"
+    ),
+    (Move.CHECK_FACTS, S.IN_REVIEW): "the SHA has not shared provisional ratings yet",
+    (Move.CHECK_FACTS, S.SUBMITTED): "the SHA has not shared provisional ratings yet",
 }
 
 # Statuses in which the PCT's evidence set is frozen: no change to those items.
-FROZEN_STATUSES = frozenset({S.SUBMITTED, S.IN_REVIEW, S.FINALISED})
+FROZEN_STATUSES = frozenset({S.SUBMITTED, S.IN_REVIEW, S.PROVISIONAL, S.FINALISED})
 
 
 def _statuses_allowing(move: Move) -> frozenset[S]:
@@ -115,6 +138,12 @@ AWAITING_REVIEW = _statuses_allowing(Move.START_REVIEW)
 REVIEW_DONE = frozenset({S.RETURNED, S.FINALISED})
 """Handed back or finished: out of the reviewer's queue. (A reviewer sees an assessment
 from its first submission on, in every later status: ``permissions.assessment_scope``.)"""
+
+
+def review_move(current: S) -> Move:
+    """The move a reviewer's change of a score or rating makes now: part of the review, or
+    (once ratings are shared as provisional) moderation, which needs a reason."""
+    return Move.MODERATE if current is S.PROVISIONAL else Move.START_REVIEW
 
 
 def why_not(move: Move, current: S) -> str:

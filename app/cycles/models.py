@@ -36,6 +36,9 @@ class Cycle(CycleBase, table=True):
     assessed_competencies: list[int] = Field(
         default_factory=lambda: list(ALL_COMPETENCIES), sa_type=sa.JSON
     )
+    # The SHA shares its ratings as provisional, and the PCT checks them for factual
+    # accuracy, before they are final.
+    provisional_step: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1, sa_column=_cycle_version)
 
