@@ -38,9 +38,11 @@ from app.home import pages as home_pages
 from app.organisations import api as organisations_api
 from app.outcomes import api as outcomes_api
 from app.outcomes import pages as outcome_pages
+from app.panel import api as panel_api
 from app.reports import api as reports_api
 from app.reports import pool as report_pool
 from app.security_headers import SecurityHeadersMiddleware
+from app.threads import api as threads_api
 from app.users import api as users_api
 from app.web import (
     NHSUK_FRONTEND_VERSION,
@@ -219,6 +221,8 @@ def create_app() -> FastAPI:
         cycles_api.router,
         assessments_api.router,
         governance_api.router,
+        threads_api.router,
+        panel_api.router,
         outcomes_api.router,
         evidence_api.router,
         audit_api.router,

@@ -112,7 +112,7 @@ ACTION_WORDS: dict[Action, str] = {
     Action.READ_AUDIT: "read the audit trail",
     Action.READ_SHA_REPORT: "read SHA reports",
     Action.MANAGE_OUTCOMES: "manage outcome measures",
-    Action.DISCUSS: "write to the other side of an assessment",
+    Action.DISCUSS: "take part in the questions between a PCT and its SHA",
     Action.RECORD_PANEL: "record the assurance panel",
     Action.SHARE_PROVISIONAL: "share provisional ratings",
     Action.CHECK_FACTS: "answer provisional ratings for factual accuracy",
@@ -170,6 +170,23 @@ def assessment_scope(actor: Actor) -> ColumnElement[bool]:
             col(Assessment.submitted_at).is_not(None),
         )
     return _never()
+
+
+def assessment_status_scope(actor: Actor) -> ColumnElement[bool]:
+    """Assessments whose *status* an actor may know (use with a query over ``Assessment``).
+
+    Status only, never content: a reader under this scope selects the assessment's id, PCT,
+    cycle and status, and nothing else (no scores, ratings, evidence or text). Content stays
+    under ``assessment_scope``.
+
+    A reviewer may know the status of every assessment of their SHA's PCTs from the day it is
+    opened (draft, signed off), so that the region page can say which PCTs are still
+    preparing theirs and which have not started; its content they may read only from its
+    first submission on. Everyone else knows the status of what they may see.
+    """
+    if actor.role is Role.SHA_REVIEWER and actor.sha_id is not None:
+        return col(Assessment.organisation_id).in_(_reviewer_pcts(actor))
+    return assessment_scope(actor)
 
 
 def evidence_scope(actor: Actor) -> ColumnElement[bool]:
@@ -246,6 +263,12 @@ def may_on_assessment(actor: Actor, action: Action, pct: Organisation) -> bool:
     if action in BOTH_SIDES_ACTIONS:
         return acts_for_pct(actor, pct.id or 0) or reviews_pct(actor, pct)
     return True
+
+
+def may_read_threads(actor: Actor, pct: Organisation) -> bool:
+    """Threads on an assessment are read by its two sides (the PCT's staff who may write to
+    the SHA, and the SHA's reviewers) and by administrators: no one else."""
+    return actor.is_admin or may_on_assessment(actor, Action.DISCUSS, pct)
 
 
 def require_on_assessment(

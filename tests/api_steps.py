@@ -201,3 +201,60 @@ def submitted(client: TestClient, lead: User, board: User, pct_code: str, cycle_
     assessment = ready_to_sign(client, lead, pct_code, cycle_id)
     sign_off(client, board, assessment["id"])
     return ok(client.post(f"/api/v1/assessments/{assessment['id']}/submit", headers=auth(lead)))
+
+
+def reviewed(client: TestClient, world: Any, level: int = 2) -> int:
+    """PCT "a"'s assessment, submitted, with every review score and governance rating in."""
+    aid = submitted(client, world.a.lead, world.a.board, world.a.pct.code, world.cycle.id)["id"]
+    review_all(client, world.reviewer, aid, level)
+    return aid
+
+
+def share_provisional(client: TestClient, reviewer: User, assessment_id: int) -> dict:
+    return ok(
+        client.post(f"/api/v1/assessments/{assessment_id}/provisional", headers=auth(reviewer))
+    )
+
+
+def check_facts(
+    client: TestClient, lead: User, assessment_id: int, comments: list[dict[str, Any]]
+) -> dict:
+    return ok(
+        client.post(
+            f"/api/v1/assessments/{assessment_id}/factual-accuracy",
+            json={"comments": comments},
+            headers=auth(lead),
+        )
+    )
+
+
+def open_thread(
+    client: TestClient, user: User, assessment_id: int, message: str, number: int | None = None
+) -> dict:
+    body: dict[str, Any] = {"message": message}
+    if number is not None:
+        body["competency_number"] = number
+    return ok(
+        client.post(f"/api/v1/assessments/{assessment_id}/threads", json=body, headers=auth(user)),
+        201,
+    )
+
+
+def resubmit_after_return(client: TestClient, world: Any, assessment_id: int) -> dict:
+    """PCT "a" answers every open point of the return, signs off again and resubmits."""
+    points = ok(
+        client.get(f"/api/v1/assessments/{assessment_id}/return-points", headers=auth(world.a.lead))
+    )
+    for point in points:
+        if point["response"] is None:
+            ok(
+                client.put(
+                    f"/api/v1/assessments/{assessment_id}/return-points/{point['id']}",
+                    json={"response": "Addressed."},
+                    headers=auth(world.a.lead),
+                )
+            )
+    sign_off(client, world.a.board, assessment_id)
+    return ok(
+        client.post(f"/api/v1/assessments/{assessment_id}/submit", headers=auth(world.a.lead))
+    )

@@ -117,6 +117,7 @@ def make_cycle(
     name: str | None = None,
     framework_version: str | None = None,
     assessed: list[int] | None = None,
+    provisional_step: bool = False,
 ) -> Cycle:
     return cycle_service.create_cycle(
         session,
@@ -127,6 +128,7 @@ def make_cycle(
         review_due=date(2010, 5, 21),
         framework_version=framework_version,
         assessed_competencies=assessed,
+        provisional_step=provisional_step,
     )
 
 

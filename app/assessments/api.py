@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query, Response
 from sqlmodel import Session
 
 from app.actors import Actor
-from app.assessments import criteria, repository, serialisers, service
+from app.assessments import criteria, provisional, repository, serialisers, service
 from app.assessments.models import AssessmentStatus
 from app.assessments.schemas import (
     AssessmentCreate,
@@ -20,6 +20,9 @@ from app.assessments.schemas import (
     CriterionScoreWrite,
     EvidenceRatingRead,
     EvidenceRatingWrite,
+    FactualAccuracyRequest,
+    ModerationChangeRead,
+    ProvisionalRead,
     ReopenRequest,
     ReturnPointRead,
     ReturnPointResponse,
@@ -343,6 +346,75 @@ def finalise(
     version = body.version if body else None
     assessment = service.finalise(session, actor, assessment_id, expected_version=version)
     return _detail(session, actor, assessment.id or 0)
+
+
+@router.post(
+    "/{assessment_id}/provisional",
+    response_model=AssessmentRead,
+    responses=errors(401, 403, 404, 409),
+)
+def share_provisional(
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor, body: OptionalBody = None
+) -> AssessmentRead:
+    """Share the SHA's ratings with the PCT as provisional, for it to check for factual
+    accuracy; needs every review score and governance rating (409 listing what is missing)."""
+    version = body.version if body else None
+    assessment = provisional.share_provisional(
+        session, actor, assessment_id, expected_version=version
+    )
+    return _detail(session, actor, assessment.id or 0)
+
+
+@router.get(
+    "/{assessment_id}/provisional",
+    response_model=list[ProvisionalRead],
+    responses=errors(401, 404),
+)
+def list_provisional(
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor
+) -> list[ProvisionalRead]:
+    """Every sharing of provisional ratings, oldest first, with the PCT's answers."""
+    repository.get_assessment(session, actor, assessment_id)
+    shared = repository.provisionals_of(session, assessment_id)
+    return serialisers.provisionals(shared, repository.names(session, serialisers.people(shared)))
+
+
+@router.post(
+    "/{assessment_id}/factual-accuracy",
+    response_model=ProvisionalRead,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def check_facts(
+    assessment_id: PathId, body: FactualAccuracyRequest, session: SessionDep, actor: CurrentActor
+) -> ProvisionalRead:
+    """The PCT's factual-accuracy comments on the provisional ratings, each on a competency
+    or general; an empty list accepts them as they stand. Once for each sharing."""
+    shared = provisional.check_facts(
+        session, actor, assessment_id, body.comments, expected_version=body.version
+    )
+    names = repository.names(session, serialisers.people([shared]))
+    return serialisers.provisionals([shared], names)[0]
+
+
+@router.get(
+    "/{assessment_id}/moderation",
+    response_model=list[ModerationChangeRead],
+    responses=errors(401, 404),
+)
+def list_moderation(
+    assessment_id: PathId, session: SessionDep, actor: CurrentActor
+) -> list[ModerationChangeRead]:
+    """The moderation log: every change to a rating after it was shared as provisional,
+    with its reason, oldest first."""
+    repository.get_assessment(session, actor, assessment_id)
+    changes = repository.moderation_of(session, assessment_id)
+    names = repository.names(session, [c.changed_by_id for c in changes])
+    return [
+        ModerationChangeRead.model_validate(
+            {**change.model_dump(), "changed_by_name": names.get(change.changed_by_id or 0)}
+        )
+        for change in changes
+    ]
 
 
 @router.post(

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from app import audit
 from app.actors import Actor
-from app.assessments import repository, workflow
+from app.assessments import repository
 from app.assessments.models import (
     Assessment,
     CriterionScore,
@@ -29,11 +29,12 @@ from app.assessments.service import (
     check_level,
     check_row_version,
     lock,
+    log_moderation,
     require_pct_edit,
+    review_open,
     save_review_row,
     touch,
 )
-from app.assessments.workflow import Move
 from app.db import utcnow
 from app.errors import NotFound, StaleEdit
 from app.framework.models import Competency, Criterion, Framework
@@ -187,7 +188,7 @@ def put_criterion_review(
     assessment, framework = lock(session, actor, assessment_id, Action.SCORE_REVIEW)
     competency, found = _criterion(framework, number, criterion)
     check_level(framework, data.level, field="level", what="a level")
-    workflow.next_status(Move.START_REVIEW, assessment.status)
+    moderation = review_open(session, assessment, data.reason)
     score = repository.review_criterion_score(session, assessment_id, found.number)
     if score is not None:
         check_row_version(
@@ -199,6 +200,17 @@ def put_criterion_review(
             current={"level": score.level, "comment": score.comment},
         )
     before = audit.snapshot(score) if score else None
+    log_moderation(
+        session,
+        actor,
+        assessment,
+        moderation,
+        subject="criterion",
+        key=found.number,
+        competency_number=number,
+        before=score.level if score else None,
+        after=data.level,
+    )
     assert actor.user_id is not None
     if score is None:
         score = ReviewCriterionScore(
@@ -220,6 +232,18 @@ def put_criterion_review(
     derived = _rolled_up(framework, competency, levels)
     whole = repository.review_score(session, assessment_id, number)
     if derived is not None:
+        if whole is not None and whole.level != derived:
+            log_moderation(
+                session,
+                actor,
+                assessment,
+                moderation,
+                subject="competency",
+                key=str(number),
+                competency_number=number,
+                before=whole.level,
+                after=derived,
+            )
         reviewer_id = actor.user_id
         whole = _derive(
             session,

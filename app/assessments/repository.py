@@ -22,7 +22,9 @@ from app.assessments.models import (
     CriterionScore,
     EvidenceRating,
     EvidenceSnapshot,
+    ModerationChange,
     PresentedEvidence,
+    ProvisionalRating,
     ReturnPoint,
     ReviewCriterionScore,
     ReviewScore,
@@ -649,3 +651,44 @@ def submission(session: Session, assessment_id: int, round_number: int) -> Submi
     if found is None:
         raise NotFound(f"Assessment {assessment_id} has no round {round_number}")
     return found
+
+
+def current_provisional(session: Session, assessment_id: int) -> ProvisionalRating | None:
+    """The ratings last shared as provisional for the round now under review (none when the
+    SHA has not shared any since the last submission)."""
+    latest_round = (
+        select(sa.func.max(Submission.round))
+        .where(col(Submission.assessment_id) == assessment_id)
+        .scalar_subquery()
+    )
+    return session.exec(
+        select(ProvisionalRating)
+        .where(
+            col(ProvisionalRating.assessment_id) == assessment_id,
+            col(ProvisionalRating.round) == latest_round,
+        )
+        .order_by(col(ProvisionalRating.id).desc())
+        .limit(1)
+    ).first()
+
+
+def provisionals_of(session: Session, assessment_id: int) -> list[ProvisionalRating]:
+    """Every sharing of provisional ratings, oldest first, with the PCT's answers."""
+    return list(
+        session.exec(
+            select(ProvisionalRating)
+            .where(col(ProvisionalRating.assessment_id) == assessment_id)
+            .order_by(col(ProvisionalRating.id))
+        ).all()
+    )
+
+
+def moderation_of(session: Session, assessment_id: int) -> list[ModerationChange]:
+    """The moderation log: every change to a provisional rating, oldest first."""
+    return list(
+        session.exec(
+            select(ModerationChange)
+            .where(col(ModerationChange.assessment_id) == assessment_id)
+            .order_by(col(ModerationChange.id))
+        ).all()
+    )

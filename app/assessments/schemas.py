@@ -52,6 +52,11 @@ class ReviewScoreWrite(BaseModel):
     )
     comment: LongText = ""
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
+    reason: LongText | None = Field(
+        default=None,
+        description="Why a rating shared as provisional changes (needed then; kept in the "
+        "moderation log)",
+    )
 
 
 class CriterionScoreWrite(BaseModel):
@@ -70,6 +75,11 @@ class CriterionReviewWrite(BaseModel):
     level: Level
     comment: LongText = ""
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
+    reason: LongText | None = Field(
+        default=None,
+        description="Why a rating shared as provisional changes (needed then; kept in the "
+        "moderation log)",
+    )
 
 
 class EvidenceRatingWrite(BaseModel):
@@ -78,6 +88,11 @@ class EvidenceRatingWrite(BaseModel):
     rating: EvidenceRatingValue
     comment: LongText = ""
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
+    reason: LongText | None = Field(
+        default=None,
+        description="Why a rating shared as provisional changes (needed then; kept in the "
+        "moderation log)",
+    )
 
 
 RequiredText = Annotated[
@@ -242,6 +257,63 @@ class ReturnPointRead(BaseModel):
     version: int
 
 
+class FactualAccuracyComment(BaseModel):
+    """One thing the PCT says is factually wrong in the provisional ratings: on a competency,
+    or general (no number)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    competency_number: int | None = Field(default=None, ge=1, le=MAX_ID)
+    comment: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)
+    ]
+
+
+class FactualAccuracyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    comments: list[FactualAccuracyComment] = Field(
+        max_length=100, description="The PCT's comments; an empty list accepts the ratings"
+    )
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class ProvisionalRead(BaseModel):
+    """Ratings the SHA shared as provisional, and the PCT's answer."""
+
+    id: int
+    round: int
+    issued_at: datetime
+    issued_by_id: int | None
+    issued_by_name: str | None
+    levels: dict[str, dict[str, int | str]]
+    """``competencies`` (number → level), ``criteria`` ("1.2" → level) and ``governance``
+    (area → red, amber or green), as shared."""
+    responded_at: datetime | None
+    responded_by_id: int | None
+    responded_by_name: str | None
+    accepted: bool | None
+    """True when the PCT accepted them as they stand; null until it answers."""
+    comments: list[FactualAccuracyComment]
+
+
+class ModerationChangeRead(BaseModel):
+    """One change to a rating after it was shared as provisional."""
+
+    id: int
+    provisional_id: int
+    subject: str
+    """``competency``, ``criterion``, ``governance`` or ``evidence``."""
+    key: str
+    competency_number: int | None
+    before: str | None
+    after: str
+    reason: str
+    changed_by_id: int | None
+    changed_by_name: str | None
+    changed_at: datetime
+
+
 class SubmissionSummary(BaseModel):
     round: int
     submitted_at: datetime
@@ -302,3 +374,5 @@ class AssessmentRead(AssessmentSummary):
     governance: list[GovernanceRatingRead] = []
     governance_reviews: list[GovernanceReviewRead] = []
     presented_outcome_ids: list[int] = []
+    provisional_at: datetime | None = None
+    """When the SHA last shared its ratings as provisional."""

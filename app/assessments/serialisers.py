@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from app.assessments.models import Assessment, ReturnPoint, ReviewScore, SelfScore
+from app.assessments.models import (
+    Assessment,
+    ProvisionalRating,
+    ReturnPoint,
+    ReviewScore,
+    SelfScore,
+)
 from app.assessments.record import AssessmentRecord, Round
 from app.assessments.schemas import (
     AssessmentRead,
@@ -12,7 +18,9 @@ from app.assessments.schemas import (
     CriterionReviewRead,
     CriterionScoreRead,
     EvidenceRatingRead,
+    FactualAccuracyComment,
     PresentedEvidenceRead,
+    ProvisionalRead,
     ReadinessRead,
     ReturnPointRead,
     ReviewScoreRead,
@@ -58,6 +66,7 @@ def detail(record: AssessmentRecord) -> AssessmentRead:
         returned_at=assessment.returned_at,
         return_reason=assessment.return_reason,
         finalised_by_id=assessment.finalised_by_id,
+        provisional_at=assessment.provisional_at,
         self_scores=[
             SelfScoreRead.model_validate(s, from_attributes=True)
             for _, s in sorted(record.self_scores.items())
@@ -125,3 +134,29 @@ def round_summary(round_: Round, names: Mapping[int, str]) -> SubmissionSummary:
         submitted_by_name=names.get(round_.submitted_by_id or 0),
         fingerprint=round_.fingerprint,
     )
+
+
+def people(shared: Iterable[ProvisionalRating]) -> list[int | None]:
+    """Who shared and who answered each sharing of provisional ratings."""
+    return [person for row in shared for person in (row.issued_by_id, row.responded_by_id)]
+
+
+def provisionals(
+    shared: Iterable[ProvisionalRating], names: Mapping[int, str]
+) -> list[ProvisionalRead]:
+    return [
+        ProvisionalRead(
+            id=row.id or 0,
+            round=row.round,
+            issued_at=row.issued_at,
+            issued_by_id=row.issued_by_id,
+            issued_by_name=names.get(row.issued_by_id or 0),
+            levels=row.levels,
+            responded_at=row.responded_at,
+            responded_by_id=row.responded_by_id,
+            responded_by_name=names.get(row.responded_by_id or 0),
+            accepted=None if row.responded_at is None else not row.comments,
+            comments=[FactualAccuracyComment.model_validate(c) for c in row.comments],
+        )
+        for row in shared
+    ]

@@ -9,6 +9,7 @@ and commits once at its end. Reads for display live in ``repository.py``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, delete
@@ -22,7 +23,9 @@ from app.assessments.models import (
     CriterionScore,
     EvidenceRating,
     EvidenceSnapshot,
+    ModerationChange,
     PresentedEvidence,
+    ProvisionalRating,
     ReturnPoint,
     ReviewCriterionScore,
     ReviewScore,
@@ -66,7 +69,7 @@ def lock(
     return assessment, framework_service.for_cycle(cycle)
 
 
-def _check_version(assessment: Assessment, expected: int | None) -> None:
+def check_version(assessment: Assessment, expected: int | None) -> None:
     if expected is not None and expected != assessment.version:
         raise StaleEdit(
             f"Assessment {assessment.id} was changed by someone else "
@@ -75,7 +78,7 @@ def _check_version(assessment: Assessment, expected: int | None) -> None:
         )
 
 
-def _move(
+def apply_move(
     session: Session,
     actor: Actor,
     assessment: Assessment,
@@ -157,6 +160,77 @@ def check_row_version(
     )
 
 
+@dataclass(frozen=True)
+class Moderation:
+    """A change to a rating the SHA has shared as provisional: what it changes, and why."""
+
+    shared: ProvisionalRating
+    reason: str
+
+
+def review_open(session: Session, assessment: Assessment, reason: str | None) -> Moderation | None:
+    """Whether the reviewer may change a score or rating now (409 if not): while reviewing,
+    freely; once ratings are shared as provisional, only after the PCT has checked them for
+    factual accuracy, and with a reason for the moderation log."""
+    move = workflow.review_move(assessment.status)
+    workflow.next_status(move, assessment.status)
+    if move is not Move.MODERATE:
+        return None
+    shared = repository.current_provisional(session, assessment.id or 0)
+    if shared is None or shared.responded_at is None:
+        raise WorkflowError(
+            "Cannot change a provisional rating yet: the PCT has not checked the provisional "
+            "ratings for factual accuracy; change ratings once it has answered"
+        )
+    if not (reason or "").strip():
+        raise InvalidInput(
+            "Give a reason for changing a rating shared as provisional: it is kept in the "
+            "moderation log the PCT sees",
+            field="reason",
+        )
+    return Moderation(shared, (reason or "").strip())
+
+
+def log_moderation(
+    session: Session,
+    actor: Actor,
+    assessment: Assessment,
+    moderation: Moderation | None,
+    *,
+    subject: str,
+    key: str,
+    competency_number: int | None,
+    before: object,
+    after: object,
+) -> None:
+    """Keep one change of a provisional rating in the moderation log (flush only)."""
+    if moderation is None:
+        return
+    change = ModerationChange(
+        assessment_id=assessment.id or 0,
+        provisional_id=moderation.shared.id or 0,
+        subject=subject,
+        key=key,
+        competency_number=competency_number,
+        before=None if before is None else str(before),
+        after=str(after),
+        reason=moderation.reason,
+        changed_by_id=actor.user_id,
+    )
+    session.add(change)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        entity="moderation_change",
+        entity_id=change.id or 0,
+        action="create",
+        before=None,
+        after=audit.snapshot(change),
+        organisation_id=assessment.organisation_id,
+    )
+
+
 def save_review_row(
     session: Session,
     actor: Actor,
@@ -182,7 +256,9 @@ def save_review_row(
         organisation_id=assessment.organisation_id,
     )
     if assessment.status is AssessmentStatus.SUBMITTED:
-        _move(session, actor, assessment, Move.START_REVIEW)
+        apply_move(session, actor, assessment, Move.START_REVIEW)
+    elif assessment.status is AssessmentStatus.PROVISIONAL:
+        touch(session, assessment)
     session.commit()
 
 
@@ -421,7 +497,7 @@ def sign_off(
             "again below, then sign it off",
             current_version=assessment.version,
         )
-    _check_version(assessment, data.version)
+    check_version(assessment, data.version)
     workflow.next_status(Move.SIGN_OFF, assessment.status)
     ready = record.readiness
     if not ready.ready:
@@ -438,7 +514,7 @@ def sign_off(
     assessment.sign_off_withdrawn_at = None
     assessment.sign_off_withdrawn_by_id = None
     assessment.sign_off_withdrawn_reason = None
-    _move(
+    apply_move(
         session,
         actor,
         assessment,
@@ -464,7 +540,7 @@ def withdraw_sign_off(
     """Undo the board's sign-off so that the PCT may change the assessment: back to draft, or
     to returned when the SHA had returned it since its last submission."""
     assessment, _ = lock(session, actor, assessment_id, Action.WITHDRAW_SIGN_OFF)
-    _check_version(assessment, expected_version)
+    check_version(assessment, expected_version)
     if not reason.strip():
         raise InvalidInput("Say why the sign-off is withdrawn", field="reason")
     workflow.next_status(Move.WITHDRAW_SIGN_OFF, assessment.status)
@@ -490,7 +566,7 @@ def withdraw_sign_off(
     assessment.signed_off_fingerprint = None
     assessment.signed_off_meeting_date = None
     assessment.signed_off_minute_reference = None
-    _move(
+    apply_move(
         session,
         actor,
         assessment,
@@ -508,7 +584,7 @@ def submit(
     """Send to the SHA as the next round, freezing each presented item as it stands now and
     keeping the whole self-assessment as that round."""
     assessment, framework = lock(session, actor, assessment_id, Action.SUBMIT)
-    _check_version(assessment, expected_version)
+    check_version(assessment, expected_version)
     workflow.next_status(Move.SUBMIT, assessment.status)
     signed = repository.self_assessment_of(session, assessment_id)
     evidence = signed.evidence
@@ -558,7 +634,7 @@ def submit(
     )
     assessment.submitted_at = now
     assessment.submitted_by_id = actor.user_id
-    _move(
+    apply_move(
         session,
         actor,
         assessment,
@@ -575,7 +651,7 @@ def put_review_score(
     assessment, framework = lock(session, actor, assessment_id, Action.SCORE_REVIEW)
     competency = check_competency(framework, number)
     check_level(framework, data.level, field="level", what="a level")
-    workflow.next_status(Move.START_REVIEW, assessment.status)
+    moderation = review_open(session, assessment, data.reason)
     level = competency_level(
         framework,
         competency,
@@ -611,6 +687,17 @@ def put_review_score(
             level=level,
             reviewer_id=actor.user_id,
         )
+    log_moderation(
+        session,
+        actor,
+        assessment,
+        moderation,
+        subject="competency",
+        key=str(number),
+        competency_number=number,
+        before=score.level if score else None,
+        after=level,
+    )
     score.level = level
     score.comment = data.comment
     score.reviewer_id = actor.user_id
@@ -628,9 +715,9 @@ def put_evidence_rating(
     data: EvidenceRatingWrite,
 ) -> EvidenceRating:
     assessment, _ = lock(session, actor, assessment_id, Action.RATE_EVIDENCE)
-    workflow.next_status(Move.START_REVIEW, assessment.status)
     if evidence_id not in repository.frozen_evidence_ids(session, assessment_id):
         raise NotFound(f"Evidence item {evidence_id} is not part of assessment {assessment_id}")
+    moderation = review_open(session, assessment, data.reason)
     rating = repository.rating(session, assessment_id, evidence_id)
     if rating is not None:
         check_row_version(
@@ -650,6 +737,17 @@ def put_evidence_rating(
             rating=data.rating,
             reviewer_id=actor.user_id,
         )
+    log_moderation(
+        session,
+        actor,
+        assessment,
+        moderation,
+        subject="evidence",
+        key=str(evidence_id),
+        competency_number=None,
+        before=rating.rating.value if before else None,
+        after=data.rating.value,
+    )
     rating.rating = data.rating
     rating.comment = data.comment
     rating.reviewer_id = actor.user_id
@@ -670,7 +768,7 @@ def return_assessment(
     """Hand the assessment back to the PCT with the points it must address (without any
     points given, the reason is the one general point)."""
     assessment, framework = lock(session, actor, assessment_id, Action.RETURN)
-    _check_version(assessment, expected_version)
+    check_version(assessment, expected_version)
     if not reason.strip():
         raise InvalidInput("Give the PCT a reason for returning the assessment", field="reason")
     if points is not None and not points:
@@ -701,7 +799,7 @@ def return_assessment(
     session.add_all(made)
     assessment.return_reason = reason.strip()
     assessment.returned_at = now
-    _move(
+    apply_move(
         session,
         actor,
         assessment,
@@ -759,26 +857,53 @@ def answer_return_point(
     return point
 
 
-def finalise(
-    session: Session, actor: Actor, assessment_id: int, *, expected_version: int | None = None
-) -> Assessment:
-    assessment, framework = lock(session, actor, assessment_id, Action.FINALISE)
-    _check_version(assessment, expected_version)
-    workflow.next_status(Move.FINALISE, assessment.status)
+def review_gaps(
+    session: Session, assessment_id: int, framework: Framework
+) -> tuple[list[int], list[str]]:
+    """The assessed competencies without a review score, and the governance areas (their
+    labels) without the SHA's rating."""
     unscored = workflow.unreviewed(
         framework.numbers, repository.reviewed_numbers(session, assessment_id)
     )
     reviewed_areas = {g.area for g in repository.governance_reviews_of(session, assessment_id)}
-    unrated = [area for area in AREAS if area not in reviewed_areas]
+    return unscored, [area.label for area in AREAS if area not in reviewed_areas]
+
+
+def check_reviewed(session: Session, assessment_id: int, framework: Framework, doing: str) -> None:
+    """409 listing what is missing unless every score and governance rating is in."""
+    unscored, unrated = review_gaps(session, assessment_id, framework)
     if unscored or unrated:
         raise WorkflowError(
-            f"Cannot finalise: {workflow.not_reviewed(unscored, [a.label for a in unrated])}",
+            f"Cannot {doing}: {workflow.not_reviewed(unscored, unrated)}",
             missing=[f"Competency {n}: no review score" for n in unscored]
-            + [f"Governance ({a.label}): no SHA rating" for a in unrated],
+            + [f"Governance ({a}): no SHA rating" for a in unrated],
+        )
+
+
+def finalise(
+    session: Session, actor: Actor, assessment_id: int, *, expected_version: int | None = None
+) -> Assessment:
+    """Make the review final. In a cycle with the provisional step, only once the PCT has
+    checked the ratings of this round, shared as provisional, for factual accuracy."""
+    assessment, framework = lock(session, actor, assessment_id, Action.FINALISE)
+    check_version(assessment, expected_version)
+    workflow.next_status(Move.FINALISE, assessment.status)
+    check_reviewed(session, assessment_id, framework, "finalise")
+    shared = repository.current_provisional(session, assessment_id)
+    checked = shared is not None and shared.responded_at is not None
+    if assessment.status is AssessmentStatus.PROVISIONAL and not checked:
+        raise WorkflowError(
+            "Cannot finalise: the PCT has not yet checked the provisional ratings for factual "
+            "accuracy"
+        )
+    if repository.cycle_of(session, assessment).provisional_step and not checked:
+        raise WorkflowError(
+            "Cannot finalise: this cycle shares the SHA's ratings as provisional first; share "
+            "them, and finalise once the PCT has checked them for factual accuracy"
         )
     assessment.finalised_at = utcnow()
     assessment.finalised_by_id = actor.user_id
-    _move(session, actor, assessment, Move.FINALISE)
+    apply_move(session, actor, assessment, Move.FINALISE)
     session.commit()
     return assessment
 
@@ -794,9 +919,9 @@ def reopen(
     begin_write(session)
     require(actor, Action.REOPEN)
     assessment = repository.get_assessment(session, actor, assessment_id, for_update=True)
-    _check_version(assessment, expected_version)
+    check_version(assessment, expected_version)
     assessment.finalised_at = None
     assessment.finalised_by_id = None
-    _move(session, actor, assessment, Move.REOPEN, detail={"reason": reason or ""})
+    apply_move(session, actor, assessment, Move.REOPEN, detail={"reason": reason or ""})
     session.commit()
     return assessment

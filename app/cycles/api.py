@@ -32,5 +32,6 @@ def create_cycle(body: CycleCreate, session: SessionDep, actor: CurrentActor) ->
         review_due=body.review_due,
         framework_version=body.framework_version,
         assessed_competencies=body.assessed_competencies,
+        provisional_step=body.provisional_step,
     )
     return CycleRead.model_validate(cycle, from_attributes=True)

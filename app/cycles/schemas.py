@@ -21,6 +21,11 @@ class CycleCreate(BaseModel):
         max_length=11,
         description="The competencies the cycle rates (default: all eleven)",
     )
+    provisional_step: bool = Field(
+        default=False,
+        description="The SHA shares its ratings as provisional and the PCT checks them for "
+        "factual accuracy before they are final",
+    )
 
 
 class CycleRead(BaseModel):
@@ -32,3 +37,4 @@ class CycleRead(BaseModel):
     framework_version: str
     framework_sha256: str
     assessed_competencies: list[int]
+    provisional_step: bool = False

@@ -29,6 +29,7 @@ def create_cycle(
     review_due: date,
     framework_version: str | None = None,
     assessed_competencies: list[int] | None = None,
+    provisional_step: bool = False,
 ) -> Cycle:
     begin_write(session)
     require(actor, Action.MANAGE_CYCLES)
@@ -68,6 +69,7 @@ def create_cycle(
     cycle = Cycle(
         name=name,
         assessed_competencies=assessed,
+        provisional_step=provisional_step,
         opens_on=opens_on,
         submission_due=submission_due,
         review_due=review_due,

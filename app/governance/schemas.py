@@ -29,6 +29,13 @@ class GovernanceReviewWrite(BaseModel):
     rating: Rag
     comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)] = ""
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)] | None = (
+        Field(
+            default=None,
+            description="Why a rating shared as provisional changes (needed then; kept in the "
+            "moderation log)",
+        )
+    )
 
 
 class GovernanceRatingRead(BaseModel):

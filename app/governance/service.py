@@ -7,15 +7,15 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.actors import Actor
-from app.assessments import workflow
 from app.assessments.service import (
     check_row_version,
     lock,
+    log_moderation,
     require_pct_edit,
+    review_open,
     save_review_row,
     touch,
 )
-from app.assessments.workflow import Move
 from app.db import utcnow
 from app.errors import InvalidInput, StaleEdit
 from app.governance.models import GovernanceArea, GovernanceRating, GovernanceReview
@@ -101,7 +101,7 @@ def put_review(
     """The SHA panel's red, amber or green for one area; a comment is needed when it differs
     from the PCT's own rating."""
     assessment, _ = lock(session, actor, assessment_id, Action.SCORE_REVIEW)
-    workflow.next_status(Move.START_REVIEW, assessment.status)
+    moderation = review_open(session, assessment, data.reason)
     own = _rating(session, assessment_id, area)
     if own is not None and own.rating != data.rating and not data.comment:
         raise InvalidInput(
@@ -120,6 +120,17 @@ def put_review(
             current={"rating": row.rating.value, "comment": row.comment},
         )
     before = audit.snapshot(row) if row else None
+    log_moderation(
+        session,
+        actor,
+        assessment,
+        moderation,
+        subject="governance",
+        key=area.value,
+        competency_number=None,
+        before=row.rating.value if row else None,
+        after=data.rating.value,
+    )
     assert actor.user_id is not None
     if row is None:
         row = GovernanceReview(
