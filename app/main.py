@@ -43,6 +43,7 @@ from app.reports import api as reports_api
 from app.reports import pool as report_pool
 from app.security_headers import SecurityHeadersMiddleware
 from app.threads import api as threads_api
+from app.threads import pages as thread_pages
 from app.users import api as users_api
 from app.web import (
     NHSUK_FRONTEND_VERSION,
@@ -236,6 +237,7 @@ def create_app() -> FastAPI:
         signing_pages,
         decision_pages,
         governance_pages,
+        thread_pages,
         outcome_pages,
         evidence_pages,
         admin_pages,

@@ -43,6 +43,7 @@ from app.forms import (
 from app.framework import service as framework_service
 from app.home.pages import pct_home_page
 from app.params import MAX_ID, PathCriterion, PathId, PathNumber
+from app.threads.pages import threads_block
 from app.web import PageActor, hx_redirect, is_fragment_request
 
 router = APIRouter(include_in_schema=False)
@@ -282,7 +283,12 @@ def _competency(
     ``crit`` about scoring one of its criteria."""
     page = presenters.competency_page(session, actor, assessment_id, number)
     values = shown_values(page.form_values(), typed, problem)
+    whole_page = block is None or not is_fragment_request(request)
+    url = f"/assessments/{assessment_id}/competencies/{number}"
     context = {
+        "threads": threads_block(session, actor, assessment_id, number, back=url)
+        if whole_page
+        else None,
         "view": page.view,
         "page": page,
         "row": page.row,

@@ -178,6 +178,18 @@ def unread_counts(session: Session, actor: Actor, assessment: Assessment) -> dic
     return repository.unread_counts(session, assessment.id or 0, actor.user_id)
 
 
+def mark_shown_read(session: Session, actor: Actor, shown: list[Conversation]) -> None:
+    """Everything shown to the reader counts as read by them (one commit; a write only for
+    threads that had something unread)."""
+    unread = [c for c in shown if c.unread and c.messages]
+    if not unread or actor.user_id is None:
+        return
+    begin_write(session)
+    for conversation in unread:
+        _mark_read(session, actor, conversation.id, conversation.messages[-1].id or 0)
+    session.commit()
+
+
 def mark_read(session: Session, actor: Actor, assessment_id: int, thread_id: int) -> None:
     """The caller has read the thread up to its last message (not audited: it changes no
     record, only what counts as unread for them)."""
