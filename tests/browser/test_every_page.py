@@ -28,6 +28,8 @@ PAGES = [
     ("reviewer-queue", "reviewer.q32@demo.wcc.nhs.test", "/reviews"),
     ("review", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/review"),
     ("review-competency", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/review/4"),
+    ("questions", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/questions"),
+    ("competency-in-review", "lead.5n1@demo.wcc.nhs.test", "/assessments/5/competencies/4"),
     # The steps of assurance, each a page of its own (ids as the demo makes them: 5 Leeds in
     # review, 8 Havering draft, 9 Waltham Forest returned with two points, 10 Tower Hamlets
     # finalised). Other journeys move 8 and 9 on; every page answers in every status.
