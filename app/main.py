@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.admin import pages as admin_pages
 from app.assessments import api as assessments_api
-from app.assessments import decision_pages, signing_pages
+from app.assessments import decision_pages, provisional_pages, signing_pages
 from app.assessments import pages as assessment_pages
 from app.audit import api as audit_api
 from app.auth import api as auth_api
@@ -39,6 +39,7 @@ from app.organisations import api as organisations_api
 from app.outcomes import api as outcomes_api
 from app.outcomes import pages as outcome_pages
 from app.panel import api as panel_api
+from app.region import pages as region_pages
 from app.reports import api as reports_api
 from app.reports import pool as report_pool
 from app.security_headers import SecurityHeadersMiddleware
@@ -236,11 +237,13 @@ def create_app() -> FastAPI:
         assessment_pages,
         signing_pages,
         decision_pages,
+        provisional_pages,
         governance_pages,
         thread_pages,
         outcome_pages,
         evidence_pages,
         admin_pages,
+        region_pages,
     ):
         app.include_router(pages.router)
     return app

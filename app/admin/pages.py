@@ -220,6 +220,7 @@ CYCLE_LABELS = {
     "review_due": "the review deadline",
     "framework_version": "a framework",
     "assessed_competencies": "the competencies this cycle assesses",
+    "provisional_step": "whether the SHA shares provisional ratings first",
 }
 
 
@@ -228,9 +229,16 @@ def create_cycle(
     request: Request, session: SessionDep, actor: PageActor, form: FormPost
 ) -> Response:
     _admin(actor)
-    values = posted(form, *CYCLE_LABELS, "framework_version", lists=("assessed_competencies",))
+    values = posted(
+        form,
+        *CYCLE_LABELS,
+        "framework_version",
+        "provisional_step",
+        lists=("assessed_competencies",),
+    )
     data = blank_to_none(values, *CYCLE_LABELS, "framework_version")
     data["assessed_competencies"] = values["assessed_competencies"] or None
+    data["provisional_step"] = values["provisional_step"] != "no"
     return submit_form(
         session,
         schema=CycleCreate,

@@ -136,6 +136,8 @@ PCT_EDITABLE = _statuses_allowing(Move.PCT_EDIT)
 AWAITING_REVIEW = _statuses_allowing(Move.START_REVIEW)
 """In a reviewer's queue: the reviewer may score it now."""
 REVIEW_DONE = frozenset({S.RETURNED, S.FINALISED})
+WITH_THE_SHA = AWAITING_REVIEW | {S.PROVISIONAL}
+"""The SHA holds it: in review, or its ratings shared as provisional until it finalises."""
 """Handed back or finished: out of the reviewer's queue. (A reviewer sees an assessment
 from its first submission on, in every later status: ``permissions.assessment_scope``.)"""
 

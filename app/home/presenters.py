@@ -42,7 +42,19 @@ class CurrentAssessmentView:
             if left:
                 return f"Returned by the SHA: {left} point{'s' if left != 1 else ''} to answer"
             return "Returned by the SHA: every point answered"
+        if self.status is S.PROVISIONAL:
+            return f"The SHA shared provisional ratings on {long_date(a.provisional_at)}"
         return f"Finalised by the SHA on {long_date(a.finalised_at)}"
+
+    @property
+    def provisional_action(self) -> tuple[str, str] | None:
+        """The link to the SHA's provisional ratings, with words for the reader's role."""
+        if self.status is not S.PROVISIONAL:
+            return None
+        url = f"/assessments/{self.card.assessment.id}/factual-accuracy"
+        if self.role is Role.PCT_LEAD:
+            return "Check the provisional ratings for factual accuracy", url
+        return "See the SHA's provisional ratings", url
 
     @property
     def readiness_text(self) -> str:

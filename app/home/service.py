@@ -12,8 +12,8 @@ from app.actors import Actor
 from app.assessments import repository as assessments
 from app.assessments.models import Assessment, AssessmentStatus
 from app.assessments.workflow import (
-    AWAITING_REVIEW,
     PCT_EDITABLE,
+    WITH_THE_SHA,
     Move,
     Readiness,
     allowed_moves,
@@ -137,7 +137,7 @@ def _withdrawal(session: Session, assessment: Assessment) -> Withdrawal | None:
 @dataclass(frozen=True)
 class ReviewerHome:
     queue: list[AssessmentCard]
-    """Submitted and in-review assessments the reviewer can act on, soonest due first."""
+    """Assessments the SHA holds (submitted, in review, provisional), soonest due first."""
     with_pct: list[AssessmentCard]
     """Returned to the PCT, and not yet resubmitted (revised, or signed off again)."""
     finalised: list[AssessmentCard]
@@ -149,8 +149,8 @@ def reviewer_home(session: Session, actor: Actor) -> ReviewerHome:
     cards = [
         AssessmentCard(a, o, c, None) for a, o, c in assessments.list_assessments(session, actor)
     ]
-    done = AWAITING_REVIEW | {AssessmentStatus.FINALISED}
-    waiting = [c for c in cards if c.assessment.status in AWAITING_REVIEW]
+    done = WITH_THE_SHA | {AssessmentStatus.FINALISED}
+    waiting = [c for c in cards if c.assessment.status in WITH_THE_SHA]
     return ReviewerHome(
         queue=sorted(waiting, key=lambda card: (card.cycle.review_due, card.organisation.name)),
         with_pct=[c for c in cards if c.assessment.status not in done],

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
 from app.params import PathId
-from app.reports import context, documents, spreadsheet
+from app.reports import context, documents, sha_summary, spreadsheet
 from app.reports.cache import cached_pdf
 from app.reports.pool import render_pdf_in_pool
 
@@ -90,8 +90,10 @@ async def sha_report(
     actor: CurrentActor,
     sha_code: Annotated[str, Query(min_length=1, max_length=12)],
 ) -> Response:
-    """Every PCT of the SHA in the cycle: review and self levels, distribution, status."""
-    report = await run_in_threadpool(context.sha_report, session, actor, cycle_id, sha_code)
+    """Every PCT of the SHA in the cycle, for its board: a heat map of levels (review, else
+    self, with the gap), governance, outcomes against trajectory, status, and the movement
+    since the previous cycle's finalised assessments."""
+    report = await run_in_threadpool(sha_summary.sha_report, session, actor, cycle_id, sha_code)
     pdf = await cached_pdf(documents.sha_html(report), render_pdf_in_pool)
     name = _filename("wcc", report.sha.code, report.cycle.name, "summary") + ".pdf"
     return _download(pdf, "application/pdf", name)
@@ -121,6 +123,15 @@ class HeatmapRow(BaseModel):
     gaps: dict[int, int]
     governance: dict[str, HeatmapGovernance] = {}
     outcomes: list[HeatmapOutcome] = []
+    previous_finalised: bool = False
+    """Whether the PCT's assessment in the previous cycle was finalised: only then are
+    previous levels and movement given."""
+    previous_review_levels: dict[int, int] = {}
+    """The SHA's final levels in the previous cycle, for the competencies this cycle
+    assesses."""
+    movement: dict[int, int] = {}
+    """This cycle's review level minus the previous cycle's final one, where both are
+    known."""
 
 
 class Heatmap(BaseModel):
@@ -129,6 +140,9 @@ class Heatmap(BaseModel):
     competencies: list[int]
     """The competencies the cycle assesses."""
     rows: list[HeatmapRow]
+    previous_cycle_id: int | None = None
+    """The cycle before this one by dates, that movement is measured against."""
+    previous_cycle_name: str | None = None
 
 
 @router.get(
@@ -143,15 +157,19 @@ def sha_heatmap(
     """The regional view as data: each PCT of the SHA by competency the cycle assesses, with
     self level, review level and the gap between them (review minus self), its governance
     ratings (the SHA's where given, else the PCT's) and its outcome measures against their
-    trajectories, for assessments the caller may see."""
-    return _heatmap(context.sha_report(session, actor, cycle_id, sha_code), cycle_id)
+    trajectories, and each level's movement since the previous cycle's finalised assessment,
+    for assessments the caller may see."""
+    return _heatmap(sha_summary.sha_report(session, actor, cycle_id, sha_code), cycle_id)
 
 
-def _heatmap(report: context.ShaReport, cycle_id: int) -> Heatmap:
+def _heatmap(report: sha_summary.ShaReport, cycle_id: int) -> Heatmap:
+    previous = report.previous_cycle
     return Heatmap(
         sha_code=report.sha.code,
         cycle_id=cycle_id,
         competencies=[c.number for c in report.framework.competencies],
+        previous_cycle_id=previous.id if previous else None,
+        previous_cycle_name=previous.name if previous else None,
         rows=[
             HeatmapRow(
                 organisation_code=line.organisation.code,
@@ -179,6 +197,9 @@ def _heatmap(report: context.ShaReport, cycle_id: int) -> Heatmap:
                     )
                     for o in line.outcomes
                 ],
+                previous_finalised=line.has_previous,
+                previous_review_levels=line.previous_review_levels,
+                movement={m.number: m.change for m in line.compared if m.change is not None},
             )
             for line in report.pcts
         ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup
@@ -12,7 +12,12 @@ from sqlmodel import Session
 
 from app.actors import Actor
 from app.assessments import repository as assessment_repository
-from app.assessments.models import Assessment, AssessmentStatus, ReturnPoint
+from app.assessments.models import (
+    AssessmentStatus,
+    ModerationChange,
+    ProvisionalRating,
+    ReturnPoint,
+)
 from app.assessments.record import (
     AssessmentRecord,
     CompetencyLine,
@@ -21,20 +26,13 @@ from app.assessments.record import (
     RecordView,
     Round,
 )
-from app.cycles.models import Cycle
 from app.db import utcnow
-from app.errors import NotFound
 from app.framework import service as framework_service
 from app.framework.models import Competency, Framework, RollUpRule
-from app.governance import repository as governance_repository
-from app.governance.models import AREAS, GovernanceArea, Rag
-from app.organisations import service as organisation_service
-from app.organisations.models import Organisation, OrganisationKind
-from app.outcomes import repository as outcome_reads
+from app.governance.models import Rag
 from app.outcomes import standing
 from app.outcomes.models import Outcome
-from app.outcomes.repository import actuals_of
-from app.permissions import Action, require
+from app.panel.models import Panel
 from app.reports import trajectory
 from app.reports.radar import radar_svg
 from app.wording import count, long_date
@@ -155,6 +153,10 @@ class AssessmentReport(RecordView):
     record: AssessmentRecord
     radar: Markup
     generated_at: datetime
+    panel: Panel | None = None
+    shared: ProvisionalRating | None = None
+    """The SHA's ratings last shared as provisional for this round, with the PCT's answer."""
+    moderation: tuple[ModerationChange, ...] = ()
 
     # What the body and the exports show ------------------------------------------------------
 
@@ -177,6 +179,37 @@ class AssessmentReport(RecordView):
     @property
     def is_final(self) -> bool:
         return self.assessment.status is AssessmentStatus.FINALISED
+
+    @property
+    def mark(self) -> str | None:
+        """What every page says across it until the review is final."""
+        if self.is_final:
+            return None
+        if self.assessment.status is AssessmentStatus.PROVISIONAL:
+            return "PROVISIONAL"
+        return "DRAFT"
+
+    @property
+    def running_status(self) -> str:
+        """The status in every page's running head."""
+        if self.assessment.status is AssessmentStatus.PROVISIONAL:
+            return "PROVISIONAL: not final"
+        return f"{self.mark}: {self.status_label}" if self.mark else self.status_label
+
+    def moderated_what(self, change: ModerationChange) -> str:
+        match change.subject:
+            case "competency":
+                return f"Competency {change.key}"
+            case "criterion":
+                return f"Criterion {change.key}"
+            case "governance":
+                return f"Governance: {change.key}"
+            case _:
+                return f"Rating of evidence item {change.key}"
+
+    @property
+    def shows_review_record(self) -> bool:
+        return bool(self.panel or self.shared or self.moderation)
 
     @property
     def rounds(self) -> tuple[Round, ...]:
@@ -303,6 +336,11 @@ class AssessmentReport(RecordView):
                 return f"{label}: the SHA is reviewing it"
             case AssessmentStatus.RETURNED:
                 return f"{label}: the SHA returned it to the PCT to revise"
+            case AssessmentStatus.PROVISIONAL:
+                return (
+                    f"{label}: the SHA's ratings are shared with the PCT to check for factual "
+                    "accuracy; they are not final"
+                )
             case _:
                 return f"{label}: the SHA's review is complete"
 
@@ -733,6 +771,11 @@ class AssessmentReport(RecordView):
             ),
             ContentsEntry("governance", "Governance"),
             ContentsEntry("outcomes", "Outcomes"),
+            *(
+                [ContentsEntry("review-record", "The SHA's panel and moderation")]
+                if self.shows_review_record
+                else []
+            ),
             ContentsEntry("appendix-a", "Appendix A: Evidence manifest"),
             ContentsEntry("appendix-b", "Appendix B: Sign-off and submissions"),
         ]
@@ -762,6 +805,9 @@ def not_assessed_sentence(competencies: tuple[Competency, ...]) -> str:
 def assessment_report(session: Session, actor: Actor, assessment_id: int) -> AssessmentReport:
     record = assessment_repository.load_assessment(session, actor, assessment_id, full=True)
     return AssessmentReport(
+        panel=session.get(Panel, assessment_id),
+        shared=assessment_repository.current_provisional(session, assessment_id),
+        moderation=tuple(assessment_repository.moderation_of(session, assessment_id)),
         record=record,
         radar=radar_svg(
             list(record.framework.numbers),
@@ -770,171 +816,3 @@ def assessment_report(session: Session, actor: Actor, assessment_id: int) -> Ass
         ),
         generated_at=utcnow(),
     )
-
-
-@dataclass(frozen=True)
-class GovernanceCell:
-    """One governance area of a PCT in the SHA summary: the SHA's rating once given, else the
-    PCT's own, saying which."""
-
-    area: GovernanceArea
-    rating: Rag | None
-    by_sha: bool = False
-
-    @property
-    def by(self) -> str:
-        if self.rating is None:
-            return ""
-        return "SHA's rating" if self.by_sha else "PCT's own rating"
-
-
-@dataclass(frozen=True)
-class OutcomeLine:
-    """A measure a PCT presents, with where its latest actual stands."""
-
-    outcome: Outcome
-    status: standing.Status
-
-
-@dataclass(frozen=True)
-class PctLine:
-    organisation: Organisation
-    assessment: Assessment | None
-    self_levels: dict[int, int]
-    review_levels: dict[int, int]
-    governance: tuple[GovernanceCell, ...] = ()
-    outcomes: tuple[OutcomeLine, ...] = ()
-
-    @property
-    def status_label(self) -> str:
-        return self.assessment.status.label if self.assessment else "Not yet submitted"
-
-    @property
-    def outcomes_summary(self) -> str:
-        """ "2 measures: 1 on trajectory, 1 behind" """
-        if not self.outcomes:
-            return "No measures presented"
-        on = sum(1 for o in self.outcomes if o.status.on_trajectory is True)
-        behind = sum(1 for o in self.outcomes if o.status.on_trajectory is False)
-        text = f"{count(len(self.outcomes), 'measure')}: {on} on trajectory, {behind} behind"
-        waiting = len(self.outcomes) - on - behind
-        return text + (f", {waiting} not yet comparable" if waiting else "")
-
-
-@dataclass(frozen=True)
-class GovernanceTally:
-    """How many PCTs stand at red, amber and green in one area (SHA's rating, else PCT's)."""
-
-    area: GovernanceArea
-    counts: Mapping[Rag, int]
-    unrated: int
-
-
-@dataclass
-class ShaReport:
-    sha: Organisation
-    cycle: Cycle
-    framework: Framework
-    """The competencies the cycle assesses."""
-    pcts: list[PctLine]
-    distribution: dict[int, Counter[int]]
-    generated_at: datetime
-    not_assessed: tuple[Competency, ...] = field(default=())
-
-    @property
-    def not_assessed_sentence(self) -> str:
-        return not_assessed_sentence(self.not_assessed)
-
-    @property
-    def assessed_text(self) -> str:
-        return self.framework.numbers_text()
-
-    @property
-    def with_assessment(self) -> list[PctLine]:
-        return [line for line in self.pcts if line.assessment is not None]
-
-    @property
-    def governance_tallies(self) -> list[GovernanceTally]:
-        tallies = []
-        for i, area in enumerate(AREAS):
-            ratings = [line.governance[i].rating for line in self.with_assessment]
-            counted = Counter(r for r in ratings if r is not None)
-            tallies.append(
-                GovernanceTally(
-                    area, {rag: counted[rag] for rag in Rag}, sum(1 for r in ratings if r is None)
-                )
-            )
-        return tallies
-
-    @property
-    def rags(self) -> tuple[Rag, ...]:
-        return (Rag.RED, Rag.AMBER, Rag.GREEN)
-
-
-def _governance_cells(ratings: governance_repository.Ratings | None) -> tuple[GovernanceCell, ...]:
-    ratings = ratings or governance_repository.Ratings()
-    cells = []
-    for area in AREAS:
-        if area in ratings.sha:
-            cells.append(GovernanceCell(area, ratings.sha[area], by_sha=True))
-        else:
-            cells.append(GovernanceCell(area, ratings.pct.get(area)))
-    return tuple(cells)
-
-
-def sha_report(session: Session, actor: Actor, cycle_id: int, sha_code: str) -> ShaReport:
-    """Every PCT of the SHA in the cycle; scores, governance and outcomes only from
-    assessments the caller may see. A fixed number of statements, whatever the number of
-    PCTs: each kind of row is read for all of them at once."""
-    require(actor, Action.READ_SHA_REPORT)
-    sha = organisation_service.find_by_code(session, sha_code)
-    if (
-        sha is None
-        or sha.kind is not OrganisationKind.SHA
-        or not (actor.is_admin or actor.sha_id == sha.id)
-    ):
-        raise NotFound(f"SHA {sha_code.strip().upper()!r} not found")
-    cycle = session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise NotFound(f"Cycle {cycle_id} not found")
-    framework = framework_service.for_cycle(cycle)
-    assessed = set(framework.numbers)
-    not_assessed = tuple(
-        c
-        for c in framework_service.get_framework(cycle.framework_version).competencies
-        if c.number not in assessed
-    )
-    pcts = organisation_service.pcts_of(session, sha)
-    assessments = assessment_repository.in_cycle_for(
-        session, actor, cycle_id, [p.id for p in pcts if p.id is not None]
-    )
-    ids = [a.id for a in assessments.values() if a.id is not None]
-    selfs, reviews = assessment_repository.levels_of(session, ids)
-    governance = governance_repository.ratings_for(session, ids)
-    outcomes = outcome_reads.presented_outcomes_for(session, ids)
-    actuals = actuals_of(
-        session, sorted({o.id for found in outcomes.values() for o in found if o.id is not None})
-    )
-    lines = []
-    distribution: dict[int, Counter[int]] = {n: Counter() for n in framework.numbers}
-    for pct in pcts:
-        assessment = assessments.get(pct.id or 0)
-        aid = assessment.id if assessment else 0
-        self_levels = {n: v for n, v in selfs.get(aid or 0, {}).items() if n in assessed}
-        review_levels = {n: v for n, v in reviews.get(aid or 0, {}).items() if n in assessed}
-        for number, level in review_levels.items():
-            distribution[number][level] += 1
-        lines.append(
-            PctLine(
-                pct,
-                assessment,
-                self_levels,
-                review_levels,
-                governance=_governance_cells(governance.get(aid or 0)) if assessment else (),
-                outcomes=tuple(
-                    OutcomeLine(o, standing.status(o, actuals.get(o.id or 0, {})))
-                    for o in outcomes.get(aid or 0, [])
-                ),
-            )
-        )
-    return ShaReport(sha, cycle, framework, lines, distribution, utcnow(), not_assessed)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.reports.context import AssessmentReport, ShaReport
+from app.reports.context import AssessmentReport
+from app.reports.sha_summary import ShaReport
 from app.web import templates
 
 

@@ -157,7 +157,7 @@ def _back(assessment_id: int, given: str) -> str:
 
 
 def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 3 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 3 else None
 
 
 @router.post("/assessments/{assessment_id}/questions", response_class=HTMLResponse)

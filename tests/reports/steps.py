@@ -4,11 +4,14 @@ competencies 1 to 10, and a Year 2 (2009/10) one scored through criteria on comp
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.actors import SYSTEM
+from app.cycles import service as cycle_service
 from app.users.models import User
 from tests import factories
 from tests.api_steps import OUTCOME, log_evidence, ok, open_assessment, present, sign_off
@@ -78,6 +81,27 @@ def year_one_cycle(session: Session) -> int:
     )
     assert cycle.id is not None
     return cycle.id
+
+
+def previous_year_cycle(session: Session) -> int:
+    """2008/09 as it ran, a year before the factories' cycle (which opens on 16 September
+    2009): scored against wcc-2008, assessing competencies 1 to 10."""
+    cycle = cycle_service.create_cycle(
+        session,
+        SYSTEM,
+        name="2008/09",
+        opens_on=date(2008, 9, 1),
+        submission_due=date(2008, 12, 19),
+        review_due=date(2009, 5, 22),
+        framework_version="wcc-2008",
+        assessed_competencies=list(range(1, 11)),
+    )
+    assert cycle.id is not None
+    return cycle.id
+
+
+def finalise(client: TestClient, reviewer: User, assessment_id: int) -> None:
+    ok(client.post(f"/api/v1/assessments/{assessment_id}/finalise", headers=auth(reviewer)))
 
 
 def year_one_assessment(

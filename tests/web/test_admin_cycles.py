@@ -40,6 +40,21 @@ def test_a_cycle_is_opened_on_the_year_two_framework_without_competency_11(
     ]
     assert cycle["framework_version"] == "wcc-2009"
     assert cycle["assessed_competencies"] == list(range(1, 11))
+    assert cycle["provisional_step"] is True  # the form's default: the process as it ran
+
+
+def test_a_cycle_may_finalise_straight_from_review(client: TestClient, world) -> None:
+    sign_in(client, world.admin)
+    created = post_form(
+        client, "/admin/cycles", "/admin/cycles", {**FORM, "provisional_step": "no"}
+    )
+    assert created.status_code == 303, created.text[:800]
+    [cycle] = [
+        c
+        for c in ok(client.get("/api/v1/cycles", headers=auth(world.admin)))
+        if c["name"] == "2009/10"
+    ]
+    assert cycle["provisional_step"] is False
 
 
 def test_a_cycle_on_an_unknown_framework_is_refused_and_the_form_kept(

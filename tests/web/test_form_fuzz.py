@@ -39,8 +39,10 @@ from tests.api_steps import (
     log_evidence,
     ok,
     open_assessment,
+    open_thread,
     ready_to_sign,
     review_all,
+    share_provisional,
     sign_off,
     submitted,
 )
@@ -283,6 +285,7 @@ class Scene:
     spare: User  # a user the administrator's row forms may change
     year_two_draft: int  # PCT a on the Year 2 framework: the criteria forms
     year_two_review: int  # PCT b on the Year 2 framework, submitted: the panel's criteria
+    provisional: int  # PCT a, 2004/05: ratings shared as provisional: the factual-accuracy form
 
 
 def _cycle(session: Session, year: int, framework: str | None = None) -> int:
@@ -369,6 +372,11 @@ def build_scene(session: Session, client: TestClient) -> Scene:
     year_two_review = submitted(
         client, b.lead, b.board, b.pct.code, _cycle(session, 2012, "wcc-2009")
     )["id"]
+    provisional = submitted(client, lead, board, w.a.pct.code, _cycle(session, 2004))["id"]
+    _review_all(client, reviewer, provisional)
+    share_provisional(client, reviewer, provisional)
+    # A question on competency 1 of the assessment in review: the reply form.
+    open_thread(client, reviewer, in_review, "Which board minutes approved the plan?", 1)
     c = w.c
     theirs = submitted(client, c.lead, c.board, c.pct.code, w.cycle.id or 0)["id"]
     theirs_point = _return(client, w.other_reviewer, theirs)[0]
@@ -389,6 +397,7 @@ def build_scene(session: Session, client: TestClient) -> Scene:
         spare=factories.make_user(session, role=Role.CLINICIAN, organisation=w.b.pct),
         year_two_draft=year_two_draft,
         year_two_review=year_two_review,
+        provisional=provisional,
     )
 
 
@@ -445,6 +454,8 @@ def pages(scene: Scene) -> list[str]:
         f"/assessments/{scene.in_review}/return",
         f"/assessments/{scene.reviewed}/finalise",
         f"/assessments/{scene.finalised}/reopen",
+        f"/assessments/{scene.provisional}/factual-accuracy",
+        f"/assessments/{scene.in_review}/questions",
         *(f"/assessments/{a}/rounds" for a in every[2:]),
         *(f"/assessments/{a}/rounds/1" for a in every[2:]),
         *(f"/assessments/{a}/governance" for a in every),
