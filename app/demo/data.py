@@ -477,7 +477,7 @@ ASSESSMENTS = {
         "5A4": "draft",
         "5NC": "returned",
         "5C4": "finalised",
-        "5QL": "finalised",
+        "5QL": "provisional",
         "5QJ": "draft",
     },
 }

@@ -62,6 +62,7 @@ from app.assessments.models import (
     EvidenceRatingValue,
     EvidenceSnapshot,
     PresentedEvidence,
+    ProvisionalRating,
     ReturnPoint,
     ReviewCriterionScore,
     ReviewScore,
@@ -193,12 +194,20 @@ YEAR_TWO_LEADERS = frozenset({"5NX", "5F5", "5C4"})
 """Hull, Salford and Tower Hamlets, the top three of 2009/10: their results are out."""
 
 S = AssessmentStatus
-SIGNED_OFF_OR_LATER = frozenset({S.SIGNED_OFF, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED})
-SUBMITTED_OR_LATER = frozenset({S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED})
-REVIEWED = frozenset({S.IN_REVIEW, S.RETURNED, S.FINALISED})
+SUBMITTED_OR_LATER = frozenset({S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.PROVISIONAL, S.FINALISED})
+SIGNED_OFF_OR_LATER = SUBMITTED_OR_LATER | {S.SIGNED_OFF}
+REVIEWED = frozenset({S.IN_REVIEW, S.RETURNED, S.PROVISIONAL, S.FINALISED})
 # 2008/09 is over, every assessment finalised. 2009/10 is under way: its PCTs are spread over
 # every status in turn (but for the named leaders, finalised).
-LAST_CYCLE_STATUSES = [S.DRAFT, S.SIGNED_OFF, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED]
+LAST_CYCLE_STATUSES = [
+    S.DRAFT,
+    S.SIGNED_OFF,
+    S.SUBMITTED,
+    S.IN_REVIEW,
+    S.RETURNED,
+    S.PROVISIONAL,
+    S.FINALISED,
+]
 POPULATIONS = {code: population for code, _name, _sha, population, *_rest in DEMO_PCTS}
 PLACES = {code: {"council": council, "trust": trust} for code, *_rest, council, trust in DEMO_PCTS}
 
@@ -706,6 +715,7 @@ def _last_move(schedule: timeline.Schedule, status: AssessmentStatus) -> datetim
         S.SUBMITTED: schedule.submitted,
         S.IN_REVIEW: lambda: schedule.reviewed(1),
         S.RETURNED: schedule.returned,
+        S.PROVISIONAL: schedule.returned,
         S.FINALISED: schedule.finalised,
     }[status]()
 
@@ -1002,6 +1012,8 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                     "return_reason": RETURN_REASON if status is S.RETURNED else None,
                     "finalised_at": schedule.finalised() if status is S.FINALISED else None,
                     "finalised_by_id": reviewer if status is S.FINALISED else None,
+                    "provisional_at": schedule.returned() if status is S.PROVISIONAL else None,
+                    "provisional_by_id": reviewer if status is S.PROVISIONAL else None,
                     "created_at": schedule.opened(),
                     "updated_at": _last_move(schedule, status),
                     "version": 1,
@@ -1016,6 +1028,7 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
     }
     selfs, criterion_scores, governance, reviews, criterion_reviews = [], [], [], [], []
     governance_reviews, ratings, points = [], [], []
+    shared: list[dict[str, Any]] = []
     presented_outcomes = []
     snapshots: list[tuple[int, datetime, list[_Logged]]] = []
     submissions: list[tuple[int, _Planned]] = []
@@ -1116,6 +1129,28 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                 }
                 for index, area in enumerate(_governance_reviewed(status, plan.position))
             ]
+            if status is S.PROVISIONAL:
+                # The panel's ratings shared with the PCT, which has yet to check them.
+                shared.append(
+                    {
+                        "assessment_id": aid,
+                        "round": 1,
+                        "issued_at": schedule.returned(),
+                        "issued_by_id": reviewer,
+                        "levels": {
+                            "competencies": {str(n): panel[n] for n in plan.framework.numbers},
+                            "criteria": {
+                                row["criterion"]: row["level"]
+                                for row in criterion_reviews
+                                if row["assessment_id"] == aid
+                            },
+                            "governance": {area.value: found[area].value for area in AREAS},
+                        },
+                        "responded_at": None,
+                        "responded_by_id": None,
+                        "comments": [],
+                    }
+                )
         if status not in SUBMITTED_OR_LATER:
             continue
         frozen = plan.presented
@@ -1202,6 +1237,7 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
     )
     _bulk(session, EvidenceRating, ratings, result)
     _bulk(session, ReturnPoint, points, result)
+    _bulk(session, ProvisionalRating, shared, result)
     with clock.frozen_at(LOADED_AT):
         for table, count in result.created.items():
             if table == Cycle.__tablename__:

@@ -32,6 +32,7 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.actors import SYSTEM, Actor
 from app.assessments import criteria as criterion_service
+from app.assessments import provisional
 from app.assessments import service as assessment_service
 from app.assessments.models import (
     Assessment,
@@ -103,9 +104,11 @@ from app.users.models import Role
 from app.users.passwords import hash_password
 
 S = AssessmentStatus
-SIGNED_OFF_OR_LATER = {S.SIGNED_OFF, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED}
-SUBMITTED_OR_LATER = {S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.FINALISED}
-REVIEWED = {S.IN_REVIEW, S.RETURNED, S.FINALISED}
+SUBMITTED_OR_LATER = {S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.PROVISIONAL, S.FINALISED}
+SIGNED_OFF_OR_LATER = SUBMITTED_OR_LATER | {S.SIGNED_OFF}
+REVIEWED = {S.IN_REVIEW, S.RETURNED, S.PROVISIONAL, S.FINALISED}
+# The panel has scored every competency: its ratings are shared, or final.
+FULLY_REVIEWED = {S.PROVISIONAL, S.FINALISED}
 DRAFT_SCORED = range(1, 6)
 PARTLY_REVIEWED = 5
 RATED_PER_ASSESSMENT = 5
@@ -163,6 +166,7 @@ class _Progress:
     signed_off: bool = False
     submitted: bool = False
     returned: bool = False
+    shared: bool = False
     finalised: bool = False
 
 
@@ -453,6 +457,7 @@ def _progress(run: _Run, pct_code: str, cycle: _Cycle) -> _Progress | None:
         signed_off=assessment.signed_off_at is not None,
         submitted=assessment.submitted_at is not None,
         returned=assessment.returned_at is not None,
+        shared=assessment.provisional_at is not None,
         finalised=assessment.finalised_at is not None,
     )
 
@@ -515,7 +520,7 @@ def _review_scores(
     own = self_levels(pct_code, cycle.name)
     panel = panel_levels(pct_code, cycle.name)
     assessed = ASSESSED[cycle.name]
-    numbers = assessed if status is S.FINALISED else assessed[:PARTLY_REVIEWED]
+    numbers = assessed if status in FULLY_REVIEWED else assessed[:PARTLY_REVIEWED]
     framework = cycle.framework
     for number in numbers:
         if number in progress.reviewed:
@@ -697,6 +702,10 @@ def _assessment(
                     for number, request in RETURN_POINTS
                 ],
             )
+    if status is S.PROVISIONAL and not progress.shared:
+        _governance_reviews(run, progress, cycle, pct_code, schedule)
+        with clock.frozen_at(schedule.returned()):
+            provisional.share_provisional(session, reviewer, progress.id)
     if status is S.FINALISED and not progress.finalised:
         _governance_reviews(run, progress, cycle, pct_code, schedule)
         with clock.frozen_at(schedule.finalised()):
