@@ -39,6 +39,7 @@ from app.organisations import api as organisations_api
 from app.outcomes import api as outcomes_api
 from app.outcomes import pages as outcome_pages
 from app.panel import api as panel_api
+from app.panel import pages as panel_pages
 from app.region import pages as region_pages
 from app.reports import api as reports_api
 from app.reports import pool as report_pool
@@ -238,6 +239,7 @@ def create_app() -> FastAPI:
         signing_pages,
         decision_pages,
         provisional_pages,
+        panel_pages,
         governance_pages,
         thread_pages,
         outcome_pages,

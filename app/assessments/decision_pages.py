@@ -1,9 +1,10 @@
-"""The SHA reviewer's decisions (return, finalise), an administrator's reopen, and the rounds
-of an assessment, as pages.
+"""The SHA reviewer's decisions (return, share provisional ratings, finalise), an
+administrator's reopen, and the rounds of an assessment, as pages.
 
-Each decision is a choice, a check and a panel (NHS service manual: "check answers" and
-"confirmation" pages). The return form posts to its own address in three steps, named by the
-button pressed:
+The decisions start as a choice (``/decision``), whose options not open now are shown
+disabled with the reason; each choice then has its own page that checks it, and a panel
+after (NHS service manual: "check answers" and "confirmation" pages). The return form posts
+to its own address in three steps, named by the button pressed:
 
 - ``check`` (Continue): the form again with its error summary, or the check page, which
   carries everything typed in hidden fields;
@@ -19,23 +20,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
 from sqlmodel import Session
 
-from app.assessments import presenters, repository, service
+from app.assessments import presenters, provisional, repository, service
 from app.assessments.models import AssessmentStatus, ReturnPoint
-from app.assessments.presenters import AssessmentPage
+from app.assessments.presenters import AssessmentPage, ReviewPage
 from app.assessments.record import PresentedItem
 from app.assessments.schemas import RequiredText, ReturnPointWrite, TransitionRequest
 from app.assessments.workflow import Move
 from app.deps import SessionDep
-from app.forms import FormPost, FormProblem, blank_to_none, posted, render_form, submit_form
+from app.forms import (
+    FormPost,
+    FormProblem,
+    blank_to_none,
+    parse_form,
+    posted,
+    render_form,
+    submit_form,
+)
 from app.framework.models import Competency
 from app.params import MAX_ID, PathId, PathNumber
+from app.permissions import Action
 from app.web import PageActor, hx_redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -228,17 +238,143 @@ def return_done(
     return render(request, "assessments/return_done.html", {"view": view, "points": points})
 
 
+# The choice of decision ---------------------------------------------------------------------------
+
+DECISION_LABELS = {"decision": "what you want to do"}
+
+
+class DecisionForm(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    decision: Literal["return", "provisional", "finalise"]
+
+
+def _decision_page(
+    request: Request, review: ReviewPage, problem: FormProblem | None = None
+) -> Response:
+    options = review.options
+    first = next((o for o in options if o.enabled), None)
+    errors = problem.errors if problem else {}
+    # A message about the choice leads to the first option that can be chosen (a disabled
+    # radio cannot take the focus), or to the section that says why none can.
+    target = first.field if first else "decision"
+    summary = {(target if field == "decision" else field): text for field, text in errors.items()}
+    context = {
+        "view": review.view,
+        "review": review,
+        "options": options,
+        "open": first is not None,
+        "errors": errors,
+        "summary": summary,
+    }
+    return render_form(request, "assessments/decision.html", context, problem)
+
+
+@router.get("/assessments/{assessment_id}/decision", response_class=HTMLResponse)
+def decision(
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
+) -> Response:
+    return _decision_page(
+        request, presenters.review_page(session, actor, assessment_id, action=Action.RETURN)
+    )
+
+
+@router.post("/assessments/{assessment_id}/decision", response_class=HTMLResponse)
+def choose_decision(
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
+) -> Response:
+    review = presenters.review_page(session, actor, assessment_id, action=Action.RETURN)
+    parsed, errors = parse_form(DecisionForm, posted(form, "decision"), DECISION_LABELS)
+    if parsed is None:
+        return _decision_page(request, review, FormProblem(errors=errors))
+    chosen = review.option(parsed.decision)
+    assert chosen is not None
+    if not chosen.enabled:
+        refusal = f"You cannot {chosen.label[:1].lower()}{chosen.label[1:]} now. {chosen.reason}."
+        return _decision_page(
+            request, review, FormProblem(errors={"decision": refusal}, status_code=409)
+        )
+    return hx_redirect(request, chosen.url)
+
+
+# Provisional ratings ---------------------------------------------------------------------------
+
+SHARE_FORM = "share"
+
+
+def _provisional_page(
+    request: Request, review: ReviewPage, problem: FormProblem | None = None
+) -> Response:
+    context = {
+        "view": review.view,
+        "review": review,
+        "refusal": review.record.why_not_now(Move.SHARE_PROVISIONAL),
+        "errors": problem.errors if problem else {},
+        "missing": problem.missing if problem else [],
+        "version": (problem.current_version if problem else None) or review.view.assessment.version,
+    }
+    return render_form(request, "assessments/provisional.html", context, problem)
+
+
+@router.get("/assessments/{assessment_id}/provisional", response_class=HTMLResponse)
+def provisional_check(
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
+) -> Response:
+    return _provisional_page(
+        request,
+        presenters.review_page(session, actor, assessment_id, action=Action.SHARE_PROVISIONAL),
+    )
+
+
+@router.post("/assessments/{assessment_id}/provisional", response_class=HTMLResponse)
+def share_provisional(
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
+) -> Response:
+    presenters.review_page(session, actor, assessment_id, action=Action.SHARE_PROVISIONAL)
+    return submit_form(
+        session,
+        schema=TransitionRequest,
+        data=blank_to_none(posted(form, "version"), "version"),
+        labels={},
+        form_field=SHARE_FORM,
+        command=lambda data: provisional.share_provisional(
+            session, actor, assessment_id, expected_version=data.version
+        ),
+        done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}/provisional/done"),
+        page=lambda problem: _provisional_page(
+            request,
+            presenters.review_page(session, actor, assessment_id, action=Action.SHARE_PROVISIONAL),
+            problem,
+        ),
+    )
+
+
+@router.get("/assessments/{assessment_id}/provisional/done", response_class=HTMLResponse)
+def provisional_done(
+    request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
+) -> Response:
+    review = presenters.review_page(session, actor, assessment_id, action=Action.SHARE_PROVISIONAL)
+    if review.record.status is not AssessmentStatus.PROVISIONAL:
+        return RedirectResponse(f"/assessments/{assessment_id}/review", status_code=303)
+    return render(
+        request, "assessments/provisional_done.html", {"view": review.view, "review": review}
+    )
+
+
 # Finalise -----------------------------------------------------------------------------------------
 
 
 def _finalise_page(
-    request: Request, view: AssessmentPage, problem: FormProblem | None = None
+    request: Request, review: ReviewPage, problem: FormProblem | None = None
 ) -> Response:
+    record = review.record
+    # Scores still missing are listed by the page itself, each with its link.
+    waiting = "" if record.unreviewed or record.unreviewed_governance else review.unchecked
     context = {
-        "view": view,
-        "refusal": view.record.why_not_now(Move.FINALISE),
+        "view": review.view,
+        "refusal": record.why_not_now(Move.FINALISE) or waiting or None,
         "errors": problem.errors if problem else {},
-        "version": (problem.current_version if problem else None) or view.assessment.version,
+        "version": (problem.current_version if problem else None) or record.assessment.version,
     }
     return render_form(request, "assessments/finalise.html", context, problem)
 
@@ -248,7 +384,7 @@ def finalise_check(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
     return _finalise_page(
-        request, presenters.step_page(session, actor, assessment_id, Move.FINALISE)
+        request, presenters.review_page(session, actor, assessment_id, action=Action.FINALISE)
     )
 
 
@@ -267,7 +403,9 @@ def finalise(
         ),
         done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}/finalise/done"),
         page=lambda problem: _finalise_page(
-            request, presenters.step_page(session, actor, assessment_id, Move.FINALISE), problem
+            request,
+            presenters.review_page(session, actor, assessment_id, action=Action.FINALISE),
+            problem,
         ),
     )
 

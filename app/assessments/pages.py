@@ -1,19 +1,23 @@
 """Assessment pages: the board, the competency page with its scoring form, the review.
 
 Every POST goes through ``forms.submit_form``: parse, one service command, and on a refusal
-the same page again with the error summary and what was typed. Routes are plain ``def``
+the same page again with the error summary and what was typed. The reviewer's one form on a
+competency is the exception: its post makes several saves (each criterion, the level and
+comment, each item's rating), all parsed before any is made, each through its own service
+command, stopping at the first refused and saying what was saved. Routes are plain ``def``
 functions, so database work runs in the thread pool and never stalls the event loop.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import FormData
 
 from app.assessments import criteria, presenters, repository, service
 from app.assessments.models import (
@@ -31,10 +35,13 @@ from app.assessments.schemas import (
     SelfScoreWrite,
 )
 from app.deps import SessionDep
+from app.errors import DomainError
 from app.forms import (
+    OUT_OF_DATE,
     FormPost,
     FormProblem,
     blank_to_none,
+    parse_form,
     posted,
     render_form,
     shown_values,
@@ -43,6 +50,7 @@ from app.forms import (
 from app.framework import service as framework_service
 from app.home.pages import pct_home_page
 from app.params import MAX_ID, PathCriterion, PathId, PathNumber
+from app.permissions import Action
 from app.threads.pages import threads_block
 from app.web import PageActor, hx_redirect, is_fragment_request
 
@@ -54,8 +62,6 @@ SELF_LABELS = {
     "improvement_action": "the improvement action",
     "target_level": "a target level",
 }
-REVIEW_LABELS = {"level": "a level", "comment": "a comment"}
-RATING_LABELS = {"rating": "a rating", "comment": "a comment"}
 RESPONSE_LABELS = {"response": "your response"}
 
 
@@ -103,7 +109,6 @@ class _CriterionPost:
 
 
 CRITERION_LABELS = {"level": "a level", "rationale": "why this level"}
-CRITERION_REVIEW_LABELS = {"level": "a level", "comment": "a comment"}
 
 
 def _criterion_saved(number: int, criterion: str, whole: SelfScore | ReviewScore | None) -> str:
@@ -538,8 +543,9 @@ def answer_return_point(
 def _review(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: int
 ) -> Response:
-    view = presenters.assessment_page(session, actor, assessment_id, full=True)
-    return render_form(request, "assessments/review.html", {"view": view}, None)
+    review = presenters.review_page(session, actor, assessment_id)
+    context = {"view": review.view, "review": review, "decides": review.decides}
+    return render_form(request, "assessments/review.html", context, None)
 
 
 @router.get("/assessments/{assessment_id}/review", response_class=HTMLResponse)
@@ -549,6 +555,257 @@ def review(
     return _review(request, session, actor, assessment_id)
 
 
+@dataclass(frozen=True)
+class _Save:
+    """One save the reviewer's form makes, through one service command: the level of a
+    criterion, the competency's level and comment, or the rating of one evidence item."""
+
+    said: str
+    """What it saves, for a sentence ("criterion 1.2")."""
+    schema: type[BaseModel]
+    data: dict[str, Any]
+    fields: dict[str, str]
+    """The schema's fields, each with the form field (and element id) it comes from."""
+    labels: dict[str, str]
+    command: Callable[[Any], object]
+
+    def field(self, name: str | None) -> str:
+        """The form field an error about ``name`` concerns (the save's first, for a fault
+        in a field the page fills in itself, or one that names none)."""
+        if name in self.labels:
+            return self.fields[name]
+        return next(iter(self.fields.values()))
+
+    def parse(self) -> tuple[BaseModel | None, dict[str, str]]:
+        parsed, errors = parse_form(self.schema, self.data, self.labels)
+        found: dict[str, str] = {}
+        for name, message in errors.items():
+            found.setdefault(self.field(name), message if name in self.labels else OUT_OF_DATE)
+        return parsed, found
+
+
+@dataclass
+class _Outcome:
+    """What a post of the reviewer's form did: the saves made, and the one refused (with
+    why) and those not tried after it."""
+
+    saved: list[_Save] = field(default_factory=list)
+    refused: _Save | None = None
+    problem: FormProblem | None = None
+    left: list[_Save] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _ReviewPost:
+    """The reviewer's form as posted and refused, with what became of each save."""
+
+    typed: dict[str, str]
+    outcome: _Outcome
+
+    def values(self, saved_now: dict[str, Any]) -> dict[str, Any]:
+        """What the form shows again: everything as typed, with the versions of the rows
+        saved by this post (and of a row changed meanwhile by someone else) as they are
+        now, so that saving again changes only what is still to save."""
+        values = {**saved_now, **self.typed}
+        outcome = self.outcome
+        fresh = {save.fields["version"] for save in outcome.saved}
+        if any(save.fields["version"] != "version" for save in outcome.saved):
+            fresh.add("version")  # a criterion's level may have moved the competency's
+        for name in fresh:
+            values[name] = saved_now.get(name)
+        refused, problem = outcome.refused, outcome.problem
+        if refused is not None and problem is not None and problem.current_version is not None:
+            values[refused.fields["version"]] = problem.current_version
+        return values
+
+
+REVIEW_FORM = presenters.REVIEW_FORM_ID
+# Refusals a form cannot help with: the error page (or sign-in) says what happened, as in
+# ``forms.submit_form``.
+NOT_FORM_ERRORS = frozenset({401, 404, 429, 503})
+REASON_LABEL = "the reason for the change"
+
+
+def _level(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 3 else None
+
+
+def _review_saves(
+    session: SessionDep,
+    actor: PageActor,
+    page: presenters.ReviewCompetencyPage,
+    typed: dict[str, str],
+) -> list[_Save]:
+    """The saves a post of the reviewer's form makes, in order: each criterion whose level
+    or comment changed (the competency's level follows from them), then the competency's
+    level and comment, then each item whose rating changed. What is unchanged is not sent,
+    so that nothing is written, audited or moderated for it."""
+    aid, n = page.review.record.id, page.number
+    moderating = page.review.form is presenters.ReviewForm.MODERATION
+    reason = {"reason": typed["reason"].strip() or None} if moderating else {}
+    reason_field = {"reason": "reason"} if moderating else {}
+    reason_label = {"reason": REASON_LABEL} if moderating else {}
+    stored = page.form_values()
+    saves: list[_Save] = []
+
+    def unchanged(level: str, comment: str, level_name: str, comment_name: str) -> bool:
+        before = stored[level_name]
+        same = level == ("" if before is None else str(before))
+        return (same and comment == stored[comment_name]) or (
+            not level and not comment and not before
+        )
+
+    levels: list[int | None] = []
+    for line in page.row.criteria:
+        k = line.number
+        f = {name: presenters.criterion_field(k, name) for name in ("level", "comment", "version")}
+        level, comment = typed[f["level"]].strip(), typed[f["comment"]].strip()
+        levels.append(_level(level))
+        if unchanged(level, comment, f["level"], f["comment"]):
+            continue
+        saves.append(
+            _Save(
+                f"criterion {k}",
+                CriterionReviewWrite,
+                {
+                    "level": level or None,
+                    "comment": comment,
+                    "version": typed[f["version"]] or None,
+                    **reason,
+                },
+                {**f, **reason_field},
+                {
+                    "level": f"a review level for criterion {k}",
+                    "comment": f"the comment on criterion {k}",
+                    **reason_label,
+                },
+                lambda data, k=k: criteria.put_criterion_review(
+                    session, actor, aid, n, k, data=data
+                ),
+            )
+        )
+
+    score = page.row.review_score
+    comment = typed["comment"].strip()
+    version = typed["version"] or None
+    score_fields = {"level": "level", "comment": "comment", "version": "version"}
+    if page.row.criteria:
+        # The level follows from the criteria; a refusal about it leads to the first
+        # criterion still without one.
+        blank = [
+            line.number
+            for line, given in zip(page.row.criteria, levels, strict=True)
+            if given is None
+        ]
+        score_fields["level"] = presenters.criterion_field(
+            (blank or [page.row.criteria[0].number])[0], "level"
+        )
+        whole = (
+            page.view.framework.rolled_up([g for g in levels if g is not None])
+            if not blank
+            else None
+        )
+        moved = whole is not None and (score is None or whole != score.level) and not moderating
+        changed = comment != (score.comment if score else "") or moved
+        if saves and (score is None or version == str(score.version)):
+            # The criteria saved first move the competency's version; the form's was current
+            # when the page was read. A stale one is still sent, and refused as stale.
+            version = None
+        schema: type[ReviewScoreWrite] = ReviewScoreWrite
+        data = {"level": None, "comment": comment}
+    else:
+        level = typed["level"].strip()
+        changed = not unchanged(level, comment, "level", "comment")
+        schema = _LevelledReviewScore
+        data = {"level": level or None, "comment": comment}
+    if changed:
+        saves.append(
+            _Save(
+                f"your level and comment on competency {n}",
+                schema,
+                {**data, "version": version, **reason},
+                {**score_fields, **reason_field},
+                {
+                    "level": f"a review level for competency {n}",
+                    "comment": "your comment",
+                    **reason_label,
+                },
+                lambda body: service.put_review_score(session, actor, aid, n, data=body),
+            )
+        )
+
+    for item in page.items:
+        f = {
+            name: presenters.item_field(item.id, name) for name in ("rating", "comment", "version")
+        }
+        rating, note = typed[f["rating"]].strip(), typed[f["comment"]].strip()
+        if unchanged(rating, note, f["rating"], f["comment"]):
+            continue
+        saves.append(
+            _Save(
+                f"your rating of “{item.title}”",
+                EvidenceRatingWrite,
+                {
+                    "rating": rating or None,
+                    "comment": note,
+                    "version": typed[f["version"]] or None,
+                    **reason,
+                },
+                {**f, **reason_field},
+                {
+                    "rating": f"your rating of “{item.title}”",
+                    "comment": f"your comment on “{item.title}”",
+                    **reason_label,
+                },
+                lambda body, eid=item.id: service.put_evidence_rating(
+                    session, actor, aid, eid, data=body
+                ),
+            )
+        )
+    return saves
+
+
+def _review_typed(form: FormData, page: presenters.ReviewCompetencyPage) -> dict[str, str]:
+    """The reviewer's form as posted, as text; a field the post leaves out (an unchosen
+    radio, or a page older than the form) stands as saved, so that it changes nothing."""
+    saved = page.form_values()
+    typed = {
+        name: "" if saved[name] is None else str(saved[name])
+        for name in page.field_names
+        if name not in form
+    }
+    return posted(form, *page.field_names, "then") | typed
+
+
+def _save_all(session: SessionDep, saves: list[_Save]) -> _Outcome:
+    """Every save parsed first (a mistake anywhere saves nothing), then each made in turn,
+    stopping at the first the service refuses."""
+    parsed: list[BaseModel] = []
+    errors: dict[str, str] = {}
+    for save in saves:
+        body, found = save.parse()
+        for name, message in found.items():
+            errors.setdefault(name, message)
+        if body is not None:
+            parsed.append(body)
+    if errors:
+        return _Outcome(problem=FormProblem(errors=errors))
+    outcome = _Outcome()
+    for index, (save, body) in enumerate(zip(saves, parsed, strict=True)):
+        try:
+            save.command(body)
+        except DomainError as error:
+            session.rollback()
+            if error.status_code in NOT_FORM_ERRORS:
+                raise
+            problem = FormProblem.from_error(error, form_field=save.field(None))
+            problem.errors = {save.field(error.field): error.detail}
+            outcome.refused, outcome.problem, outcome.left = save, problem, saves[index + 1 :]
+            return outcome
+        outcome.saved.append(save)
+    return outcome
+
+
 def _review_competency(
     request: Request,
     session: SessionDep,
@@ -556,32 +813,27 @@ def _review_competency(
     assessment_id: int,
     number: int,
     *,
-    template: str = "assessments/review_competency.html",
-    typed: dict[str, Any] | None = None,
-    problem: FormProblem | None = None,
-    saved: bool = False,
-    crit: _CriterionPost | None = None,
+    post: _ReviewPost | None = None,
 ) -> Response:
-    view = presenters.assessment_page(session, actor, assessment_id, full=True)
-    row = view.row(number)
-    score = row.review_score
-    stored = {
-        "level": score.level if score else None,
-        "comment": score.comment if score else "",
-        "version": score.version if score else None,
-    }
-    values = shown_values(stored, typed, problem)
+    page = presenters.review_competency_page(session, actor, assessment_id, number)
+    values = post.values(page.form_values()) if post else page.form_values()
+    problem = post.outcome.problem if post else None
+    errors = problem.errors if problem else {}
+    if errors and not page.shows_form:
+        # No form to correct: the summary leads to the notice that says why.
+        errors = {REVIEW_FORM: next(iter(errors.values()))}
     context = {
-        "view": view,
-        "row": row,
-        "items": row.presented,
+        "view": page.view,
+        "review": page.review,
+        "page": page,
+        "row": page.row,
         "values": values,
-        "errors": problem.errors if problem else {},
+        "errors": errors,
         "problem": problem,
-        "saved": saved,
-        "crit": crit,
+        "outcome": post.outcome if post else None,
+        "threads": threads_block(session, actor, assessment_id, number, back=page.url),
     }
-    return render_form(request, template, context, problem or (crit.problem if crit else None))
+    return render_form(request, "assessments/review_competency.html", context, problem)
 
 
 @router.get("/assessments/{assessment_id}/review/{number}", response_class=HTMLResponse)
@@ -596,7 +848,7 @@ def review_competency(
 
 
 @router.post("/assessments/{assessment_id}/review/{number}", response_class=HTMLResponse)
-def save_review_score(
+def save_review(
     request: Request,
     session: SessionDep,
     actor: PageActor,
@@ -604,139 +856,20 @@ def save_review_score(
     number: PathNumber,
     form: FormPost,
 ) -> Response:
-    typed = posted(form, *REVIEW_LABELS, "version")
-    fragment = "assessments/_review_form.html"
-
-    def done(_: object) -> Response:
-        if not is_fragment_request(request):
-            return hx_redirect(
-                request,
-                f"/assessments/{assessment_id}/review#competency-{number}",
-                flash=f"Review score for competency {number} saved.",
-            )
-        return _review_competency(
-            request, session, actor, assessment_id, number, template=fragment, saved=True
-        )
-
-    def page(problem: FormProblem) -> Response:
-        template = (
-            fragment if is_fragment_request(request) else "assessments/review_competency.html"
-        )
-        return _review_competency(
-            request,
-            session,
-            actor,
-            assessment_id,
-            number,
-            template=template,
-            typed=typed,
-            problem=problem,
-        )
-
-    through_criteria = _scored_through_criteria(session, actor, assessment_id, number)
-    return submit_form(
-        session,
-        schema=ReviewScoreWrite if through_criteria else _LevelledReviewScore,
-        data=blank_to_none(typed, "level", "version"),
-        labels=REVIEW_LABELS,
-        command=lambda data: service.put_review_score(
-            session, actor, assessment_id, number, data=data
-        ),
-        done=done,
-        page=page,
+    """The reviewer's one form on a competency: its level (or its criteria's), the comment,
+    and the rating of each item, saved together; then this page again, or the next."""
+    page = presenters.review_competency_page(
+        session, actor, assessment_id, number, action=Action.SCORE_REVIEW
     )
-
-
-@router.post(
-    "/assessments/{assessment_id}/review/{number}/criteria/{criterion}",
-    response_class=HTMLResponse,
-)
-def save_criterion_review(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    assessment_id: PathId,
-    number: PathNumber,
-    criterion: PathCriterion,
-    form: FormPost,
-) -> Response:
-    return _criterion_form(
-        request,
-        session,
-        form,
-        number=number,
-        criterion=criterion,
-        url=f"/assessments/{assessment_id}/review/{number}",
-        schema=CriterionReviewWrite,
-        labels=CRITERION_REVIEW_LABELS,
-        command=lambda data: criteria.put_criterion_review(
-            session, actor, assessment_id, number, criterion, data=data
-        ),
-        page=lambda crit: _review_competency(
-            request, session, actor, assessment_id, number, crit=crit
-        ),
-    )
-
-
-def _rating_form(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    assessment_id: int,
-    evidence_id: int,
-    *,
-    typed: dict[str, Any] | None = None,
-    problem: FormProblem | None = None,
-    saved: bool = False,
-) -> Response:
-    view = presenters.assessment_page(session, actor, assessment_id, full=True)
-    item = view.item(evidence_id)
-    rating = item.rating
-    stored = {
-        "rating": rating.rating.value if rating else "",
-        "comment": rating.comment if rating else "",
-        "version": rating.version if rating else None,
-    }
-    values = shown_values(stored, typed, problem)
-    context = {
-        "view": view,
-        "item": item,
-        "rating_form": values,
-        "rating_errors": problem.errors if problem else {},
-        "rating_problem": problem,
-        "rating_saved": saved,
-    }
-    return render_form(request, "assessments/_rating_form.html", context, problem)
-
-
-@router.post("/assessments/{assessment_id}/ratings/{evidence_id}", response_class=HTMLResponse)
-def save_rating(
-    request: Request,
-    session: SessionDep,
-    actor: PageActor,
-    assessment_id: PathId,
-    evidence_id: PathId,
-    form: FormPost,
-) -> Response:
-    typed = posted(form, *RATING_LABELS, "version")
-
-    def done(_: object) -> Response:
-        if not is_fragment_request(request):
-            return hx_redirect(
-                request, f"/assessments/{assessment_id}/review", flash="Rating saved."
-            )
-        return _rating_form(request, session, actor, assessment_id, evidence_id, saved=True)
-
-    return submit_form(
-        session,
-        schema=EvidenceRatingWrite,
-        data=blank_to_none(typed, "rating", "version"),
-        labels=RATING_LABELS,
-        command=lambda data: service.put_evidence_rating(
-            session, actor, assessment_id, evidence_id, data=data
-        ),
-        done=done,
-        page=lambda problem: _rating_form(
-            request, session, actor, assessment_id, evidence_id, typed=typed, problem=problem
-        ),
-    )
+    typed = _review_typed(form, page)
+    saves = _review_saves(session, actor, page, typed)
+    if saves and not page.shows_form:
+        refusal = FormProblem(errors={REVIEW_FORM: page.closed_reason}, status_code=409)
+        outcome = _Outcome(problem=refusal)
+    else:
+        outcome = _save_all(session, saves)
+    if outcome.problem is not None:
+        post = _ReviewPost(typed, outcome)
+        return _review_competency(request, session, actor, assessment_id, number, post=post)
+    url, flash = page.after_save(saved=bool(outcome.saved), onward=typed["then"] != "stay")
+    return hx_redirect(request, url, flash=flash)

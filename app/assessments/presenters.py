@@ -4,15 +4,22 @@ rules of their own."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session
 
 from app.actors import Actor
 from app.assessments import repository
-from app.assessments.models import AssessmentStatus, ReturnPoint
+from app.assessments.models import (
+    AssessmentStatus,
+    ModerationChange,
+    ProvisionalRating,
+    ReturnPoint,
+)
 from app.assessments.record import (
     ACTION_FOR_MOVE,
     AssessmentRecord,
@@ -21,10 +28,22 @@ from app.assessments.record import (
     RecordView,
     signed_at_meeting,
 )
-from app.assessments.workflow import FROZEN_STATUSES, PCT_EDITABLE, Gap, Move
+from app.assessments.workflow import (
+    AWAITING_REVIEW,
+    FROZEN_STATUSES,
+    PCT_EDITABLE,
+    Gap,
+    Move,
+    not_checked,
+    review_move,
+)
 from app.cycles.models import ALL_COMPETENCIES
 from app.errors import NotFound
 from app.evidence.models import EvidenceItem, EvidenceKind
+from app.framework.models import Competency
+from app.organisations import service as organisation_service
+from app.panel import service as panel_service
+from app.panel.models import Panel
 from app.permissions import Action, may_on_assessment, require_on_assessment
 from app.wording import count, long_date
 
@@ -138,6 +157,11 @@ class AssessmentPage(RecordView):
             return f"Submitted to the SHA ({submitted}). Waiting for the SHA's review."
         if status is AssessmentStatus.IN_REVIEW:
             return f"The SHA is reviewing it ({submitted})."
+        if status is AssessmentStatus.PROVISIONAL:
+            return (
+                f"The SHA has shared provisional ratings ({submitted}). They become final once "
+                "the PCT has checked them for factual accuracy and the SHA finalises its review."
+            )
         return f"The SHA finalised its review on {long_date(a.finalised_at)}."
 
     @property
@@ -371,4 +395,375 @@ def competency_page(
             if item.id not in shown and item.id not in view.record.presented
         ],
         period_start=period[0],
+    )
+
+
+# The SHA's review -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionOption:
+    """One decision a reviewer may take on the decision page: its page, and why it cannot be
+    taken now ("" when it can)."""
+
+    value: str
+    label: str
+    hint: str
+    url: str
+    reason: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return not self.reason
+
+    @property
+    def field(self) -> str:
+        """The id of its radio button (the error summary's link)."""
+        return f"decision-{self.value}"
+
+
+class ReviewForm(StrEnum):
+    """What the reviewer's form on a competency can do now."""
+
+    OPEN = "open"
+    """Reviewing: scores and ratings change freely."""
+    MODERATION = "moderation"
+    """Shared as provisional and checked by the PCT: each change needs a reason."""
+    AWAITING_CHECK = "awaiting_check"
+    """Shared as provisional: fixed until the PCT has checked them."""
+    CLOSED = "closed"
+    """Returned, finalised, or not this actor's to review: read only."""
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """An assessment as its SHA's reviewers see it: the record, the ratings last shared as
+    provisional (with the PCT's answer), the panel and the moderation log."""
+
+    view: AssessmentPage
+    shared: ProvisionalRating | None
+    panel: Panel | None = None
+    moderation: tuple[ModerationChange, ...] = ()
+    records_panel: bool = False
+    """The actor is one of the SHA's reviewers of this PCT, who record its panel."""
+
+    @property
+    def record(self) -> AssessmentRecord:
+        return self.view.record
+
+    @property
+    def base(self) -> str:
+        return f"/assessments/{self.record.id}"
+
+    @property
+    def checked(self) -> bool:
+        """The PCT has answered the ratings shared for this round."""
+        return self.shared is not None and self.shared.responded_at is not None
+
+    @property
+    def form(self) -> ReviewForm:
+        if not self.view.reviews:
+            return ReviewForm.CLOSED
+        status = self.record.status
+        if status in AWAITING_REVIEW:
+            return ReviewForm.OPEN
+        if status is AssessmentStatus.PROVISIONAL:
+            return ReviewForm.MODERATION if self.checked else ReviewForm.AWAITING_CHECK
+        return ReviewForm.CLOSED
+
+    @property
+    def decides(self) -> bool:
+        """A decision is this actor's to make while the SHA has the assessment."""
+        return self.view.reviews and self.record.status in (
+            AssessmentStatus.SUBMITTED,
+            AssessmentStatus.IN_REVIEW,
+            AssessmentStatus.PROVISIONAL,
+        )
+
+    @property
+    def may_record_panel(self) -> bool:
+        """The actor may record the panel now (until the review is final)."""
+        return self.records_panel and self.record.status is not AssessmentStatus.FINALISED
+
+    # Facts about the ratings ----------------------------------------------------------------
+
+    def rated(self, line: CompetencyLine) -> int:
+        """How many of a competency's items the reviewer has rated."""
+        return sum(1 for item in line.presented if item.rating)
+
+    @staticmethod
+    def divergence(line: CompetencyLine) -> str:
+        """How the review level stands against the PCT's own, in words ("" until both)."""
+        if line.self_score is None or line.review_score is None:
+            return ""
+        gap = line.review_score.level - line.self_score.level
+        if gap == 0:
+            return "Same as the PCT's"
+        direction = "higher" if gap > 0 else "lower"
+        return f"{count(abs(gap), 'level')} {direction} than the PCT's"
+
+    @property
+    def shared_comments(self) -> list[tuple[Competency | None, str]]:
+        """The PCT's factual-accuracy comments, each with its competency (None: general)."""
+        if self.shared is None:
+            return []
+        framework = self.record.framework
+        return [
+            (framework.competency(int(c["competency_number"] or 0)), str(c.get("comment", "")))
+            for c in self.shared.comments
+        ]
+
+    def moderation_subject(self, change: ModerationChange) -> str:
+        """What a moderation change changed, in words."""
+        if change.subject == "competency":
+            return f"Competency {change.key}"
+        if change.subject == "criterion":
+            return f"Criterion {change.key}"
+        if change.subject == "governance":
+            return f"Governance: {change.key}"
+        item = self.record.presented_item(int(change.key)) if change.key.isdigit() else None
+        return f"Evidence: {item.title}" if item else f"Evidence item {change.key}"
+
+    # The decisions --------------------------------------------------------------------------
+
+    @property
+    def unchecked(self) -> str:
+        """Why the review cannot be final before the PCT's factual-accuracy check ("" when it
+        can), as a sentence."""
+        why = not_checked(
+            self.record.status,
+            checked=self.checked,
+            provisional_step=self.record.cycle.provisional_step,
+            cycle=self.record.cycle.name,
+        )
+        return why[:1].upper() + why[1:]
+
+    @property
+    def finalise_refusal(self) -> str:
+        record = self.record
+        return record.why_not_now(Move.FINALISE) or record.not_reviewed_yet or self.unchecked
+
+    @property
+    def share_refusal(self) -> str:
+        record = self.record
+        return record.why_not_now(Move.SHARE_PROVISIONAL) or record.not_reviewed_yet
+
+    @property
+    def return_refusal(self) -> str:
+        return self.record.why_not_now(Move.RETURN) or ""
+
+    @property
+    def options(self) -> list[DecisionOption]:
+        step = (
+            f" {self.record.cycle.name} needs this step before the review is final."
+            if self.record.cycle.provisional_step
+            else ""
+        )
+        return [
+            DecisionOption(
+                "return",
+                "Return to the PCT",
+                "Ask the PCT to address points, competency by competency, and submit again. "
+                "You check the points before they are sent.",
+                f"{self.base}/return",
+                self.return_refusal,
+            ),
+            DecisionOption(
+                "provisional",
+                "Share provisional ratings with the PCT",
+                "The PCT sees your ratings and checks them for factual accuracy. You can then "
+                "change a rating, giving a reason, and finalise." + step,
+                f"{self.base}/provisional",
+                self.share_refusal,
+            ),
+            DecisionOption(
+                "finalise",
+                "Finalise the review",
+                "Your review levels become the SHA's assessment of this PCT. Only an "
+                "administrator can reopen a finalised review.",
+                f"{self.base}/finalise",
+                self.finalise_refusal,
+            ),
+        ]
+
+    def option(self, value: str) -> DecisionOption | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+def review_page(
+    session: Session, actor: Actor, assessment_id: int, *, action: Action | None = None
+) -> ReviewPage:
+    """The review of an assessment, loaded full; ``action`` is the permission the page needs
+    (403 for a role that may never take it, 404 for an assessment not the actor's)."""
+    view = assessment_page(session, actor, assessment_id, full=True)
+    if action is not None:
+        require_on_assessment(actor, action, view.organisation, view.record.id)
+    return ReviewPage(
+        view=view,
+        shared=repository.current_provisional(session, assessment_id),
+        panel=panel_service.panel_of(session, actor, assessment_id),
+        moderation=tuple(repository.moderation_of(session, assessment_id)),
+        records_panel=may_on_assessment(actor, Action.RECORD_PANEL, view.organisation),
+    )
+
+
+REVIEW_FORM_ID = "review-form"
+"""The id of the reviewer's form on a competency, or of the notice in its place."""
+
+
+def criterion_field(criterion: str, name: str) -> str:
+    """The reviewer's form field for one criterion ("c1-2-level")."""
+    return f"c{criterion.replace('.', '-')}-{name}"
+
+
+def item_field(evidence_id: int, name: str) -> str:
+    """The reviewer's form field for one evidence item ("item-12-rating")."""
+    return f"item-{evidence_id}-{name}"
+
+
+@dataclass(frozen=True)
+class ReviewCompetencyPage:
+    """One competency as its reviewer reads and scores it: the PCT's self-assessment, each
+    presented item's content (as frozen at submission), and the one form of the review."""
+
+    review: ReviewPage
+    row: CompetencyLine
+    units: Mapping[int, str] = field(default_factory=dict)
+    """The names of the practices and PBC groups the items name, by id."""
+
+    @property
+    def view(self) -> AssessmentPage:
+        return self.review.view
+
+    @property
+    def number(self) -> int:
+        return self.row.number
+
+    @property
+    def items(self) -> tuple[PresentedItem, ...]:
+        return self.row.presented
+
+    @property
+    def url(self) -> str:
+        return f"{self.review.base}/review/{self.number}"
+
+    @property
+    def next_number(self) -> int | None:
+        return self.view.next_number(self.number)
+
+    @property
+    def previous_number(self) -> int | None:
+        return self.view.previous_number(self.number)
+
+    def unit(self, item: PresentedItem) -> str:
+        """The practice or PBC group an item was logged for ("" for the whole PCT)."""
+        unit_id = item.content.get("practice_id")
+        return self.units.get(int(unit_id), "") if unit_id else ""
+
+    @staticmethod
+    def description(item: PresentedItem) -> str:
+        return str(item.content.get("description") or "")
+
+    @staticmethod
+    def web_address(item: PresentedItem) -> str:
+        return str(item.content.get("url") or "")
+
+    @staticmethod
+    def size(attachment: Mapping[str, Any]) -> str:
+        """An attachment's size in words ("84 KB")."""
+        size = int(attachment.get("size") or 0)
+        if size >= 1024 * 1024:
+            return f"{size / (1024 * 1024):.1f} MB"
+        return f"{max(1, round(size / 1024))} KB"
+
+    def comments_from_pct(self) -> list[str]:
+        """The PCT's factual-accuracy comments on this competency."""
+        return [
+            comment
+            for competency, comment in self.review.shared_comments
+            if competency is not None and competency.number == self.number
+        ]
+
+    @property
+    def shows_form(self) -> bool:
+        return self.review.form in (ReviewForm.OPEN, ReviewForm.MODERATION)
+
+    @property
+    def closed_reason(self) -> str:
+        """Why the page shows no form ("" when it does), as a sentence."""
+        form = self.review.form
+        if form is ReviewForm.AWAITING_CHECK:
+            return (
+                "Your ratings are fixed until the PCT has checked them for factual accuracy: "
+                "you can change them, giving a reason, once it has answered"
+            )
+        if form is ReviewForm.CLOSED:
+            record = self.review.record
+            if not self.view.reviews:
+                return "Only the SHA's reviewers of this PCT change its review"
+            why = record.why_not_now(review_move(record.status))
+            return why or "The review cannot be changed now"
+        return ""
+
+    def after_save(self, *, saved: bool, onward: bool) -> tuple[str, str | None]:
+        """Where a save of the form leads, and what it says there: this page again, or
+        (``onward``) the next competency, or after the last the overview's decision."""
+        n = self.number
+        if not saved:
+            said = None if onward else f"You have not changed anything on competency {n}."
+        elif self.review.form is ReviewForm.MODERATION:
+            said = (
+                f"Your changes to competency {n} are saved. The PCT sees them, with your "
+                "reason, in the moderation log."
+            )
+        else:
+            said = f"Your review of competency {n} is saved."
+        if not onward:
+            return f"{self.url}#{REVIEW_FORM_ID}", said
+        following = self.next_number
+        if following is None:
+            last = " That was the last competency." if saved else ""
+            return f"{self.review.base}/review#decision", (said or "") + last or None
+        return f"{self.review.base}/review/{following}", said
+
+    def form_values(self) -> dict[str, Any]:
+        """The reviewer's form as saved now: the level, the comment, each criterion's level
+        and comment, and each item's rating and comment, with the versions read."""
+        score = self.row.review_score
+        values: dict[str, Any] = {
+            "level": score.level if score else None,
+            "comment": score.comment if score else "",
+            "version": score.version if score else None,
+            "reason": "",
+        }
+        for line in self.row.criteria:
+            review = line.review
+            values[criterion_field(line.number, "level")] = review.level if review else None
+            values[criterion_field(line.number, "comment")] = review.comment if review else ""
+            values[criterion_field(line.number, "version")] = review.version if review else None
+        for item in self.items:
+            rating = item.rating
+            values[item_field(item.id, "rating")] = rating.rating.value if rating else ""
+            values[item_field(item.id, "comment")] = rating.comment if rating else ""
+            values[item_field(item.id, "version")] = rating.version if rating else None
+        return values
+
+    @property
+    def field_names(self) -> list[str]:
+        """Every field of the form, in its order on the page."""
+        return list(self.form_values())
+
+
+def review_competency_page(
+    session: Session, actor: Actor, assessment_id: int, number: int, *, action: Action | None = None
+) -> ReviewCompetencyPage:
+    review = review_page(session, actor, assessment_id, action=action)
+    row = review.view.row(number)
+    unit_ids = {
+        int(item.content["practice_id"])
+        for item in row.presented
+        if item.content.get("practice_id")
+    }
+    return ReviewCompetencyPage(
+        review=review, row=row, units=organisation_service.names_of(session, unit_ids)
     )

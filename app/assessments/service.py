@@ -890,17 +890,15 @@ def finalise(
     workflow.next_status(Move.FINALISE, assessment.status)
     check_reviewed(session, assessment_id, framework, "finalise")
     shared = repository.current_provisional(session, assessment_id)
-    checked = shared is not None and shared.responded_at is not None
-    if assessment.status is AssessmentStatus.PROVISIONAL and not checked:
-        raise WorkflowError(
-            "Cannot finalise: the PCT has not yet checked the provisional ratings for factual "
-            "accuracy"
-        )
-    if repository.cycle_of(session, assessment).provisional_step and not checked:
-        raise WorkflowError(
-            "Cannot finalise: this cycle shares the SHA's ratings as provisional first; share "
-            "them, and finalise once the PCT has checked them for factual accuracy"
-        )
+    cycle = repository.cycle_of(session, assessment)
+    unchecked = workflow.not_checked(
+        assessment.status,
+        checked=shared is not None and shared.responded_at is not None,
+        provisional_step=cycle.provisional_step,
+        cycle=cycle.name,
+    )
+    if unchecked:
+        raise WorkflowError(f"Cannot finalise: {unchecked}")
     assessment.finalised_at = utcnow()
     assessment.finalised_by_id = actor.user_id
     apply_move(session, actor, assessment, Move.FINALISE)

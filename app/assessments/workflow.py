@@ -272,6 +272,26 @@ def not_reviewed(unscored: Sequence[int], unrated: Sequence[str], *, still: str 
     return "; ".join(parts)
 
 
+def not_checked(current: S, *, checked: bool, provisional_step: bool, cycle: str) -> str:
+    """What stops a finalise before the PCT's factual-accuracy check, in words ("" when
+    nothing): ratings shared as provisional wait for the PCT's answer, and a cycle with the
+    provisional step never finalises without one. ``checked``: the PCT has answered the
+    ratings shared for the current round."""
+    if checked:
+        return ""
+    if current is S.PROVISIONAL:
+        return (
+            "the PCT has not yet checked the provisional ratings for factual accuracy: the "
+            "review can be final once it has answered"
+        )
+    if provisional_step:
+        return (
+            f"in {cycle} the SHA shares its ratings as provisional first: share them, and "
+            "finalise once the PCT has checked them for factual accuracy"
+        )
+    return ""
+
+
 def diverges(self_level: int | None, review_level: int | None) -> bool:
     """The reviewer's level differs from the PCT's own (both given)."""
     return self_level is not None and review_level is not None and self_level != review_level

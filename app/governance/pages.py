@@ -9,7 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.assessments import presenters
+from app.assessments import presenters, repository
+from app.assessments.presenters import ReviewForm, ReviewPage
 from app.deps import SessionDep
 from app.forms import FormPost, FormProblem, blank_to_none, posted, render_form, submit_form
 from app.governance import service
@@ -21,7 +22,7 @@ from app.web import PageActor, hx_redirect
 router = APIRouter(include_in_schema=False)
 
 RATING_LABELS = {"rating": "a rating", "narrative": "why the board rates it so"}
-REVIEW_LABELS = {"rating": "a rating", "comment": "a comment"}
+REVIEW_LABELS = {"rating": "a rating", "comment": "a comment", "reason": "a reason"}
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,22 @@ def _page(
 ) -> Response:
     view = presenters.assessment_page(session, actor, assessment_id)
     side = "review" if view.reviews else "self"
-    context = {"view": view, "side": side, "post": post, "rags": list(Rag)}
+    if view.reviews:
+        review = ReviewPage(view, shared=repository.current_provisional(session, assessment_id))
+        editable = review.form in (ReviewForm.OPEN, ReviewForm.MODERATION)
+        moderating = review.form is ReviewForm.MODERATION
+        awaiting_check = review.form is ReviewForm.AWAITING_CHECK
+    else:
+        editable, moderating, awaiting_check = view.can_edit, False, False
+    context = {
+        "view": view,
+        "side": side,
+        "post": post,
+        "rags": list(Rag),
+        "editable": editable,
+        "moderating": moderating,
+        "awaiting_check": awaiting_check,
+    }
     return render_form(
         request, "governance/governance.html", context, post.problem if post else None
     )
@@ -109,7 +125,12 @@ def save_review(
     typed = posted(form, *REVIEW_LABELS, "version")
 
     def page(problem: FormProblem) -> Response:
-        values = {"rating": typed["rating"], "text": typed["comment"], "version": typed["version"]}
+        values = {
+            "rating": typed["rating"],
+            "text": typed["comment"],
+            "reason": typed["reason"],
+            "version": typed["version"],
+        }
         return _page(request, session, actor, assessment_id, post=_Posted(area, values, problem))
 
     def done(_: GovernanceReview) -> Response:
@@ -118,7 +139,7 @@ def save_review(
     return submit_form(
         session,
         schema=GovernanceReviewWrite,
-        data=blank_to_none(typed, "rating", "version"),
+        data=blank_to_none(typed, "rating", "version", "reason"),
         labels=REVIEW_LABELS,
         command=lambda data: service.put_review(session, actor, assessment_id, area, data=data),
         done=done,

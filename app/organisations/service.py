@@ -30,6 +30,17 @@ def get_by_code(session: Session, code: str) -> Organisation:
     return organisation
 
 
+def names_of(session: Session, ids: set[int]) -> dict[int, str]:
+    """The names of organisations by id, in one statement (none without ids). A snapshot of
+    evidence keeps its practice or PBC group by id; pages read the name here."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(ids))
+    ).all()
+    return {unit_id: name for unit_id, name in rows if unit_id is not None}
+
+
 def pcts_of(session: Session, sha: Organisation) -> list[Organisation]:
     """The PCTs under an SHA, by name."""
     return list(

@@ -195,7 +195,7 @@ def test_a_cycle_with_the_step_cannot_finalise_straight_from_review(
     aid = reviewed(client, world)
     refused = client.post(_url(aid, "/finalise"), headers=auth(world.reviewer))
     assert refused.status_code == 409
-    assert "shares the SHA's ratings as provisional first" in refused.json()["detail"]
+    assert "the SHA shares its ratings as provisional first" in refused.json()["detail"]
     share_provisional(client, world.reviewer, aid)
     check_facts(client, world.a.lead, aid, [])
     assert ok(client.post(_url(aid, "/finalise"), headers=auth(world.reviewer)))["status"] == (

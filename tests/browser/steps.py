@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -43,6 +44,14 @@ DECLARATION = (
 )
 
 
+def when_the_reviewer_decides(page: Page, review: str, choice: str) -> None:
+    """From the review overview: "Make a decision", the option ``choice``, then Continue."""
+    page.goto(review)
+    page.locator(".app-review-decision").get_by_role("button", name="Make a decision").click()
+    page.get_by_label(choice).check()
+    page.get_by_role("button", name="Continue").click()
+
+
 def when_the_board_fills_in_the_sign_off(
     page: Page, *, day: str, month: str, year: str, minute: str
 ) -> None:
@@ -64,20 +73,22 @@ def when_the_panel_scores_every_competency(
     page: Page, review: str, *, level: int, comment: str
 ) -> None:
     """On the review pages: each competency at ``level`` (criterion by criterion where it is
-    scored through criteria), then each governance area amber, each with ``comment``."""
+    scored through criteria) with ``comment``, in its one form, going on to the next with
+    "Save and go to the next competency"; then each governance area amber, with ``comment``."""
+    page.goto(f"{review}/1")
     for number in range(1, 12):
-        page.goto(f"{review}/{number}")
-        for card in page.locator(".app-criterion").all():
-            heading = card.locator("h3").inner_text().split(" ")[0]
-            card.get_by_label(f"Level {level}:").check()
-            card.get_by_role("button", name=f"Save {heading}").click()
-            expect(page.locator("main")).to_contain_text(f"Criterion {heading} saved.")
-        form = page.locator(f"#competency-{number}-review")
-        if form.get_by_role("radio").count():
-            form.get_by_label(f"Level {level}").check()
-        form.get_by_label("Comment").fill(comment)
-        form.get_by_role("button", name=f"Save review of competency {number}").click()
-        expect(page.locator(f"#competency-{number}-review")).to_contain_text("Review score saved.")
+        form = page.locator("#review-form")
+        criteria = form.locator(".app-criterion-review").all()
+        for criterion in criteria:
+            criterion.get_by_label(f"Level {level}:").check()
+        if not criteria:
+            form.get_by_label(f"Level {level}:").check()
+        form.get_by_label(f"Your comment on competency {number}").fill(comment)
+        form.get_by_role("button", name=re.compile("^Save and go to the")).click()
+        expect(page.locator("#flash")).to_contain_text(
+            f"Your review of competency {number} is saved."
+        )
+    expect(page.locator("#flash")).to_contain_text("That was the last competency.")
     page.goto(review.removesuffix("/review") + "/governance")
     for area in ("strategy", "finance", "board"):
         section = page.locator(f"#governance-{area}")

@@ -1,7 +1,10 @@
 """One assessment all the way round, through the pages, each role doing its part in a real
 Chromium: the lead presents evidence and completes it, the board signs off at a minuted
-meeting, the lead submits, the SHA returns it with two points, the lead answers both, the board
-signs off again, the lead resubmits (round 2) and the SHA finalises.
+meeting, the lead submits, the SHA asks a question and the lead answers it, the SHA returns it
+with two points, the lead answers both, the board signs off again, the lead resubmits
+(round 2); the SHA records its panel, shares provisional ratings, the PCT comments on one for
+factual accuracy, the SHA moderates it with a reason and finalises, and the report carries the
+panel and the moderation.
 
 Every key page is checked with axe and photographed at desktop (1280) and phone (375) width
 into var/screenshots/round-trip/, named by step so the journey reads in order.
@@ -9,6 +12,7 @@ into var/screenshots/round-trip/, named by step so the journey reads in order.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from app.config import BASE_DIR
 from tests.browser.conftest import DESKTOP
@@ -26,6 +31,7 @@ from tests.browser.steps import (
     when_the_board_fills_in_the_sign_off,
     when_the_board_signs_off,
     when_the_panel_scores_every_competency,
+    when_the_reviewer_decides,
 )
 
 pytestmark = pytest.mark.browser
@@ -61,6 +67,22 @@ ANSWER_7 = (
     "changes to wheelchair services; the market day minutes are presented."
 )
 ANSWER_GENERAL = "Each strategy document now names the board meeting and minute that agreed it."
+QUESTION_7 = "Which providers came to the market day, and has any of them since bid for PCT work?"
+REPLY_7 = "Eleven came; two have since bid for the wheelchair service tender closing in March."
+PANEL_MEMBERS = (
+    "Margaret Holt, director of commissioning development, SHA\n"
+    "Dr Sunil Rao, clinical adviser\n"
+    "Peter Whitley, peer reviewer, director of commissioning at another PCT"
+)
+PANEL_ATTENDEES = "Chris Long, chief executive\nDr Kate Finch, PEC chair"
+PANEL_NOTES = "The panel tested the market day's effect on wheelchair waits and the tender."
+FACTS_7 = (
+    "The rating says no provider has come forward since the market day; two have bid for the "
+    "wheelchair tender (papers presented with competency 7)."
+)
+MODERATION_REASON = (
+    "Moderated up: the bids the PCT points to show the market responding, as the panel asked."
+)
 
 
 @dataclass
@@ -225,8 +247,32 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     expect(page.locator("h1")).to_have_text(f"{PCT_NAME}, 2009/10")
     review = page.url
     reviewer.key_page("12-review-round-1")
+
+    # When the reviewer asks a question on competency 7, from the competency's review page
+    page.goto(f"{review}/7")
+    page.get_by_label("Ask a question about this competency").fill(QUESTION_7)
+    page.get_by_role("button", name="Send question").click()
+    expect(page.locator("#questions")).to_contain_text(QUESTION_7)
+    reviewer.key_page("12a-reviewer-asks-a-question")
+    # Then the lead sees it, marked new, on the competency's own page, and replies
+    page = lead.desktop
+    page.goto(f"{assessment}/competencies/7")
+    questions = page.locator("#questions")
+    expect(questions).to_contain_text(QUESTION_7)
+    expect(questions.locator("#questions-heading")).to_contain_text("1 new")
+    lead.key_page("12b-lead-sees-the-question")
+    questions.get_by_text("Reply to this question", exact=True).click()
+    questions.get_by_label("Your reply to this question").fill(REPLY_7)
+    questions.get_by_role("button", name="Send reply").click()
+    expect(page.locator("#questions")).to_contain_text(REPLY_7)
+    # And the reviewer finds the reply, new to them, among the assessment's questions
+    page = reviewer.desktop
+    page.goto(f"{assessment}/questions")
+    expect(page.locator("main")).to_contain_text(REPLY_7)
+    expect(page.locator("main")).to_contain_text("1 new")
+    reviewer.key_page("12c-reviewer-reads-the-reply")
     # And returns it with a point on competency 7 and a general point
-    page.locator(".app-review-decision").get_by_role("link", name="Return to the PCT").click()
+    when_the_reviewer_decides(page, review, "Return to the PCT")
     expect(page.get_by_role("heading", level=1)).to_have_text("Return the assessment to the PCT")
     reviewer.key_page("13-return-form")
     page.get_by_label("Why are you returning it?").fill(RETURN_REASON)
@@ -342,24 +388,101 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     expect(page.locator("main")).to_contain_text("Round 2")
     reviewer.key_page("28-rounds")
 
-    # When the reviewer scores every competency
+    # When the reviewer records the panel: when it sat, who sat, who came for the PCT
+    page.goto(f"{assessment}/panel")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The assurance panel")
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Year").fill("2010")
+    page.get_by_label("Panel members").fill(PANEL_MEMBERS)
+    page.get_by_label("Who came for the PCT (optional)").fill(PANEL_ATTENDEES)
+    page.get_by_label("Notes (optional)").fill(PANEL_NOTES)
+    page.get_by_role("button", name="Save the panel record").click()
+    expect(page.locator("main")).to_contain_text("Last saved")
+    reviewer.key_page("28a-panel-recorded")
+
+    # And scores every competency
     when_the_panel_scores_every_competency(
         page, review, level=3, comment="Agreed at the regional panel."
     )
-    # And checks the review and finalises it
+    # And shares the ratings as provisional, after checking them
+    when_the_reviewer_decides(page, review, "Share provisional ratings with the PCT")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your ratings before you share them with the PCT"
+    )
+    reviewer.key_page("29-provisional-check")
+    page.get_by_role("button", name="Share provisional ratings").click()
+    expect(page.locator(".nhsuk-panel")).to_contain_text("Provisional ratings shared")
+    reviewer.key_page("30-provisional-shared")
+    # Then the ratings are fixed until the PCT has checked them
+    page.goto(f"{review}/7")
+    expect(page.locator("#review-form")).to_contain_text("fixed until the PCT has checked them")
+
+    # When the lead opens the provisional ratings from the home page
+    page = lead.desktop
+    page.goto(f"{live_server}/")
+    page.get_by_role("link", name="Check the provisional ratings for factual accuracy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The SHA's provisional ratings")
+    lead.key_page("31-lead-provisional-ratings")
+    # And says where competency 7's rating is wrong on the facts, checks and sends it
+    page.get_by_label("Competency 7: Stimulate the market (optional)").fill(FACTS_7)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answer before sending it")
+    expect(page.locator("main")).to_contain_text(FACTS_7)
+    then_key_page_is_sound(page, "32-factual-accuracy-check-desktop")
+    page.get_by_role("button", name="Send to the SHA").click()
+    expect(page.locator(".nhsuk-panel")).to_contain_text("Factual-accuracy comments sent")
+    lead.key_page("33-factual-accuracy-sent")
+
+    # Then the reviewer reads the PCT's comment on the review
+    page = reviewer.desktop
     page.goto(review)
-    page.locator(".app-review-decision").get_by_role("link", name="Finalise the review").click()
+    expect(page.locator("main")).to_contain_text(FACTS_7)
+    reviewer.key_page("34-review-with-the-pcts-comments")
+    # When the reviewer moderates competency 7 up, giving the reason
+    page.goto(f"{review}/7")
+    form = page.locator("#review-form")
+    form.get_by_label("Level 4:").check()
+    form.get_by_label("Reason for the change (shown to the PCT in the moderation log)").fill(
+        MODERATION_REASON
+    )
+    form.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#flash")).to_contain_text("Your changes to competency 7 are saved.")
+    reviewer.key_page("35-moderated")
+    # And checks the review and finalises it
+    when_the_reviewer_decides(page, review, "Finalise the review")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Check the review before you finalise it"
     )
-    reviewer.key_page("29-finalise-check")
+    reviewer.key_page("36-finalise-check")
     page.get_by_role("button", name="Finalise the review").click()
     expect(page.locator(".nhsuk-panel")).to_contain_text("finalised")
-    reviewer.key_page("30-finalised")
+    reviewer.key_page("37-finalised")
 
     # Then the lead's page says so, with nothing left to do
     page = lead.desktop
     page.goto(assessment)
     expect(page.locator("h1")).to_contain_text("Finalised")
     expect(page.get_by_role("button", name="Submit to the SHA")).to_have_count(0)
-    lead.key_page("31-lead-assessment-finalised")
+    lead.key_page("38-lead-assessment-finalised")
+    # And the lead sees what moderation changed, and why
+    page.goto(f"{assessment}/factual-accuracy")
+    expect(page.locator("main")).to_contain_text(MODERATION_REASON)
+    lead.key_page("39-lead-moderation-log")
+    # And the assurance report carries the panel, the PCT's comment and the moderation
+    report = page.request.get(
+        f"{live_server}/api/v1/assessments/{assessment_id(assessment)}/report.pdf"
+    )
+    assert report.status == 200
+    text = " ".join(
+        " ".join((p.extract_text() or "").split())
+        for p in PdfReader(io.BytesIO(report.body())).pages
+    )
+    assert "Margaret Holt" in text and "Dr Kate Finch" in text
+    assert "two have bid for the wheelchair tender" in text
+    assert MODERATION_REASON in text
+    assert "PROVISIONAL" not in text
+
+
+def assessment_id(url: str) -> int:
+    return int(url.rstrip("/").rsplit("/", 1)[1])

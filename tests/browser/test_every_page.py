@@ -28,6 +28,11 @@ PAGES = [
     ("reviewer-queue", "reviewer.q32@demo.wcc.nhs.test", "/reviews"),
     ("review", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/review"),
     ("review-competency", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/review/4"),
+    ("review-criteria", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/review/1"),
+    ("decision", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/decision"),
+    ("share-provisional", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/provisional"),
+    ("panel", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/panel"),
+    ("panel-pct", "lead.5n1@demo.wcc.nhs.test", "/assessments/5/panel"),
     ("questions", "reviewer.q32@demo.wcc.nhs.test", "/assessments/5/questions"),
     ("competency-in-review", "lead.5n1@demo.wcc.nhs.test", "/assessments/5/competencies/4"),
     # The steps of assurance, each a page of its own (ids as the demo makes them: 5 Leeds in

@@ -80,10 +80,17 @@ def test_reviewer_returns_an_assessment_with_two_points(
     # When the reviewer opens Kirklees's review and chooses "Return to the PCT"
     desktop.goto(f"{base}/review")
     decision = desktop.locator(".app-review-decision")
-    expect(decision.get_by_role("link", name="Finalise the review")).to_be_visible()
+    expect(decision.get_by_role("button", name="Make a decision")).to_be_visible()
     then_no_serious_accessibility_violations(desktop)
     _screenshot(desktop, "review-decision-desktop")
-    decision.get_by_role("link", name="Return to the PCT").click()
+    decision.get_by_role("button", name="Make a decision").click()
+    # Then finalising waits for the review scores, and says so; returning is open
+    expect(desktop.get_by_label("Finalise the review")).to_be_disabled()
+    expect(desktop.locator("main")).to_contain_text("score every competency first")
+    then_no_serious_accessibility_violations(desktop)
+    _screenshot(desktop, "decision-desktop")
+    desktop.get_by_label("Return to the PCT").check()
+    desktop.get_by_role("button", name="Continue").click()
     # Then the form asks for a reason and a point per competency
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Return the assessment to the PCT")
     expect(desktop.locator("textarea[name^=point-]")).to_have_count(12)

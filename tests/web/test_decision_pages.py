@@ -117,16 +117,15 @@ def hidden(page: str, name: str) -> str | None:
 # Return, point by point --------------------------------------------------------------------------
 
 
-def test_review_page_offers_finalise_and_return_as_two_links_not_forms(
-    client: TestClient, world
-) -> None:
+def test_review_page_offers_one_way_to_the_decisions_and_no_form(client: TestClient, world) -> None:
     aid = submitted_assessment(client, world)
     sign_in(client, world.reviewer)
     page = client.get(f"/assessments/{aid}/review").text
-    decision = page[page.index('id="decision-heading"') :]
-    assert f'href="/assessments/{aid}/finalise"' in decision
-    assert f'href="/assessments/{aid}/return"' in decision
-    assert 'action="/assessments/' not in decision.split("</section>")[0]
+    decision = page[page.index('id="decision-heading"') :].split("</section>")[0]
+    assert f'href="/assessments/{aid}/decision"' in decision
+    assert "Make a decision" in decision
+    assert f'href="/assessments/{aid}/finalise"' not in decision
+    assert "<form" not in decision
 
 
 def test_return_form_has_a_box_per_competency_and_a_general_one(client: TestClient, world) -> None:

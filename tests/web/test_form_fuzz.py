@@ -453,6 +453,9 @@ def pages(scene: Scene) -> list[str]:
         *(f"/assessments/{scene.in_review}/review/{n}" for n in numbers),
         f"/assessments/{scene.in_review}/return",
         f"/assessments/{scene.reviewed}/finalise",
+        f"/assessments/{scene.in_review}/decision",
+        f"/assessments/{scene.reviewed}/provisional",
+        f"/assessments/{scene.in_review}/panel",
         f"/assessments/{scene.finalised}/reopen",
         f"/assessments/{scene.provisional}/factual-accuracy",
         f"/assessments/{scene.in_review}/questions",
@@ -900,7 +903,16 @@ class Fuzzer:
         return "\n".join(lines)
 
 
-MOVES = ("/sign-off", "/submit", "/withdraw-sign-off", "/finalise", "/return", "/reopen", "/logout")
+MOVES = (
+    "/sign-off",
+    "/submit",
+    "/withdraw-sign-off",
+    "/finalise",
+    "/provisional",
+    "/return",
+    "/reopen",
+    "/logout",
+)
 
 
 def _order(form: Form) -> tuple[int, str]:
@@ -969,7 +981,7 @@ def test_every_page_post_route_is_reached_by_a_form(client: TestClient, scene: S
         and getattr(route, "include_in_schema", True) is False
         and not route.path.startswith("/api/")
     }
-    assert "/assessments/{assessment_id}/ratings/{evidence_id}" in routes
+    assert "/assessments/{assessment_id}/review/{number}" in routes
     actions = {form.action for role in ROLES for form in discover(client, scene, role)}
     unreached = {
         path
@@ -981,18 +993,22 @@ def test_every_page_post_route_is_reached_by_a_form(client: TestClient, scene: S
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
-def test_a_blank_rating_for_an_item_the_submission_does_not_present_is_not_found(
+def test_a_rating_for_an_item_the_submission_does_not_present_is_left_out(
     client: TestClient, scene: Scene, htmx: bool
 ) -> None:
+    """The review form's fields are those of the items presented: a rating of any other
+    item (an old page, or a forged field) saves nothing."""
     sign_in(client, scene.world.reviewer)
-    page = f"/assessments/{scene.in_review}/review"
+    page = f"/assessments/{scene.in_review}/review/4"
     token = csrf_from(client.get(page).text)
     response = client.post(
-        f"/assessments/{scene.in_review}/ratings/{scene.not_presented}",
-        data={"csrftoken": token, "rating": ""},
+        page,
+        data={"csrftoken": token, f"item-{scene.not_presented}-rating": RATING, "then": "stay"},
         headers={**HX, "X-CSRFToken": token} if htmx else {},
         follow_redirects=False,
     )
-    assert response.status_code == 404, response.text[:300]
-    assert response.headers["content-type"].startswith("text/html")
-    assert problems_with(response) == []
+    assert response.status_code in (200, 303), response.text[:300]
+    detail = ok(
+        client.get(f"/api/v1/assessments/{scene.in_review}", headers=auth(scene.world.reviewer))
+    )
+    assert scene.not_presented not in {r["evidence_id"] for r in detail["evidence_ratings"]}

@@ -8,7 +8,15 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.api_steps import ok, open_assessment, ready_to_sign, sign_off
+from tests.api_steps import (
+    check_facts,
+    ok,
+    open_assessment,
+    ready_to_sign,
+    reviewed,
+    share_provisional,
+    sign_off,
+)
 from tests.factories import auth
 from tests.web.steps import assert_summary_reaches_fields, post_form, sign_in
 
@@ -109,3 +117,38 @@ def test_the_panel_rates_each_area_and_must_say_why_it_differs(client: TestClien
         {"rating": "green", "comment": "x"},
     )
     assert refused.status_code in (403, 404)
+
+
+def test_provisional_ratings_are_fixed_until_checked_then_change_only_with_a_reason(
+    client: TestClient, world
+) -> None:
+    aid = reviewed(client, world)
+    share_provisional(client, world.reviewer, aid)
+    sign_in(client, world.reviewer)
+    url = f"/assessments/{aid}/governance"
+    waiting = client.get(url)
+    assert f'action="/assessments/{aid}/governance-reviews/' not in waiting.text
+    assert "fixed until the PCT has checked" in _text(waiting.text)
+    # The PCT sees the panel's provisional ratings beside its own.
+    sign_in(client, world.a.lead)
+    assert "The SHA's rating" in _text(client.get(url).text)
+
+    check_facts(client, world.a.lead, aid, [])
+    sign_in(client, world.reviewer)
+    page = client.get(url)
+    assert f'action="/assessments/{aid}/governance-reviews/finance"' in page.text
+    assert 'name="reason"' in page.text
+    target = f"/assessments/{aid}/governance-reviews/finance"
+    change = {"rating": "red", "comment": "The recovery plan has slipped a quarter."}
+    silent = post_form(client, url, target, change)
+    assert silent.status_code == 422
+    assert assert_summary_reaches_fields(silent.text) == {
+        "finance-reason": "Give a reason for changing a rating shared as provisional: it is "
+        "kept in the moderation log the PCT sees"
+    }
+    assert "The recovery plan has slipped a quarter." in silent.text
+    reason = "Moderated at the regional meeting against the other PCTs' finance plans."
+    saved = post_form(client, url, target, {**change, "reason": reason})
+    assert saved.status_code in (303, 200), saved.text[:500]
+    log = ok(client.get(f"/api/v1/assessments/{aid}/moderation", headers=auth(world.a.lead)))
+    assert [(c["subject"], c["reason"]) for c in log] == [("governance", reason)]

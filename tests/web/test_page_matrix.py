@@ -152,6 +152,9 @@ GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = 
     ("submit page", lambda w, c: f"/assessments/{_signed(w, c)}/submit", SUBMITTING),
     ("return page", lambda w, c: f"/assessments/{_submitted(w, c)}/return", DECIDING),
     ("finalise page", lambda w, c: f"/assessments/{_submitted(w, c)}/finalise", DECIDING),
+    ("decision page", lambda w, c: f"/assessments/{_submitted(w, c)}/decision", DECIDING),
+    ("provisional page", lambda w, c: f"/assessments/{_submitted(w, c)}/provisional", DECIDING),
+    ("panel page", lambda w, c: f"/assessments/{_submitted(w, c)}/panel", SEEN_SUBMITTED),
     ("reopen page", lambda w, c: f"/assessments/{_finalised(w, c)}/reopen", REOPENING),
     ("rounds", lambda w, c: f"/assessments/{_returned(w, c)}/rounds", SEEN_SUBMITTED),
     ("a round", lambda w, c: f"/assessments/{_returned(w, c)}/rounds/1", SEEN_SUBMITTED),
@@ -228,6 +231,23 @@ POST_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, Any], di
         "return",
         lambda w, c: f"/assessments/{_submitted(w, c)}/return",
         {"reason": "More, please.", "point-4": "More on competency 4.", "step": "confirm"},
+        only({"REV": 303, "LEAD": 403, "BOARD": 403, "CLIN": 403, "ADMIN": 403}, 404),
+    ),
+    (
+        "decision",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/decision",
+        {"decision": "return"},
+        only({"REV": 303, "LEAD": 403, "BOARD": 403, "CLIN": 403, "ADMIN": 403}, 404),
+    ),
+    (
+        "panel",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/panel",
+        {
+            "panel_date[day]": "14",
+            "panel_date[month]": "1",
+            "panel_date[year]": "2010",
+            "members": "Dr Ann Hughes, SHA medical director",
+        },
         only({"REV": 303, "LEAD": 403, "BOARD": 403, "CLIN": 403, "ADMIN": 403}, 404),
     ),
     (

@@ -174,7 +174,7 @@ def test_reviewer_scores_and_finalises_through_the_pages(client: TestClient, wor
             client, f"{base}/{number}", f"{base}/{number}", {"level": "2", "comment": "Agreed."}
         )
         assert response.status_code == 303
-    moved = post_form(client, f"{base}/1", f"{base}/1", {"level": "4"})
+    moved = post_form(client, f"{base}/1", f"{base}/1", {"level": "4", "comment": ""})
     assert moved.status_code == 422 and "say why" in moved.text
     governance = f"/assessments/{assessment['id']}/governance"
     for area in ("strategy", "finance", "board"):
