@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.actors import Actor
-from app.assessments import criteria
+from app.assessments import criteria, provisional
 from app.assessments import repository as assessment_repository
 from app.assessments import service as assessment_service
 from app.assessments.models import Assessment, AssessmentStatus
@@ -130,6 +130,9 @@ def test_two_concurrent_finalises_exactly_one_succeeds(engine: sa.Engine) -> Non
                 area,
                 data=GovernanceReviewWrite(rating=Rag.AMBER, comment="Some concerns."),
             )
+        # 2009/10 shares the ratings as provisional first, for the PCT to check.
+        provisional.share_provisional(session, reviewer, aid)
+        provisional.check_facts(session, _actor(engine, "lead.5n1@demo.wcc.nhs.test"), aid, [])
     outcomes = _race(engine, [lambda s: assessment_service.finalise(s, reviewer, aid)] * 2)
     assert sum(isinstance(o, Assessment) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, Conflict) for o in outcomes) == 1, outcomes

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app import clock
+from app.actors import Actor
 from app.assessments import service as assessment_service
 from app.assessments.models import (
     Assessment,
@@ -22,24 +23,43 @@ from app.assessments.models import (
     CriterionScore,
     EvidenceRating,
     EvidenceSnapshot,
+    ModerationChange,
     PresentedEvidence,
+    ProvisionalRating,
     ReviewCriterionScore,
     ReviewScore,
     SelfScore,
 )
-from app.assessments.repository import load_assessment
+from app.assessments.provisional_pages import facts_page
+from app.assessments.repository import current_provisional, load_assessment, moderation_of
 from app.audit import AuditEvent
 from app.auth.service import actor_for_user
 from app.cycles.models import Cycle
 from app.db import create_db_engine, utcnow
 from app.demo import DemoResult, load_demo, timeline
-from app.demo.data import ASSESSED, JOB_TITLES, PCT_POSTS, SHA_POST
+from app.demo.data import (
+    ASSESSED,
+    FACT_CHECKS,
+    JOB_TITLES,
+    PANEL_PEERS,
+    PCT_POSTS,
+    QUESTIONS,
+    SCHEDULES,
+    SHA_POST,
+)
+from app.errors import Forbidden, NotFound
 from app.evidence.models import EvidenceItem
 from app.governance.models import GovernanceRating, GovernanceReview
 from app.organisations.models import Organisation, OrganisationKind
 from app.outcomes.models import Outcome
+from app.panel import service as panel_service
+from app.panel.models import Panel
+from app.reports.context import assessment_report
+from app.reports.documents import assessment_html
 from app.schema_migrations import upgrade
 from app.tables import metadata
+from app.threads import service as thread_service
+from app.threads.models import Thread, ThreadMessage
 from app.users.models import Role, User
 from tests.databases import fresh_database, new_database_url
 
@@ -58,7 +78,12 @@ AUDITED = {
     "governance_rating": GovernanceRating,
     "governance_review": GovernanceReview,
     "outcome": Outcome,
+    "thread_message": ThreadMessage,
+    "moderation_change": ModerationChange,
 }
+S = AssessmentStatus
+# The panel has sat once the reviewer has scored at it.
+PANEL_SAT = {S.IN_REVIEW, S.RETURNED, S.PROVISIONAL, S.FINALISED}
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +132,26 @@ def test_demo_twice_leaves_the_same_row_counts(
     assert _counts(demo) == before
     assert second.created == {}
     assert sum(first.created.values()) > 300
+    # The review as the SHAs ran it: a panel for each of the eight assessments whose panel
+    # has sat, six sharings of provisional ratings (five finalised, Somerset's still open),
+    # one moderation, and three threads (two on Leeds, one on Waltham Forest) of five
+    # messages.
+    assert {
+        table: first.created.get(table)
+        for table in (
+            "panel",
+            "provisional_rating",
+            "moderation_change",
+            "thread",
+            "thread_message",
+        )
+    } == {
+        "panel": 8,
+        "provisional_rating": 6,
+        "moderation_change": 1,
+        "thread": 3,
+        "thread_message": 5,
+    }
     assert first.created["audit_event"] > first.created["evidence_item"]
     assert [email for *_rest, email, _password in second.sign_ins] == [
         email for *_rest, email, _password in first.sign_ins
@@ -141,6 +186,18 @@ def test_every_demo_row_was_made_by_a_command_that_audited_it(demo: Session) -> 
         ids = set(demo.exec(select(model.id)).all())
         created = {e.entity_id for e in events if e.entity == entity and e.action == "create"}
         assert created == ids, entity
+    panels = set(demo.exec(select(Panel.assessment_id)).all())
+    assert panels == {e.entity_id for e in events if e.entity == "panel" and e.action == "create"}
+    # Each sharing of provisional ratings, and each answer to one, is a move of its assessment.
+    for shared in demo.exec(select(ProvisionalRating)).all():
+        moves = [
+            e.action
+            for e in events
+            if e.entity == "assessment"
+            and e.entity_id == shared.assessment_id
+            and (e.after or {}).get("provisional_id") == shared.id
+        ]
+        assert moves == ["share_provisional"] + ["check_facts"] * (shared.responded_at is not None)
     # Only the first administrator is made by the system; the rest by the people of the story.
     by_system = [e for e in events if e.actor_id is None]
     assert [(e.entity, e.after["email"]) for e in by_system] == [
@@ -179,6 +236,29 @@ def test_each_step_was_taken_by_the_right_person(demo: Session) -> None:
         assessment = demo.get(Assessment, score.assessment_id)
         assert assessment is not None
         assert users[score.reviewer_id].organisation_id == parents[assessment.organisation_id]
+    # The SHA's reviewer records the panel and shares the ratings; the PCT's lead checks them.
+    for panel, assessment in demo.exec(
+        select(Panel, Assessment).join(Assessment, col(Assessment.id) == Panel.assessment_id)
+    ).all():
+        reviewer = users[panel.updated_by_id]
+        assert (reviewer.role, reviewer.organisation_id) == (
+            Role.SHA_REVIEWER,
+            parents[assessment.organisation_id],
+        )
+    for shared, assessment in demo.exec(
+        select(ProvisionalRating, Assessment).join(
+            Assessment, col(Assessment.id) == ProvisionalRating.assessment_id
+        )
+    ).all():
+        reviewer = users[shared.issued_by_id]
+        assert (reviewer.role, reviewer.organisation_id) == (
+            Role.SHA_REVIEWER,
+            parents[assessment.organisation_id],
+        )
+        assert assessment.provisional_by_id == shared.issued_by_id
+        if shared.responded_by_id is not None:
+            lead = users[shared.responded_by_id]
+            assert (lead.role, lead.organisation_id) == (Role.PCT_LEAD, assessment.organisation_id)
 
 
 def test_demo_history_is_dated_from_2008_and_before_each_cycles_deadlines(demo: Session) -> None:
@@ -523,3 +603,256 @@ def test_each_year_holds_the_record_its_framework_asks_for(demo: Session) -> Non
         if assessment.status is AssessmentStatus.FINALISED:
             assert len(record.governance_reviews) == 3
     assert seen >= 8
+
+
+# The SHA's review as it was run: panel, questions, provisional ratings -------------------------
+
+
+def _actor(session: Session, email: str) -> Actor:
+    user = session.exec(select(User).where(col(User.email) == f"{email}@demo.wcc.nhs.test")).one()
+    actor = actor_for_user(session, user.id or 0)
+    assert actor is not None
+    return actor
+
+
+def _assessment(session: Session, code: str, cycle_name: str) -> Assessment:
+    return session.exec(
+        select(Assessment)
+        .join(Organisation, col(Organisation.id) == Assessment.organisation_id)
+        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+        .where(col(Organisation.code) == code, col(Cycle.name) == cycle_name)
+    ).one()
+
+
+def _schedule(session: Session, code: str, cycle: Cycle) -> timeline.Schedule:
+    """The PCT's dates in the cycle, as the demo keeps them."""
+    pct = session.exec(select(Organisation).where(col(Organisation.code) == code)).one()
+    sha = session.get(Organisation, pct.parent_id)
+    assert sha is not None
+    submission_day, panel_day = SCHEDULES[cycle.name][code]
+    return timeline.Schedule(
+        cycle, submission_day, panel_day, timeline.results_day(cycle, sha.code)
+    )
+
+
+def test_both_years_share_ratings_as_provisional_and_the_pct_checks_them_before_final(
+    demo: Session,
+) -> None:
+    """Both cycles have the provisional step; every finalised assessment was shared after its
+    panel, accepted (or, once, commented on) by its lead within days, and finalised on its
+    SHA's results day; Somerset's 2009/10 ratings are shared and not yet checked."""
+    cycles = demo.exec(select(Cycle)).all()
+    assert len(cycles) == 2 and all(c.provisional_step for c in cycles)
+    codes = _codes(demo)
+    finalised = 0
+    for assessment, cycle in demo.exec(
+        select(Assessment, Cycle).join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+    ).all():
+        code = codes[assessment.organisation_id]
+        shared = current_provisional(demo, assessment.id or 0)
+        if assessment.status not in (S.PROVISIONAL, S.FINALISED):
+            assert shared is None and assessment.provisional_at is None, (code, cycle.name)
+            continue
+        assert shared is not None and shared.round == 1
+        plan = _schedule(demo, code, cycle)
+        assert assessment.provisional_at == shared.issued_at == plan.shared()
+        panel_day = demo.exec(
+            select(sa.func.max(ReviewScore.scored_at)).where(
+                col(ReviewScore.assessment_id) == assessment.id,
+                col(ReviewScore.scored_at) < shared.issued_at,
+            )
+        ).one()
+        assert panel_day is not None and panel_day.date() == plan.panel_day
+        if assessment.status is S.PROVISIONAL:
+            assert (code, cycle.name) == ("5QL", "2009/10")
+            assert (shared.responded_at, shared.responded_by_id, shared.comments) == (
+                None,
+                None,
+                [],
+            )
+            continue
+        finalised += 1
+        assert assessment.finalised_at is not None and shared.responded_at is not None
+        assert shared.issued_at < shared.responded_at < assessment.finalised_at
+        assert shared.responded_at - shared.issued_at <= timedelta(days=5)
+        assert assessment.finalised_at.date() == plan.results_day < cycle.review_due
+        check = FACT_CHECKS.get((code, cycle.name))
+        expected = (
+            [{"competency_number": check.competency, "comment": check.comment}] if check else []
+        )
+        assert shared.comments == expected, (code, cycle.name)
+    assert finalised == 5
+
+
+def test_tower_hamlets_2009_10_comments_on_competency_4_and_the_sha_moderates_it(
+    demo: Session,
+) -> None:
+    """The panel shared competency 4 one level below the board's; the PCT's factual-accuracy
+    comment pointed to its networks' incentive scheme; the reviewer moved it up one level,
+    with the reason, before finalising; the report and the factual-accuracy page show the
+    moderation log."""
+    assessment = _assessment(demo, "5C4", "2009/10")
+    aid = assessment.id or 0
+    assert assessment.status is S.FINALISED
+    check = FACT_CHECKS[("5C4", "2009/10")]
+    shared = current_provisional(demo, aid)
+    assert shared is not None and shared.responded_at is not None
+    assert shared.levels["competencies"]["4"] == 2
+    assert [c["competency_number"] for c in shared.comments] == [4]
+    assert "incentive scheme for networks of practices" in shared.comments[0]["comment"]
+    (change,) = moderation_of(demo, aid)
+    assert (change.subject, change.key, change.competency_number) == ("competency", "4", 4)
+    assert (change.before, change.after, change.reason) == ("2", "3", check.reason)
+    assert change.provisional_id == shared.id
+    assert assessment.finalised_at is not None
+    assert shared.responded_at < change.changed_at < assessment.finalised_at
+    reviewer = _actor(demo, "reviewer.q36")
+    assert change.changed_by_id == reviewer.user_id
+    final = demo.exec(
+        select(ReviewScore).where(
+            col(ReviewScore.assessment_id) == aid, col(ReviewScore.competency_number) == 4
+        )
+    ).one()
+    own = demo.exec(
+        select(SelfScore).where(
+            col(SelfScore.assessment_id) == aid, col(SelfScore.competency_number) == 4
+        )
+    ).one()
+    assert (final.level, own.level, final.comment) == (3, 3, check.final_comment)
+    # No other assessment was moderated.
+    assert demo.exec(select(sa.func.count()).select_from(ModerationChange)).one() == 1
+    lead = _actor(demo, "lead.5c4")
+    page = facts_page(demo, lead, aid)
+    assert [line.change.reason for line in page.changes] == [check.reason]
+    html = assessment_html(assessment_report(demo, lead, aid))
+    assert "moderation log" in html
+    assert "points to the incentive scheme for networks of practices" in html
+    assert "Nicola Brathwaite, Director of commissioning development" in html
+
+
+def test_a_panel_is_recorded_for_every_assessment_whose_panel_has_sat(demo: Session) -> None:
+    """Dated on the PCT's panel day, recorded by its reviewer at the end of it: the SHA's
+    director of commissioning development and two peers; the PCT's chief executive, PEC
+    chair, director of commissioning and WCC programme lead, by name and title; and what
+    the panel explored. The PCT reads it too."""
+    codes = _codes(demo)
+    users = demo.exec(select(User)).all()
+    by_email = {u.email.split("@")[0]: u for u in users}
+    panels = {p.assessment_id: p for p in demo.exec(select(Panel)).all()}
+    seen = 0
+    for assessment, cycle in demo.exec(
+        select(Assessment, Cycle).join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+    ).all():
+        code = codes[assessment.organisation_id]
+        panel = panels.get(assessment.id or 0)
+        if assessment.status not in PANEL_SAT:
+            assert panel is None, (code, cycle.name)
+            continue
+        assert panel is not None, (code, cycle.name)
+        seen += 1
+        plan = _schedule(demo, code, cycle)
+        assert panel.panel_date == plan.panel_day
+        assert panel.updated_at == plan.panel_recorded()
+        first_score = demo.exec(
+            select(sa.func.min(ReviewScore.scored_at)).where(
+                col(ReviewScore.assessment_id) == assessment.id
+            )
+        ).one()
+        assert first_score.date() == panel.panel_date
+        sha = codes[demo.get(Organisation, assessment.organisation_id).parent_id]
+        reviewer = by_email[f"reviewer.{sha.lower()}"]
+        assert panel.members == [
+            {"name": reviewer.full_name, "role": reviewer.job_title},
+            *({"name": name, "role": role} for name, role in PANEL_PEERS[sha]),
+        ]
+        assert reviewer.job_title == "Director of commissioning development"
+        came = [
+            by_email[f"{post}.{code.lower()}"]
+            for post in ("board", "clinician", "director", "lead")
+        ]
+        assert panel.pct_attendees == [{"name": u.full_name, "role": u.job_title} for u in came]
+        assert [p["role"] for p in panel.pct_attendees] == [
+            "Chief executive",
+            "Chair of the Professional Executive Committee (PEC)",
+            "Director of commissioning",
+            "WCC programme lead",
+        ]
+        assert panel.notes.startswith("Key lines of enquiry") and len(panel.notes) > 200
+        lead = _actor(demo, f"lead.{code.lower()}")
+        assert panel_service.require_panel(demo, lead, assessment.id or 0) == panel
+    assert seen == 8
+    # The peers are invented: no one with an account, and not the same two in every SHA.
+    names = {u.full_name for u in users}
+    peers = {name for pair in PANEL_PEERS.values() for name, _role in pair}
+    assert not peers & names and len(peers) == 2 * len(PANEL_PEERS)
+    notes = [p.notes for p in panels.values()]
+    assert len(set(notes)) == len(notes)
+
+
+def test_leeds_questions_are_seen_by_leeds_and_its_sha_only(demo: Session) -> None:
+    """Before its panel Yorkshire and the Humber's reviewer put a key line of enquiry on
+    competency 4, which Leeds's lead answered and the reviewer read; after it, Leeds asked a
+    general question the SHA has yet to answer. Nobody outside Leeds and its SHA sees them."""
+    assessment = _assessment(demo, "5N1", "2009/10")
+    aid = assessment.id or 0
+    assert assessment.status is S.IN_REVIEW
+    cycle = demo.get(Cycle, assessment.cycle_id)
+    assert cycle is not None
+    plan = _schedule(demo, "5N1", cycle)
+    reviewer, lead = _actor(demo, "reviewer.q32"), _actor(demo, "lead.5n1")
+    seeds = {q.competency: q for q in QUESTIONS[("5N1", "2009/10")]}
+    threads = {
+        c.thread.competency_number: c for c in thread_service.threads_of(demo, reviewer, aid)
+    }
+    assert set(threads) == {4, None}
+    enquiry, general = threads[4], threads[None]
+    assert [(m.from_sha, m.author_id, m.body) for m in enquiry.messages] == [
+        (True, reviewer.user_id, seeds[4].question),
+        (False, lead.user_id, seeds[4].answer),
+    ]
+    assert assessment.submitted_at is not None
+    asked, answered = (m.sent_at for m in enquiry.messages)
+    assert assessment.submitted_at < asked < answered < timeline.at(plan.panel_day, 0)
+    assert [(m.from_sha, m.author_id, m.body) for m in general.messages] == [
+        (False, lead.user_id, seeds[None].question)
+    ]
+    assert general.messages[0].sent_at.date() > plan.panel_day
+    # The reviewer read the answer before the panel; the open question waits for them.
+    assert (enquiry.unread, general.unread) == (0, 1)
+    assert thread_service.unread_counts(demo, reviewer, assessment) == {None: 1}
+    assert thread_service.unread_counts(demo, lead, assessment) == {}
+    # Leeds's board reads them too; another SHA's reviewer, another PCT's lead and a
+    # clinician do not.
+    board = _actor(demo, "board.5n1")
+    assert {c.id for c in thread_service.threads_of(demo, board, aid)} == {
+        enquiry.id,
+        general.id,
+    }
+    for outsider in ("reviewer.q36", "lead.5a4", "board.5c4"):
+        with pytest.raises(NotFound):
+            thread_service.threads_of(demo, _actor(demo, outsider), aid)
+    with pytest.raises(Forbidden):
+        thread_service.threads_of(demo, _actor(demo, "clinician.5n1"), aid)
+
+
+def test_waltham_forest_asks_about_its_return_and_the_sha_answers(demo: Session) -> None:
+    assessment = _assessment(demo, "5NC", "2009/10")
+    aid = assessment.id or 0
+    assert assessment.status is S.RETURNED and assessment.returned_at is not None
+    reviewer, lead = _actor(demo, "reviewer.q36"), _actor(demo, "lead.5nc")
+    (seed,) = QUESTIONS[("5NC", "2009/10")]
+    (conversation,) = thread_service.threads_of(demo, lead, aid)
+    assert conversation.thread.competency_number == 4
+    assert [(m.author_id, m.body) for m in conversation.messages] == [
+        (lead.user_id, seed.question),
+        (reviewer.user_id, seed.answer),
+    ]
+    assert assessment.returned_at < conversation.messages[0].sent_at
+    assert conversation.messages[0].sent_at < conversation.messages[1].sent_at
+    # The lead has yet to read the SHA's answer.
+    assert conversation.unread == 1
+    with pytest.raises(NotFound):
+        thread_service.threads_of(demo, _actor(demo, "reviewer.q32"), aid)
+    # Leeds and Waltham Forest, both in 2009/10, are the only assessments with questions.
+    held = set(demo.exec(select(Thread.assessment_id)).all())
+    assert held == {aid, _assessment(demo, "5N1", "2009/10").id}

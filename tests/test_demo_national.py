@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.actors import SYSTEM, Actor
 from app.assessments import criteria as criterion_service
+from app.assessments import provisional
 from app.assessments import repository as assessment_repository
 from app.assessments import service as assessment_service
 from app.assessments.models import (
@@ -25,6 +26,7 @@ from app.assessments.models import (
     EvidenceRating,
     EvidenceSnapshot,
     PresentedEvidence,
+    ProvisionalRating,
     ReturnPoint,
     ReviewCriterionScore,
     ReviewScore,
@@ -47,6 +49,7 @@ from app.cycles.models import Cycle
 from app.demo import assurance, load_national, timeline
 from app.demo.data import (
     ASSESSED,
+    PANEL_PEERS,
     PCT_POSTS,
     REAL_PCTS,
     RETURN_POINTS,
@@ -67,6 +70,9 @@ from app.organisations.models import Organisation, OrganisationKind
 from app.outcomes import service as outcome_service
 from app.outcomes.models import Outcome, OutcomeActual, PresentedOutcome
 from app.outcomes.schemas import OutcomeWrite
+from app.panel import service as panel_service
+from app.panel.models import Panel
+from app.panel.schemas import PanelWrite
 from app.permissions import Action, can
 from app.users.models import Role, User
 
@@ -190,6 +196,44 @@ def _points(session: Session, assessment_id: int | None) -> list[tuple[Any, ...]
     ]
 
 
+def _review_levels(session: Session, assessment_id: int) -> dict[str, Any]:
+    """The SHA's ratings of an assessment as they stand, in the form a sharing keeps them."""
+    return {
+        "competencies": {
+            str(number): level
+            for number, level in session.exec(
+                select(ReviewScore.competency_number, ReviewScore.level).where(
+                    col(ReviewScore.assessment_id) == assessment_id
+                )
+            )
+        },
+        "criteria": dict(
+            session.exec(
+                select(ReviewCriterionScore.criterion, ReviewCriterionScore.level).where(
+                    col(ReviewCriterionScore.assessment_id) == assessment_id
+                )
+            ).all()
+        ),
+        "governance": {
+            review.area.value: review.rating.value
+            for review in session.exec(
+                select(GovernanceReview).where(col(GovernanceReview.assessment_id) == assessment_id)
+            )
+        },
+    }
+
+
+def _shared(row: ProvisionalRating) -> tuple[Any, ...]:
+    """A sharing of provisional ratings and the PCT's answer, without whose and when."""
+    return (
+        row.round,
+        sorted(row.levels),
+        row.comments,
+        row.responded_at is not None,
+        row.issued_at < (row.responded_at or row.issued_at),
+    )
+
+
 def _sign_off_of(assessment: Assessment) -> dict[str, Any]:
     """The sign-off as a round keeps it, from the assessment's columns."""
     assert assessment.signed_off_at is not None and assessment.signed_off_meeting_date
@@ -234,6 +278,15 @@ def test_national_data_has_ten_shas_152_pcts_and_the_evidence_asked_for(session:
         ).one()
     )
     assert set(session.exec(select(Assessment.status)).all()) == set(AssessmentStatus)
+    # A panel for each assessment whose panel has sat; ratings shared for each one shared
+    # or final.
+    by_status = dict(
+        session.exec(select(Assessment.status, sa.func.count()).group_by(Assessment.status)).all()
+    )
+    assert result.created["panel"] == sum(
+        by_status[s] for s in (S.IN_REVIEW, S.RETURNED, S.PROVISIONAL, S.FINALISED)
+    )
+    assert result.created["provisional_rating"] == by_status[S.PROVISIONAL] + by_status[S.FINALISED]
     # Four outcome measures a PCT, each presented by both its assessments.
     assert result.created["outcome"] == 4 * 152
     assert result.created["presented_outcome"] == 2 * result.created["outcome"]
@@ -1109,7 +1162,35 @@ def test_national_assessments_take_each_next_step_through_the_service_commands(
                         comment=assurance.panel_comment(board[area], found[area]),
                     ),
                 )
-        assert assessment_service.finalise(session, reviewer, aid).status is S.FINALISED
+        if assessment is in_review:
+            # Its cycle shares the ratings as provisional first: the reviewer shares them and
+            # the lead accepts them, on the PCT's own days, as the bulk load says the leads of
+            # the finalised ones did; then the review can be final.
+            with pytest.raises(WorkflowError, match="as provisional first"):
+                assessment_service.finalise(session, reviewer, aid)
+            session.rollback()
+            with clock.frozen_at(panel_plan.shared()):
+                provisional.share_provisional(session, reviewer, aid)
+            with clock.frozen_at(panel_plan.facts_checked()):
+                by_service = provisional.check_facts(
+                    session, _person(session, assessment.organisation_id, Role.PCT_LEAD), aid, []
+                )
+            bulk = session.exec(
+                select(ProvisionalRating)
+                .join(Assessment, col(Assessment.id) == ProvisionalRating.assessment_id)
+                .where(
+                    col(Assessment.cycle_id) == assessment.cycle_id,
+                    col(Assessment.status) == S.FINALISED,
+                )
+                .order_by(ProvisionalRating.id)
+            ).first()
+            assert bulk is not None
+            assert _shared(by_service) == _shared(bulk)
+            assert by_service.levels == _review_levels(session, aid)
+            assert by_service.issued_at == panel_plan.shared()
+            assert by_service.responded_at == panel_plan.facts_checked()
+        with clock.frozen_at(panel_plan.finalised()):
+            assert assessment_service.finalise(session, reviewer, aid).status is S.FINALISED
 
     # The PCT answers each bulk point of the returned one, its board signs the unchanged
     # self-assessment again (the same fingerprint the bulk load gave) and the lead submits
@@ -1286,3 +1367,95 @@ def test_national_history_is_dated_and_signed_by_the_right_people(session: Sessi
             reviewer = users[assessment.finalised_by_id]
             assert (reviewer.role, reviewer.organisation_id) == (Role.SHA_REVIEWER, parents[pct])
             assert cycle.submission_due < assessment.finalised_at.date() < cycle.review_due
+
+
+def test_national_panels_sat_and_final_ratings_were_checked_by_the_pct_first(
+    session: Session,
+) -> None:
+    """Both cycles have the provisional step. Each assessment whose panel has sat has it
+    recorded by its reviewer at the end of the panel day (the SHA's director of
+    commissioning development and two peers; the PCT's chief executive, PEC chair, director
+    of commissioning and lead), in a form ``put_panel`` accepts. Each finalised one was shared
+    as provisional after its panel (the SHA's ratings as they stand) and accepted by its lead
+    days later, before its SHA's results day; a provisional one waits for its PCT's answer."""
+    load_national(session, evidence_items=ITEMS)
+    cycles = {c.id: c for c in session.exec(select(Cycle)).all()}
+    assert all(c.provisional_step for c in cycles.values())
+    users = {u.id: u for u in session.exec(select(User)).all()}
+    by_post = {(u.email.split(".", 1)[0], u.organisation_id): u for u in users.values()}
+    organisations = {o.id: o for o in session.exec(select(Organisation)).all()}
+    panels = {p.assessment_id: p for p in session.exec(select(Panel)).all()}
+    shared: dict[int, list[ProvisionalRating]] = defaultdict(list)
+    for row in session.exec(select(ProvisionalRating)).all():
+        shared[row.assessment_id].append(row)
+    seen: Counter[AssessmentStatus] = Counter()
+    for assessment in session.exec(select(Assessment).order_by(Assessment.id)).all():
+        aid = assessment.id or 0
+        pct = organisations[assessment.organisation_id]
+        sha = organisations[pct.parent_id]
+        plan = schedule_for(cycles[assessment.cycle_id], pct.code)
+        panel = panels.get(aid)
+        status = assessment.status
+        seen[status] += 1
+        if status in (S.DRAFT, S.SIGNED_OFF, S.SUBMITTED):
+            assert panel is None and shared[aid] == [] and assessment.provisional_at is None
+            continue
+        assert panel is not None, (pct.code, status)
+        reviewer = by_post[("reviewer", sha.id)]
+        assert (panel.panel_date, panel.updated_at, panel.updated_by_id, panel.version) == (
+            plan.panel_day,
+            plan.panel_recorded(),
+            reviewer.id,
+            1,
+        )
+        assert panel.members == [
+            {"name": reviewer.full_name, "role": "Director of commissioning development"},
+            *({"name": name, "role": role} for name, role in PANEL_PEERS[sha.code]),
+        ]
+        assert [p["name"] for p in panel.pct_attendees] == [
+            by_post[(post, pct.id)].full_name for post in ("board", "clinician", "director", "lead")
+        ]
+        assert panel.notes.startswith("Key lines of enquiry") and pct.name in panel.notes
+        if status in (S.IN_REVIEW, S.RETURNED):
+            assert shared[aid] == [] and assessment.provisional_at is None
+            continue
+        (row,) = shared[aid]
+        assert (row.round, row.issued_at, row.issued_by_id) == (1, plan.shared(), reviewer.id)
+        assert (assessment.provisional_at, assessment.provisional_by_id) == (
+            row.issued_at,
+            reviewer.id,
+        )
+        assert plan.panel_recorded() < row.issued_at
+        # What was shared is the SHA's ratings as they stand: nothing was moderated.
+        assert row.levels == _review_levels(session, aid)
+        assert row.comments == []
+        if status is S.PROVISIONAL:
+            assert (row.responded_at, row.responded_by_id) == (None, None)
+            continue
+        lead = by_post[("lead", pct.id)]
+        assert (row.responded_at, row.responded_by_id) == (plan.facts_checked(), lead.id)
+        assert assessment.finalised_at is not None
+        assert row.issued_at < row.responded_at < assessment.finalised_at
+        assert row.responded_at - row.issued_at <= timedelta(days=5)
+        assert assessment_repository.current_provisional(session, aid) == row
+    assert set(seen) == set(AssessmentStatus)
+
+    # A panel record as written is one the reviewer could record: the service takes it again
+    # for one not yet final, and keeps what the bulk load wrote.
+    in_review = _in_cycle(session, S.IN_REVIEW)
+    bulk = panels[in_review.id or 0]
+    data = PanelWrite.model_validate(
+        {
+            "date": bulk.panel_date,
+            "members": bulk.members,
+            "pct_attendees": bulk.pct_attendees,
+            "notes": bulk.notes,
+            "version": bulk.version,
+        }
+    )
+    before = (bulk.panel_date, bulk.members, bulk.pct_attendees, bulk.notes)
+    with clock.frozen_at(bulk.updated_at):
+        again = panel_service.put_panel(
+            session, _reviewer_of(session, in_review), in_review.id or 0, data=data
+        )
+    assert (again.panel_date, again.members, again.pct_attendees, again.notes) == before

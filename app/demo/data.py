@@ -31,6 +31,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 DEMO_PASSWORD = "world-class-2008"
 DEMO_DOMAIN = "demo.wcc.nhs.test"
@@ -419,8 +420,10 @@ def fictional_names(count: int, *, taken: set[str], seed: int = 2008) -> Iterato
 
 @dataclass(frozen=True)
 class CycleSeed:
-    """An assurance year: the cycle's three dates, and the season in which its SHA panels sat
-    (the last results come out after the last panel, before the review deadline)."""
+    """An assurance year: the cycle's three dates, the season in which its SHA panels sat
+    (the last results come out after the last panel, before the review deadline), and
+    whether the SHAs shared their ratings as provisional for the PCTs to check for factual
+    accuracy before making them final."""
 
     name: str
     opens_on: date
@@ -428,6 +431,7 @@ class CycleSeed:
     review_due: date
     panels_from: date
     panels_to: date
+    provisional_step: bool
 
 
 CYCLES = (
@@ -441,6 +445,8 @@ CYCLES = (
         review_due=date(2009, 1, 30),
         panels_from=date(2008, 10, 13),
         panels_to=date(2009, 1, 16),
+        # Year 1 scores were moderated regionally by the SHAs before release.
+        provisional_step=True,
     ),
     # Year 2: launched 16 September 2009 with the revised handbook; boards ratified in
     # December; panels in spring 2010 up to the third week of May. There was no 2010/11
@@ -452,6 +458,7 @@ CYCLES = (
         review_due=date(2010, 5, 28),
         panels_from=date(2010, 3, 1),
         panels_to=date(2010, 5, 20),
+        provisional_step=True,
     ),
 )
 FIRST_CYCLE = CYCLES[0].name
@@ -1527,3 +1534,209 @@ RATING_COMMENTS = {
     "weak": "Describes intentions only; no sign yet of delivery.",
     "not_relevant": "Useful background, but it does not bear on the competencies it is linked to.",
 }
+
+
+# The SHA's panel, its questions and its provisional ratings ----------------------------------
+
+# Who sat on each SHA's panels beside its director of commissioning development: a peer
+# reviewer from a PCT elsewhere and a clinical adviser, the same two for each of the SHA's
+# panels. All fictional; no surname of the national data set's names (``SURNAMES``).
+PEER_REVIEWER = "Peer reviewer: director of commissioning at a PCT in another region"
+CLINICAL_ADVISER = "Clinical adviser: GP and PEC chair from another SHA's area"
+PANEL_PEERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "Q30": (("Moira Elstob", PEER_REVIEWER), ("Dr Stuart Lowery", CLINICAL_ADVISER)),
+    "Q31": (("Bernadette Quayle", PEER_REVIEWER), ("Dr Tariq Mahmood", CLINICAL_ADVISER)),
+    "Q32": (("Lorraine Haxby", PEER_REVIEWER), ("Dr Geoffrey Pybus", CLINICAL_ADVISER)),
+    "Q33": (("Annette Spendlove", PEER_REVIEWER), ("Dr Ravi Chandran", CLINICAL_ADVISER)),
+    "Q34": (("Philip Onions", PEER_REVIEWER), ("Dr Mairead Kinsella", CLINICAL_ADVISER)),
+    "Q35": (("Josephine Blyth", PEER_REVIEWER), ("Dr Kenneth Rudd", CLINICAL_ADVISER)),
+    "Q36": (("Marcus Adebayo", PEER_REVIEWER), ("Dr Helen Okoro", CLINICAL_ADVISER)),
+    "Q37": (("Caroline Fitzwilliam", PEER_REVIEWER), ("Dr Andrew Tulloch", CLINICAL_ADVISER)),
+    "Q38": (("Simon Ledger", PEER_REVIEWER), ("Dr Frances Aldous", CLINICAL_ADVISER)),
+    "Q39": (("Elaine Penrose", PEER_REVIEWER), ("Dr Martin Colenso", CLINICAL_ADVISER)),
+}
+# Who came to the panel for the PCT: its chief executive, PEC chair, director of
+# commissioning and WCC programme lead (account prefixes of ``PCT_POSTS``).
+PANEL_ATTENDEES = ("board", "clinician", "director", "lead")
+
+# What each small-demo panel explored: its key lines of enquiry, and what it made of them.
+PANEL_NOTES: dict[tuple[str, str], str] = {
+    ("5N1", "2008/09"): (
+        "Key lines of enquiry: how Leodis Healthcare's business cases for dermatology and ENT "
+        "were weighed against other calls on the budget; whether prioritisation reaches "
+        "existing spend as well as new money; and how the city's PBC groups, now three or "
+        "four, will be held to account for what they commission. The board described its "
+        "earned-autonomy paper. The panel found prioritisation applied to new money only and "
+        "moderated competency 6."
+    ),
+    ("5N2", "2008/09"): (
+        "Key lines of enquiry: how the board reached its levels in its development sessions; "
+        "whether improvement in the musculoskeletal and falls prevention programme reaches "
+        "beyond single projects; and how far procurement skill goes beyond the few staff who "
+        "ran the last tenders. The panel agreed most of the board's levels and altered two, "
+        "competencies 8 and 9."
+    ),
+    ("5C4", "2008/09"): (
+        "Key lines of enquiry: what the polysystem consultation changed in the plans for "
+        "networks of practices and health centres; how the partnership with the London "
+        "Borough of Tower Hamlets turns shared priorities into measured outcomes; and how the "
+        "board will know the programme is working. The panel moderated competency 2: the "
+        "joint work is real, but its outcomes are not yet measured."
+    ),
+    ("5QL", "2008/09"): (
+        "Key lines of enquiry: how WyvernHealth.Com and the PCT ran the COPD service tender "
+        "together and kept patients involved; what the first months of the new service show; "
+        "and whether the approach will carry to other pathways. The board's account of the "
+        "tender went further than its written evidence, and the panel raised competency 9."
+    ),
+    ("5N1", "2009/10"): (
+        "Key lines of enquiry, put to the PCT before the panel: how practices outside Leodis "
+        "Healthcare take part in commissioning, and how many took part in the city-wide "
+        "diabetes pathway; and what the pathway's six-month review shows about referrals and "
+        "outpatient attendances. The PEC chair brought practice-level figures. The panel "
+        "scored the first five competencies on the day and will score the rest once it has "
+        "read them."
+    ),
+    ("5NC", "2009/10"): (
+        "Key lines of enquiry: how the three locality commissioning groups reach the practices "
+        "that do not come to their meetings; what has changed because of what GPs said; and "
+        "the outcome trajectories behind the refreshed Strategic Plan. The evidence for "
+        "competency 4 rests mostly on locality meetings and the trajectories were not set "
+        "out: the panel agreed to return the assessment with two points."
+    ),
+    ("5C4", "2009/10"): (
+        "Key lines of enquiry: how the networks of practices engage GPs beyond their leads; "
+        "what the polysystem programme has changed for patients; and how the board answers "
+        "the Care Quality Commission's weak rating for the quality of services alongside its "
+        "commissioning. The board gave a confident account. On competency 4 the panel was not "
+        "yet persuaded that engagement reached beyond a few committed GPs."
+    ),
+    ("5QL", "2009/10"): (
+        "Key lines of enquiry: whether the COPD service's approach has carried to the "
+        "pathways now under review; how WyvernHealth.Com's locality plans shape investment; "
+        "and how far improvement and procurement reach beyond the COPD programme. The panel "
+        "found improvement shown in single projects and procurement skill resting on one "
+        "tender, and moderated competencies 8 and 9."
+    ),
+}
+GENERIC_PANEL_NOTES = (
+    "Key lines of enquiry: how the board of {pct} holds the organisation to its Strategic "
+    "Plan and the outcomes it chose; how far clinicians beyond the Professional Executive "
+    "Committee shape commissioning decisions; and what the evidence shows has changed, not "
+    "only what is planned."
+)
+
+
+def panel_notes(pct_name: str, moved: list[int]) -> str:
+    """What a panel noted where the demo has no notes of its own: the key lines of enquiry,
+    and the competencies on which it altered the board's levels."""
+    notes = GENERIC_PANEL_NOTES.format(pct=pct_name)
+    if not moved:
+        return f"{notes} The panel agreed the board's levels."
+    if len(moved) == 1:
+        altered = f"competency {moved[0]}"
+    else:
+        altered = f"competencies {', '.join(str(n) for n in moved[:-1])} and {moved[-1]}"
+    return f"{notes} The panel agreed the board's other levels and altered {altered}."
+
+
+Asked = Literal["before_panel", "after_panel", "after_return"]
+"""When a question is asked: a key line of enquiry before the panel, after the panel, or on
+a return."""
+
+
+@dataclass(frozen=True)
+class QuestionSeed:
+    """A question between a PCT and its SHA on an assessment: who asks (the account prefix,
+    ``reviewer`` or ``lead``), on which competency (None: the assessment as a whole), when,
+    and the other side's answer (None: not answered yet)."""
+
+    asker: Literal["reviewer", "lead"]
+    competency: int | None
+    when: Asked
+    question: str
+    answer: str | None = None
+
+
+QUESTIONS: dict[tuple[str, str], tuple[QuestionSeed, ...]] = {
+    ("5N1", "2009/10"): (
+        # A key line of enquiry before the panel.
+        QuestionSeed(
+            "reviewer",
+            4,
+            "before_panel",
+            "Leodis Healthcare's business cases are well evidenced. How do the practices "
+            "outside Leodis take part in commissioning, and how many of the city's practices "
+            "took part in the diabetes pathway work? Please bring practice-level figures to "
+            "the panel.",
+            "The city's other PBC groups bring their business cases to the Professional "
+            "Executive Committee as Leodis does, and each has a GP on the diabetes pathway "
+            "steering group. Dr Qureshi will bring practice-level figures for the pathway and "
+            "for the referral data reviews to the panel.",
+        ),
+        QuestionSeed(
+            "lead",
+            None,
+            "after_panel",
+            "Thank you for the panel. Can you tell us when the SHA expects to share its "
+            "provisional ratings? Our board would like to consider them, and the development "
+            "plan that follows, at its next meeting.",
+        ),
+    ),
+    ("5NC", "2009/10"): (
+        QuestionSeed(
+            "lead",
+            4,
+            "after_return",
+            "On the return point for competency 4: would attendance at the three locality "
+            "commissioning groups by practice since April 2009, with the decisions each group "
+            "has influenced, answer it? Or do you also want the results of our GP survey?",
+            "Yes: attendance by practice, and two or three decisions you can trace to what GPs "
+            "said, would answer it. The survey would help but is not needed.",
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """A PCT's factual-accuracy comment on a competency of the provisional ratings, and the
+    SHA's moderation that follows: the panel had shared a level one below the one it
+    finalised."""
+
+    competency: int
+    comment: str
+    reason: str
+    """Why the reviewer changed the level: kept in the moderation log."""
+    final_comment: str
+    """The panel's comment beside the moderated level."""
+
+
+FACT_CHECKS: dict[tuple[str, str], FactCheck] = {
+    ("5C4", "2009/10"): FactCheck(
+        4,
+        "The provisional rating for competency 4 says clinical engagement rests on a few "
+        "committed GPs. Since April 2009 the incentive scheme for networks of practices, "
+        "presented with our assessment, rewards each network for outcomes its practices "
+        "agreed together, and each network has a GP lead. We ask the panel to consider this "
+        "evidence again.",
+        "The PCT's factual-accuracy response points to the incentive scheme for networks of "
+        "practices, presented with the assessment but not weighed at the panel. It shows "
+        "engagement across the borough's practices, not only a few GPs: level 3, as the "
+        "board assessed.",
+        "Agreed after the factual-accuracy check: the incentive scheme for networks of "
+        "practices shows engagement across the borough's practices.",
+    ),
+}
+
+
+def provisional_levels(pct_code: str, cycle: str) -> dict[int, int]:
+    """The panel's levels as it first shared them: its final ones, but for a competency it
+    moderated after the PCT's factual-accuracy check, one lower."""
+    levels = panel_levels(pct_code, cycle)
+    check = FACT_CHECKS.get((pct_code, cycle))
+    if check is not None:
+        if levels[check.competency] <= 1:
+            raise ValueError(f"{pct_code} {cycle}: competency {check.competency} at level 1")
+        levels[check.competency] -= 1
+    return levels

@@ -21,8 +21,12 @@ every outcome measure, and rates governance (drafts too, but governance only in 
 turn of drafts); the board signs off at that meeting, with its minute and the fingerprint of
 what it signed; the lead submits round 1, freezing the presented evidence; the SHA's reviewer
 scores the competencies (and their criteria), then governance, and rates the evidence on the
-panel day, then returns it a week later (with ``RETURN_POINTS``) or finalises it on the SHA's
-results day (one still in review has had one or two governance areas rated). Every PCT holds
+panel day, and records the panel (its director of commissioning development and the SHA's two
+peers, ``PANEL_PEERS``; the PCT's chief executive, PEC chair, director of commissioning and
+WCC programme lead; what it explored) at the end of that day; then returns it a week later
+(with ``RETURN_POINTS``) or shares its ratings as provisional, which the PCT's lead accepts for
+factual accuracy days later (both cycles have the provisional step), and finalises it on the
+SHA's results day (one still in review has had one or two governance areas rated). Every PCT holds
 the key documents of each year (``COMMON_EVIDENCE``), which cover every competency before its
 first board meeting of that year; no PCT logs evidence after its 2009/10 board meeting.
 Logging evidence never changes an assessment (SPEC 6.1), so items are logged on any day, also
@@ -81,8 +85,11 @@ from app.demo.data import (
     DEMO_PASSWORD,
     GENERIC_PLACES,
     MINUTE_REFERENCE,
+    PANEL_ATTENDEES,
+    PANEL_PEERS,
     PCT_POSTS,
     PEOPLE,
+    POST_TITLES,
     PRACTICE_CLINICIANS,
     REAL_PCTS,
     REAL_POST_HOLDERS,
@@ -94,6 +101,7 @@ from app.demo.data import (
     fictional_names,
     improvement_action,
     panel_levels,
+    panel_notes,
     rationale,
     review_comment,
     self_levels,
@@ -107,6 +115,7 @@ from app.governance.models import AREAS, GovernanceArea, GovernanceRating, Gover
 from app.organisations.models import Organisation, OrganisationKind
 from app.outcomes.models import Outcome, OutcomeActual, PresentedOutcome
 from app.outcomes.schemas import OutcomeWrite
+from app.panel.models import Panel
 from app.users.models import Role, User
 from app.users.passwords import hash_password
 
@@ -197,6 +206,8 @@ S = AssessmentStatus
 SUBMITTED_OR_LATER = frozenset({S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.PROVISIONAL, S.FINALISED})
 SIGNED_OFF_OR_LATER = SUBMITTED_OR_LATER | {S.SIGNED_OFF}
 REVIEWED = frozenset({S.IN_REVIEW, S.RETURNED, S.PROVISIONAL, S.FINALISED})
+"""The panel has sat: the reviewer scores at the panel, on its day."""
+SHARED = frozenset({S.PROVISIONAL, S.FINALISED})
 # 2008/09 is over, every assessment finalised. 2009/10 is under way: its PCTs are spread over
 # every status in turn (but for the named leaders, finalised).
 LAST_CYCLE_STATUSES = [
@@ -715,7 +726,7 @@ def _last_move(schedule: timeline.Schedule, status: AssessmentStatus) -> datetim
         S.SUBMITTED: schedule.submitted,
         S.IN_REVIEW: lambda: schedule.reviewed(1),
         S.RETURNED: schedule.returned,
-        S.PROVISIONAL: schedule.returned,
+        S.PROVISIONAL: schedule.shared,
         S.FINALISED: schedule.finalised,
     }[status]()
 
@@ -891,6 +902,35 @@ def _outcomes(
     return measures
 
 
+def _panel(
+    assessment_id: int,
+    plan: _Planned,
+    names: dict[tuple[str, int], str],
+    reviewer_id: int,
+    moved: list[int],
+) -> dict[str, Any]:
+    """The panel as its reviewer records it with ``put_panel`` at the end of the panel day:
+    the SHA's director of commissioning development and its two peers, the PCT's four who
+    came, and what the panel explored (``moved``: the competencies it altered)."""
+    pct = plan.pct
+    return {
+        "assessment_id": assessment_id,
+        "panel_date": plan.schedule.panel_day,
+        "members": [
+            {"name": names[(SHA_POST[0], pct.sha_id)], "role": SHA_POST[2]},
+            *({"name": name, "role": role} for name, role in PANEL_PEERS[pct.sha_code]),
+        ],
+        "pct_attendees": [
+            {"name": names[(prefix, pct.id)], "role": POST_TITLES[prefix]}
+            for prefix in PANEL_ATTENDEES
+        ],
+        "notes": panel_notes(pct.name, moved),
+        "updated_by_id": reviewer_id,
+        "updated_at": plan.schedule.panel_recorded(),
+        "version": 1,
+    }
+
+
 def _submission(assessment_id: int, plan: _Planned, board_id: int, lead_id: int) -> dict[str, Any]:
     """Round 1 as the lead's ``submit`` keeps it: what the board signed (the self-assessment
     with its criteria, the governance ratings, the presented evidence and outcome measures),
@@ -933,6 +973,11 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
     rng = random.Random(2008)
     pcts, users = _organisations_and_users(session, rng, result)
     accounts = _accounts(session)
+    names = {
+        (u["email"].split(".", 1)[0], u["organisation_id"]): u["full_name"]
+        for u in users
+        if u["organisation_id"] is not None
+    }
 
     cycles: list[Cycle] = []
     for seed in CYCLES:
@@ -948,6 +993,7 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                     review_due=seed.review_due,
                     framework_version=assurance.FRAMEWORKS[seed.name],
                     assessed_competencies=list(ASSESSED[seed.name]),
+                    provisional_step=seed.provisional_step,
                 )
             result.created["cycle"] = result.created.get("cycle", 0) + 1
         cycles.append(cycle)
@@ -1012,8 +1058,8 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                     "return_reason": RETURN_REASON if status is S.RETURNED else None,
                     "finalised_at": schedule.finalised() if status is S.FINALISED else None,
                     "finalised_by_id": reviewer if status is S.FINALISED else None,
-                    "provisional_at": schedule.returned() if status is S.PROVISIONAL else None,
-                    "provisional_by_id": reviewer if status is S.PROVISIONAL else None,
+                    "provisional_at": schedule.shared() if status in SHARED else None,
+                    "provisional_by_id": reviewer if status in SHARED else None,
                     "created_at": schedule.opened(),
                     "updated_at": _last_move(schedule, status),
                     "version": 1,
@@ -1029,6 +1075,7 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
     selfs, criterion_scores, governance, reviews, criterion_reviews = [], [], [], [], []
     governance_reviews, ratings, points = [], [], []
     shared: list[dict[str, Any]] = []
+    panels: list[dict[str, Any]] = []
     presented_outcomes = []
     snapshots: list[tuple[int, datetime, list[_Logged]]] = []
     submissions: list[tuple[int, _Planned]] = []
@@ -1085,10 +1132,12 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
         if status in REVIEWED:
             own = {score["competency_number"]: score["level"] for score in plan.scores}
             panel = panel_levels(pct.code, cycle.name)
+            criterion_levels: dict[str, int] = {}
             for number in plan.framework.numbers:
                 parts = _criteria(
                     plan.framework, pct.code, f"panel-{cycle.name}", number, panel[number]
                 )
+                criterion_levels.update(parts)
                 criterion_reviews += [
                     {
                         "assessment_id": aid,
@@ -1129,25 +1178,32 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
                 }
                 for index, area in enumerate(_governance_reviewed(status, plan.position))
             ]
-            if status is S.PROVISIONAL:
-                # The panel's ratings shared with the PCT, which has yet to check them.
+            panels.append(
+                _panel(
+                    aid,
+                    plan,
+                    names,
+                    reviewer,
+                    [n for n in plan.framework.numbers if panel[n] != own[n]],
+                )
+            )
+            if status in SHARED:
+                # The panel's ratings shared with the PCT: still to be checked, or accepted
+                # as they stand by its lead (finalised without moderation).
+                checked = status is S.FINALISED
                 shared.append(
                     {
                         "assessment_id": aid,
                         "round": 1,
-                        "issued_at": schedule.returned(),
+                        "issued_at": schedule.shared(),
                         "issued_by_id": reviewer,
                         "levels": {
                             "competencies": {str(n): panel[n] for n in plan.framework.numbers},
-                            "criteria": {
-                                row["criterion"]: row["level"]
-                                for row in criterion_reviews
-                                if row["assessment_id"] == aid
-                            },
+                            "criteria": criterion_levels,
                             "governance": {area.value: found[area].value for area in AREAS},
                         },
-                        "responded_at": None,
-                        "responded_by_id": None,
+                        "responded_at": schedule.facts_checked() if checked else None,
+                        "responded_by_id": lead if checked else None,
                         "comments": [],
                     }
                 )
@@ -1237,6 +1293,7 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
     )
     _bulk(session, EvidenceRating, ratings, result)
     _bulk(session, ReturnPoint, points, result)
+    _bulk(session, Panel, panels, result)
     _bulk(session, ProvisionalRating, shared, result)
     with clock.frozen_at(LOADED_AT):
         for table, count in result.created.items():

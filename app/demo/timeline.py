@@ -11,8 +11,15 @@ day its SHA's panel sits:
 - its board ratifies the self-assessment at an evening meeting three days before it submits;
   the lead scores the competencies in the three weeks before that meeting, and chooses the
   evidence the assessment presents on the morning of it;
+- a fortnight before its panel the SHA's reviewer puts a key line of enquiry to the PCT as a
+  question; a question is answered two days after it is asked (on a working day);
 - on the panel day the SHA's reviewer scores the competencies in the morning and rates the
-  evidence in the afternoon; a return follows a week later;
+  evidence in the afternoon, and records the panel (who sat, who came, what it explored) at
+  the end of the day; a return follows a week later;
+- otherwise the SHA shares its ratings as provisional a week after the panel (sooner when its
+  results day is near, so the PCT has days to check them; never before the evening of the
+  panel); the PCT answers for factual accuracy three days later, or the morning of the
+  results day if that comes first; any moderation follows that afternoon;
 - finalising is the SHA's release of its moderated results: one day for all its PCTs, after
   its last panel, in the last week before the review deadline.
 
@@ -35,6 +42,11 @@ PAPERS_BEFORE_PANEL = timedelta(days=21)
 SIGN_OFF_BEFORE_SUBMISSION = timedelta(days=3)
 SELF_SCORING_BEFORE_SIGN_OFF = timedelta(days=21)
 RETURN_AFTER_PANEL = timedelta(days=7)
+RATINGS_A_DAY = 12
+"""The most evidence items a reviewer rates on a panel's afternoon."""
+ENQUIRY_BEFORE_PANEL = timedelta(days=14)
+FACTS_CHECKED_AFTER_SHARING = timedelta(days=3)
+QUESTION_ANSWERED_AFTER = timedelta(days=2)
 
 
 class CycleDates(Protocol):
@@ -57,6 +69,11 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 def working_day(day: date) -> date:
     """The day itself, or the Friday before it when it falls at a weekend."""
     return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+def next_working_day(day: date) -> date:
+    """The day itself, or the Monday after it when it falls at a weekend."""
+    return day + timedelta(days=7 - day.weekday() if day.weekday() > 4 else 0)
 
 
 def set_up(step: int) -> datetime:
@@ -113,6 +130,19 @@ class Schedule:
             raise ValueError(f"{self}: the panel must follow the submission, before the deadline")
         if not (self.panel_day < self.results_day < review_due):
             raise ValueError(f"{self}: results come after the panel and before the deadline")
+        if not (
+            self.submitted() < self.enquired() < self.answered(self.enquired()) < self.reviewed(1)
+        ):
+            raise ValueError(f"{self}: the key line of enquiry must be answered before the panel")
+        if not (
+            self.rated(RATINGS_A_DAY)
+            < self.panel_recorded()
+            < self.shared()
+            < self.facts_checked()
+            < self.moderated()
+            < self.finalised()
+        ):
+            raise ValueError(f"{self}: the provisional ratings must be checked before results day")
 
     @classmethod
     def for_panel(
@@ -157,6 +187,44 @@ class Schedule:
 
     def returned(self) -> datetime:
         return at(working_day(self.panel_day + RETURN_AFTER_PANEL), 11)
+
+    def enquired(self) -> datetime:
+        """The reviewer's key line of enquiry, a fortnight before the panel."""
+        return at(working_day(self.panel_day - ENQUIRY_BEFORE_PANEL), 10)
+
+    def panel_recorded(self) -> datetime:
+        """The reviewer records the panel at the end of its day."""
+        return at(self.panel_day, 16, 30)
+
+    def asked_after_panel(self) -> datetime:
+        """A question in the days after the panel: the next working day."""
+        return at(next_working_day(self.panel_day + timedelta(days=1)), 9, 30)
+
+    def asked_after_return(self) -> datetime:
+        """The PCT's question on a return: two days after it, on a working day."""
+        return at(next_working_day(self.returned().date() + timedelta(days=2)), 10)
+
+    def answered(self, asked: datetime) -> datetime:
+        """The answer to a question asked at ``asked``: two days later, on a working day."""
+        return at(next_working_day(asked.date() + QUESTION_ANSWERED_AFTER), 14)
+
+    def shared(self) -> datetime:
+        """The SHA shares its ratings as provisional when it would return them, a week after
+        the panel; sooner if its results day is near, so that the PCT has days to check
+        them; never before the evening of the panel day."""
+        latest = working_day(self.results_day - FACTS_CHECKED_AFTER_SHARING)
+        day = min(self.returned().date(), latest)
+        return at(day, 11) if day > self.panel_day else at(self.panel_day, 17, 30)
+
+    def facts_checked(self) -> datetime:
+        """The PCT answers for factual accuracy three days after the sharing (on a working
+        day), or the morning of the results day if that comes first."""
+        day = next_working_day(self.shared().date() + FACTS_CHECKED_AFTER_SHARING)
+        return at(min(day, self.results_day), 10)
+
+    def moderated(self) -> datetime:
+        """The reviewer changes a rating the PCT's answer bears on, that afternoon."""
+        return self.facts_checked() + timedelta(hours=4)
 
     def finalised(self) -> datetime:
         return at(self.results_day, 15)

@@ -15,6 +15,12 @@ assessments are signed off and submitted, and each PCT's steps follow its own da
 board's meeting, its submission, its SHA's panel and the SHA's release of results), so each
 board signed, and each submission froze, the evidence of its assurance year as it stood at
 the board's meeting.
+
+Both years share the SHA's ratings as provisional before they are final: each finalised
+assessment was shared after its panel, checked by the PCT's lead for factual accuracy (most
+accept; Tower Hamlets in 2009/10 comments on one competency, which the reviewer then
+moderates, with a reason) and finalised on the SHA's results day. Every assessment whose panel
+has sat has its panel recorded, and a few carry the questions their PCT and SHA exchanged.
 """
 
 from __future__ import annotations
@@ -39,13 +45,16 @@ from app.assessments.models import (
     AssessmentStatus,
     EvidenceRating,
     EvidenceRatingValue,
+    ModerationChange,
     ReviewScore,
     SelfScore,
 )
+from app.assessments.repository import current_provisional
 from app.assessments.schemas import (
     CriterionReviewWrite,
     CriterionScoreWrite,
     EvidenceRatingWrite,
+    FactualAccuracyComment,
     ReturnPointWrite,
     ReviewScoreWrite,
     SelfScoreWrite,
@@ -62,14 +71,20 @@ from app.demo.data import (
     CYCLES,
     DEMO_DOMAIN,
     DEMO_PASSWORD,
+    FACT_CHECKS,
     JOB_TITLES,
     MINUTE_REFERENCE,
+    PANEL_ATTENDEES,
+    PANEL_NOTES,
+    PANEL_PEERS,
     PBC_GROUPS,
     PCT_POSTS,
     PCTS,
     PEOPLE,
+    POST_TITLES,
     PRACTICE_CLINICIANS,
     PRACTICES,
+    QUESTIONS,
     RATING_COMMENTS,
     RETURN_POINTS,
     RETURN_REASON,
@@ -78,9 +93,13 @@ from app.demo.data import (
     SHA_POST,
     SHAS,
     SPECIAL_EVIDENCE,
+    Asked,
     EvidenceSeed,
+    QuestionSeed,
     improvement_action,
     panel_levels,
+    panel_notes,
+    provisional_levels,
     rationale,
     review_comment,
     self_levels,
@@ -98,7 +117,11 @@ from app.organisations.models import OrganisationKind
 from app.outcomes import service as outcome_service
 from app.outcomes.repository import actuals_of, outcomes_of
 from app.outcomes.schemas import OutcomeWrite
+from app.panel import service as panel_service
+from app.panel.models import Panel
+from app.panel.schemas import PanelWrite, Person
 from app.tables import metadata
+from app.threads import service as thread_service
 from app.users import service as user_service
 from app.users.models import Role
 from app.users.passwords import hash_password
@@ -166,7 +189,11 @@ class _Progress:
     signed_off: bool = False
     submitted: bool = False
     returned: bool = False
+    panel: bool = False
     shared: bool = False
+    checked: bool = False
+    """The PCT has answered the provisional ratings of the current round."""
+    moderated: bool = False
     finalised: bool = False
 
 
@@ -319,6 +346,7 @@ def _cycles(run: _Run) -> dict[str, _Cycle]:
                     review_due=seed.review_due,
                     framework_version=assurance.FRAMEWORKS[seed.name],
                     assessed_competencies=list(ASSESSED[seed.name]),
+                    provisional_step=seed.provisional_step,
                 )
         assert cycle.id is not None
         cycles[seed.name] = _Cycle(
@@ -437,6 +465,7 @@ def _progress(run: _Run, pct_code: str, cycle: _Cycle) -> _Progress | None:
     if assessment is None or assessment.id is None:
         return None
     aid = assessment.id
+    shared = current_provisional(run.session, aid)
     return _Progress(
         id=aid,
         self_scored=set(
@@ -457,7 +486,13 @@ def _progress(run: _Run, pct_code: str, cycle: _Cycle) -> _Progress | None:
         signed_off=assessment.signed_off_at is not None,
         submitted=assessment.submitted_at is not None,
         returned=assessment.returned_at is not None,
+        panel=run.session.get(Panel, aid) is not None,
         shared=assessment.provisional_at is not None,
+        checked=shared is not None and shared.responded_at is not None,
+        moderated=run.session.exec(
+            select(ModerationChange.id).where(col(ModerationChange.assessment_id) == aid)
+        ).first()
+        is not None,
         finalised=assessment.finalised_at is not None,
     )
 
@@ -515,10 +550,12 @@ def _review_scores(
     schedule: timeline.Schedule,
     status: AssessmentStatus,
 ) -> None:
-    """The panel's levels: every competency once finished, the first few while under way."""
+    """The panel's levels: every competency once finished, the first few while under way; as
+    it first shared them (a level it moderated after the PCT's factual-accuracy check
+    changes later, in ``_fact_check``)."""
     reviewer = run.actor(f"reviewer.{SHA_OF_PCT[pct_code]}")
     own = self_levels(pct_code, cycle.name)
-    panel = panel_levels(pct_code, cycle.name)
+    panel = provisional_levels(pct_code, cycle.name)
     assessed = ASSESSED[cycle.name]
     numbers = assessed if status in FULLY_REVIEWED else assessed[:PARTLY_REVIEWED]
     framework = cycle.framework
@@ -641,6 +678,125 @@ def _ratings(
             )
 
 
+def _panel(
+    run: _Run, progress: _Progress, cycle: _Cycle, pct_code: str, schedule: timeline.Schedule
+) -> None:
+    """The reviewer records the panel at the end of its day: the SHA's director of
+    commissioning development with its two peers, and the PCT's four who came to it."""
+    if progress.panel or progress.finalised:
+        return
+    sha = SHA_OF_PCT[pct_code]
+    own, panel = self_levels(pct_code, cycle.name), panel_levels(pct_code, cycle.name)
+    moved = [number for number in ASSESSED[cycle.name] if panel[number] != own[number]]
+    data = PanelWrite(
+        date=schedule.panel_day,
+        members=[
+            Person(name=SHA_PEOPLE[sha], role=SHA_POST[2]),
+            *(Person(name=name, role=role) for name, role in PANEL_PEERS[sha]),
+        ],
+        pct_attendees=[
+            Person(name=PEOPLE[pct_code][prefix], role=POST_TITLES[prefix])
+            for prefix in PANEL_ATTENDEES
+        ],
+        notes=PANEL_NOTES.get((pct_code, cycle.name))
+        or panel_notes(PCT_DETAILS[pct_code][0], moved),
+    )
+    with clock.frozen_at(schedule.panel_recorded()):
+        panel_service.put_panel(run.session, run.actor(f"reviewer.{sha}"), progress.id, data=data)
+
+
+def _questions(
+    run: _Run,
+    progress: _Progress,
+    cycle: _Cycle,
+    pct_code: str,
+    schedule: timeline.Schedule,
+    when: Asked,
+) -> None:
+    """The questions of the story asked at this point (``when``), each by its side on its
+    day, and answered two days later by the other side when the story has an answer. A
+    reviewer reads the PCT's answer to a key line of enquiry before the panel."""
+    seeds = [q for q in QUESTIONS.get((pct_code, cycle.name), ()) if q.when == when]
+    if not seeds:
+        return
+    reviewer = run.actor(f"reviewer.{SHA_OF_PCT[pct_code]}")
+    lead = run.actor(f"lead.{pct_code}")
+    held = {
+        c.question.body: c
+        for c in thread_service.threads_of(run.session, reviewer, progress.id)
+        if c.question is not None
+    }
+    for seed in seeds:
+        asker, other = (reviewer, lead) if seed.asker == "reviewer" else (lead, reviewer)
+        asked = _asked(schedule, seed)
+        conversation = held.get(seed.question)
+        if conversation is None:
+            with clock.frozen_at(asked):
+                thread = thread_service.open_thread(
+                    run.session,
+                    asker,
+                    progress.id,
+                    message=seed.question,
+                    competency_number=seed.competency,
+                )
+            thread_id, messages, unread = thread.id or 0, 1, 0
+        else:
+            thread_id = conversation.id
+            messages, unread = len(conversation.messages), conversation.unread
+        if seed.answer is None:
+            continue
+        if messages < 2:
+            with clock.frozen_at(schedule.answered(asked)):
+                thread_service.reply(
+                    run.session, other, progress.id, thread_id, message=seed.answer
+                )
+            unread += seed.asker == "reviewer"  # the lead answered the reviewer
+        if seed.when == "before_panel" and unread:
+            thread_service.mark_read(run.session, reviewer, progress.id, thread_id)
+
+
+def _asked(schedule: timeline.Schedule, seed: QuestionSeed) -> datetime:
+    """When the story's question is asked."""
+    if seed.when == "before_panel":
+        return schedule.enquired()
+    if seed.when == "after_panel":
+        return schedule.asked_after_panel()
+    return schedule.asked_after_return()
+
+
+def _fact_check(
+    run: _Run, progress: _Progress, cycle: _Cycle, pct_code: str, schedule: timeline.Schedule
+) -> None:
+    """The lead's answer to the provisional ratings: acceptance, or the story's comment on a
+    competency, which the reviewer answers by moderating its level, with the reason."""
+    check = FACT_CHECKS.get((pct_code, cycle.name))
+    if not progress.checked:
+        comments = (
+            [FactualAccuracyComment(competency_number=check.competency, comment=check.comment)]
+            if check
+            else []
+        )
+        with clock.frozen_at(schedule.facts_checked()):
+            provisional.check_facts(
+                run.session, run.actor(f"lead.{pct_code}"), progress.id, comments
+            )
+    if check is None or progress.moderated:
+        return
+    data = ReviewScoreWrite(
+        level=panel_levels(pct_code, cycle.name)[check.competency],
+        comment=check.final_comment,
+        reason=check.reason,
+    )
+    with clock.frozen_at(schedule.moderated()):
+        assessment_service.put_review_score(
+            run.session,
+            run.actor(f"reviewer.{SHA_OF_PCT[pct_code]}"),
+            progress.id,
+            check.competency,
+            data=data,
+        )
+
+
 def _assessment(
     run: _Run, plan: list[_Planned], cycle: _Cycle, pct_code: str, status: AssessmentStatus
 ) -> None:
@@ -687,8 +843,16 @@ def _assessment(
             assessment_service.submit(session, lead, progress.id)
     if status not in REVIEWED:
         return
+    if not progress.finalised:
+        _questions(run, progress, cycle, pct_code, schedule, "before_panel")
     _review_scores(run, progress, cycle, pct_code, schedule, status)
     _ratings(run, progress, pct_code, schedule, presented)
+    if status in FULLY_REVIEWED:
+        _governance_reviews(run, progress, cycle, pct_code, schedule)
+    # An assessment in review was scored at its panel, on the panel day: the panel has sat.
+    _panel(run, progress, cycle, pct_code, schedule)
+    if not progress.finalised:
+        _questions(run, progress, cycle, pct_code, schedule, "after_panel")
     reviewer = run.actor(f"reviewer.{SHA_OF_PCT[pct_code]}")
     if status is S.RETURNED and not progress.returned:
         with clock.frozen_at(schedule.returned()):
@@ -702,12 +866,13 @@ def _assessment(
                     for number, request in RETURN_POINTS
                 ],
             )
-    if status is S.PROVISIONAL and not progress.shared:
-        _governance_reviews(run, progress, cycle, pct_code, schedule)
-        with clock.frozen_at(schedule.returned()):
+    if status is S.RETURNED:
+        _questions(run, progress, cycle, pct_code, schedule, "after_return")
+    if status in FULLY_REVIEWED and not progress.shared:
+        with clock.frozen_at(schedule.shared()):
             provisional.share_provisional(session, reviewer, progress.id)
     if status is S.FINALISED and not progress.finalised:
-        _governance_reviews(run, progress, cycle, pct_code, schedule)
+        _fact_check(run, progress, cycle, pct_code, schedule)
         with clock.frozen_at(schedule.finalised()):
             assessment_service.finalise(session, reviewer, progress.id)
 

@@ -12,6 +12,7 @@ from tests.browser.steps import (
     then_no_serious_accessibility_violations,
     when_the_board_signs_off,
     when_the_panel_scores_every_competency,
+    when_the_reviewer_decides,
 )
 
 pytestmark = pytest.mark.browser
@@ -123,7 +124,8 @@ def test_returned_assessment_is_answered_signed_off_resubmitted_and_finalised(
 ) -> None:
     """Waltham Forest's assessment, returned by the SHA with a point on competency 4 and a
     general one: the lead answers both, the board signs off again at a meeting, the lead
-    resubmits (round 2) and the reviewer scores, rates and finalises, each through the pages."""
+    resubmits (round 2), the reviewer scores and rates it and shares the ratings as provisional,
+    the lead accepts them, and the reviewer finalises, each through the pages."""
     lead = browser.new_page(viewport={"width": 1280, "height": 900})
     given_signed_in(lead, live_server, "lead.5nc@demo.wcc.nhs.test")
     lead.get_by_role("link", name="Open the 2009/10 assessment").click()
@@ -190,15 +192,38 @@ def test_returned_assessment_is_answered_signed_off_resubmitted_and_finalised(
     when_the_panel_scores_every_competency(
         reviewer, review, level=2, comment="Moderated at the regional panel."
     )
-    # And rates a piece of evidence in place
+    # And rates a piece of evidence, read in place, in the same form
     reviewer.goto(f"{review}/11")
-    rating = reviewer.locator(".app-presented").first
-    rating.get_by_label("Rating of", exact=False).select_option("strong")
-    rating.get_by_role("button", name="Save rating").click()
-    expect(reviewer.locator(".app-presented").first).to_contain_text("Rating saved.")
-    # And checks the review and finalises it
+    form = reviewer.locator("#review-form")
+    form.get_by_label("Your rating of", exact=False).first.select_option("strong")
+    form.get_by_role("button", name="Save", exact=True).click()
+    expect(reviewer.locator("#flash")).to_contain_text("Your review of competency 11 is saved.")
+    expect(reviewer.locator(".app-evidence-item").first).to_contain_text("Your rating: Strong")
+    # Then finalising is not yet open: 2009/10 shares the ratings as provisional first
     reviewer.goto(review)
-    reviewer.locator(".app-review-decision").get_by_role("link", name="Finalise the review").click()
+    reviewer.locator(".app-review-decision").get_by_role("button", name="Make a decision").click()
+    expect(reviewer.get_by_label("Finalise the review")).to_be_disabled()
+    expect(reviewer.locator("main")).to_contain_text(
+        "In 2009/10 the SHA shares its ratings as provisional first"
+    )
+    # When the reviewer shares them, and the lead accepts them as they stand
+    reviewer.get_by_label("Share provisional ratings with the PCT").check()
+    reviewer.get_by_role("button", name="Continue").click()
+    reviewer.get_by_role("button", name="Share provisional ratings").click()
+    expect(reviewer.locator(".nhsuk-panel")).to_contain_text("Provisional ratings shared")
+    lead = browser.new_page(viewport={"width": 1280, "height": 900})
+    given_signed_in(lead, live_server, "lead.5nc@demo.wcc.nhs.test")
+    lead.get_by_role("link", name="Check the provisional ratings for factual accuracy").click()
+    lead.get_by_role("button", name="Continue").click()
+    expect(lead.locator("main")).to_contain_text(
+        "you accept the SHA's provisional ratings as they stand"
+    )
+    lead.get_by_role("button", name="Accept the ratings").click()
+    expect(lead.locator(".nhsuk-panel")).to_contain_text("Provisional ratings accepted")
+    then_no_serious_accessibility_violations(lead)
+    lead.context.close()
+    # And the reviewer chooses to finalise, checks the review and finalises it
+    when_the_reviewer_decides(reviewer, review, "Finalise the review")
     expect(reviewer.get_by_role("heading", level=1)).to_have_text(
         "Check the review before you finalise it"
     )
