@@ -21,10 +21,14 @@ from app.audit import api as audit_api
 from app.auth import api as auth_api
 from app.auth import form_keeping
 from app.auth import pages as auth_pages
+from app.comparison import api as comparison_api
+from app.comparison import pages as comparison_pages
 from app.config import BASE_DIR
 from app.csrf import CSRFMiddleware
 from app.cycles import api as cycles_api
 from app.db import SESSION_SLOTS, session_slots
+from app.development import api as development_api
+from app.development import pages as development_pages
 from app.errors import DomainError
 from app.evidence import api as evidence_api
 from app.evidence import pages as evidence_pages
@@ -226,6 +230,8 @@ def create_app() -> FastAPI:
         governance_api.router,
         threads_api.router,
         panel_api.router,
+        development_api.router,
+        comparison_api.router,
         outcomes_api.router,
         evidence_api.router,
         audit_api.router,
@@ -246,6 +252,8 @@ def create_app() -> FastAPI:
         evidence_pages,
         admin_pages,
         region_pages,
+        development_pages,
+        comparison_pages,
     ):
         app.include_router(pages.router)
     return app

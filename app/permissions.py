@@ -47,6 +47,8 @@ class Action(StrEnum):
     RECORD_PANEL = "record_panel"
     SHARE_PROVISIONAL = "share_provisional"
     CHECK_FACTS = "check_facts"
+    KEEP_DEVELOPMENT_PLAN = "keep_development_plan"
+    READ_DEVELOPMENT_PLAN = "read_development_plan"
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -74,9 +76,18 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.MANAGE_OUTCOMES,
             Action.DISCUSS,
             Action.CHECK_FACTS,
+            Action.KEEP_DEVELOPMENT_PLAN,
+            Action.READ_DEVELOPMENT_PLAN,
         }
     ),
-    Role.BOARD_MEMBER: frozenset({Action.SIGN_OFF, Action.WITHDRAW_SIGN_OFF, Action.DISCUSS}),
+    Role.BOARD_MEMBER: frozenset(
+        {
+            Action.SIGN_OFF,
+            Action.WITHDRAW_SIGN_OFF,
+            Action.DISCUSS,
+            Action.READ_DEVELOPMENT_PLAN,
+        }
+    ),
     Role.CLINICIAN: frozenset({Action.LOG_EVIDENCE}),
     Role.SHA_REVIEWER: frozenset(
         {
@@ -88,6 +99,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.DISCUSS,
             Action.RECORD_PANEL,
             Action.SHARE_PROVISIONAL,
+            Action.READ_DEVELOPMENT_PLAN,
         }
     ),
 }
@@ -116,6 +128,8 @@ ACTION_WORDS: dict[Action, str] = {
     Action.RECORD_PANEL: "record the assurance panel",
     Action.SHARE_PROVISIONAL: "share provisional ratings",
     Action.CHECK_FACTS: "answer provisional ratings for factual accuracy",
+    Action.KEEP_DEVELOPMENT_PLAN: "keep a development plan",
+    Action.READ_DEVELOPMENT_PLAN: "read a development plan",
 }
 
 
@@ -235,6 +249,7 @@ PCT_SIDE_ACTIONS = frozenset(
         Action.WITHDRAW_SIGN_OFF,
         Action.ANSWER_RETURN,
         Action.CHECK_FACTS,
+        Action.KEEP_DEVELOPMENT_PLAN,
     }
 )
 REVIEWER_ACTIONS = frozenset(
@@ -248,7 +263,7 @@ REVIEWER_ACTIONS = frozenset(
     }
 )
 # Actions either side of an assessment takes: its own PCT, or its SHA's reviewers.
-BOTH_SIDES_ACTIONS = frozenset({Action.DISCUSS})
+BOTH_SIDES_ACTIONS = frozenset({Action.DISCUSS, Action.READ_DEVELOPMENT_PLAN})
 
 
 def may_on_assessment(actor: Actor, action: Action, pct: Organisation) -> bool:
@@ -279,3 +294,26 @@ def require_on_assessment(
     require(actor, action)
     if not may_on_assessment(actor, action, pct):
         raise NotFound(f"Assessment {assessment_id} not found")
+
+
+def may_read_development_plan(actor: Actor, pct: Organisation) -> bool:
+    """A PCT's development plan is kept by its lead and read by its lead and board members,
+    by its SHA's reviewers, and by administrators: no one else."""
+    return actor.is_admin or may_on_assessment(actor, Action.READ_DEVELOPMENT_PLAN, pct)
+
+
+def require_development_reader(actor: Actor, pct: Organisation, assessment_id: int) -> None:
+    """For an assessment the actor may see: 403 for a role that never reads development
+    plans (a clinician), 404 for anyone else who is not one of its readers."""
+    if not may_read_development_plan(actor, pct):
+        require_on_assessment(actor, Action.READ_DEVELOPMENT_PLAN, pct, assessment_id)
+
+
+def development_plan_scope(actor: Actor) -> ColumnElement[bool]:
+    """Assessments whose development plans an actor may read (use with a query over
+    ``Assessment``): those they may see, for the roles that read development plans."""
+    if actor.is_admin:
+        return sa.true()
+    if not can(actor, Action.READ_DEVELOPMENT_PLAN):
+        return _never()
+    return assessment_scope(actor)

@@ -19,6 +19,7 @@ from app.assessments.models import (
 from app.audit import AuditEvent
 from app.auth.models import BrowserSession, SignInAttempt
 from app.cycles.models import Cycle
+from app.development.models import DevelopmentAction, ProgressNote
 from app.evidence.models import (
     Attachment,
     CompetencyEvidenceCount,
@@ -42,6 +43,7 @@ __all__ = [
     "CompetencyEvidenceCount",
     "CriterionScore",
     "Cycle",
+    "DevelopmentAction",
     "EvidenceCompetency",
     "EvidenceItem",
     "EvidenceRating",
@@ -55,6 +57,7 @@ __all__ = [
     "Panel",
     "PresentedEvidence",
     "PresentedOutcome",
+    "ProgressNote",
     "ProvisionalRating",
     "ReturnPoint",
     "ReviewCriterionScore",

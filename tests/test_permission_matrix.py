@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.audit import AuditEvent
+from app.wording import today_in_england
 from tests.api_steps import (
     SIGN_OFF,
     check_facts,
@@ -151,6 +153,30 @@ def _with_panel(world, client: TestClient) -> int:
     return aid
 
 
+def _finalised(world, client: TestClient) -> int:
+    aid = reviewed(client, world)
+    ok(client.post(f"/api/v1/assessments/{aid}/finalise", headers=auth(world.reviewer)))
+    return aid
+
+
+def _development_action(world, client: TestClient) -> str:
+    """A finalised assessment with one development action: the action's path."""
+    aid = _finalised(world, client)
+    path = f"/api/v1/assessments/{aid}/development-actions"
+    action = ok(client.post(path, json=_action_body(), headers=auth(world.a.lead)), 201)
+    return f"{path}/{action['id']}"
+
+
+def _action_body() -> dict[str, Any]:
+    return {
+        "competency_number": 4,
+        "action": "Hold a stakeholder event with every practice.",
+        "owner": "Director of commissioning",
+        "due_on": (today_in_england() + timedelta(days=90)).isoformat(),
+        "support": "fesc",
+    }
+
+
 PANEL = {
     "date": "2010-03-11",
     "members": [{"name": "Dr Ruth Adeyemi", "role": "Chair"}],
@@ -162,6 +188,9 @@ PCT_READERS = {"ADMIN": 200, "LEAD": 200, "BOARD": 200, "CLIN": 200, "PCLIN": 20
 THREAD_READERS = {"ADMIN": 200, "LEAD": 200, "BOARD": 200, "REV": 200}
 THREAD_WRITERS = {"LEAD": 201, "BOARD": 201, "REV": 201}
 NOT_A_PARTY = {"ADMIN": 403, "CLIN": 403, "PCLIN": 403}
+# A development plan is read by the PCT's lead and board, its SHA's reviewers, and an
+# administrator; clinicians may never read one.
+PLAN_READERS = {"ADMIN": 200, "LEAD": 200, "BOARD": 200, "REV": 200}
 PCT_EDIT_DENIED = {"ADMIN": 403, "BOARD": 403, "CLIN": 403, "PCLIN": 403}
 
 CASES = [
@@ -463,6 +492,38 @@ CASES = [
         "GET",
         lambda w, c, s: f"/api/v1/assessments/{_with_panel(w, c)}/panel",
         only(PCT_READERS | {"REV": 200}, 404),
+    ),
+    Case(
+        "read comparison",
+        "GET",
+        lambda w, c, s: f"/api/v1/assessments/{_finalised(w, c)}/comparison",
+        only(PCT_READERS | {"REV": 200}, 404),
+    ),
+    Case(
+        "list development actions",
+        "GET",
+        lambda w, c, s: _development_action(w, c).rsplit("/", 1)[0],
+        only(PLAN_READERS, 404, CLIN=403, PCLIN=403),
+    ),
+    Case(
+        "add development action",
+        "POST",
+        lambda w, c, s: f"/api/v1/assessments/{_finalised(w, c)}/development-actions",
+        only({"LEAD": 201}, 403, OREV=404, BLEAD=404),
+        body=lambda w, s: _action_body(),
+    ),
+    Case(
+        "read development action",
+        "GET",
+        lambda w, c, s: _development_action(w, c),
+        only(PLAN_READERS, 404, CLIN=403, PCLIN=403),
+    ),
+    Case(
+        "change development action",
+        "PATCH",
+        lambda w, c, s: _development_action(w, c),
+        only({"LEAD": 200}, 403, OREV=404, BLEAD=404),
+        body=lambda w, s: {"status": "on_track", "progress_note": "Venue booked.", "version": 1},
     ),
 ]
 

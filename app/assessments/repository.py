@@ -692,3 +692,36 @@ def moderation_of(session: Session, assessment_id: int) -> list[ModerationChange
             .order_by(col(ModerationChange.id))
         ).all()
     )
+
+
+def previous_finalised(
+    session: Session, actor: Actor, cycle: Cycle, organisation_ids: Sequence[int]
+) -> dict[int, tuple[Assessment, Cycle]]:
+    """Each PCT's previous finalised assessment, by PCT id: the latest finalised assessment of
+    the PCT in a cycle that opened before ``cycle`` did, among those the actor may see. One
+    statement, whatever the number of PCTs."""
+    ids = list(organisation_ids)
+    if not ids:
+        return {}
+    latest_first = sa.func.row_number().over(
+        partition_by=col(Assessment.organisation_id),
+        order_by=(col(Cycle.opens_on).desc(), col(Cycle.id).desc()),
+    )
+    ranked = (
+        select(col(Assessment.id).label("assessment_id"), latest_first.label("place"))
+        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+        .where(
+            col(Assessment.organisation_id).in_(ids),
+            col(Assessment.status) == AssessmentStatus.FINALISED,
+            col(Cycle.opens_on) < cycle.opens_on,
+            assessment_scope(actor),
+        )
+        .subquery()
+    )
+    rows = session.exec(
+        select(Assessment, Cycle)
+        .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
+        .join(ranked, ranked.c.assessment_id == Assessment.id)
+        .where(ranked.c.place == 1)
+    ).all()
+    return {a.organisation_id: (a, c) for a, c in rows}

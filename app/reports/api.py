@@ -124,11 +124,11 @@ class HeatmapRow(BaseModel):
     governance: dict[str, HeatmapGovernance] = {}
     outcomes: list[HeatmapOutcome] = []
     previous_finalised: bool = False
-    """Whether the PCT's assessment in the previous cycle was finalised: only then are
-    previous levels and movement given."""
+    """Whether the PCT has a previous finalised assessment (the latest finalised one of an
+    earlier cycle, as ``GET /assessments/{id}/comparison`` finds it): only then are previous
+    levels and movement given."""
     previous_review_levels: dict[int, int] = {}
-    """The SHA's final levels in the previous cycle, for the competencies this cycle
-    assesses."""
+    """The SHA's final levels in that assessment, for the competencies this cycle assesses."""
     movement: dict[int, int] = {}
     """This cycle's review level minus the previous cycle's final one, where both are
     known."""

@@ -26,6 +26,7 @@ from app.assessments.record import (
     RecordView,
     Round,
 )
+from app.comparison import service as comparison_service
 from app.db import utcnow
 from app.framework import service as framework_service
 from app.framework.models import Competency, Framework, RollUpRule
@@ -35,6 +36,7 @@ from app.outcomes.models import Outcome
 from app.panel.models import Panel
 from app.reports import trajectory
 from app.reports.radar import radar_svg
+from app.reports.since_last_year import SinceLastYear
 from app.wording import count, long_date
 
 FINANCE_COMPETENCY = "make_sound_financial_investments"
@@ -157,6 +159,8 @@ class AssessmentReport(RecordView):
     shared: ProvisionalRating | None = None
     """The SHA's ratings last shared as provisional for this round, with the PCT's answer."""
     moderation: tuple[ModerationChange, ...] = ()
+    since_last_year: SinceLastYear | None = None
+    """The comparison with the PCT's previous finalised assessment."""
 
     # What the body and the exports show ------------------------------------------------------
 
@@ -766,6 +770,11 @@ class AssessmentReport(RecordView):
         return [
             ContentsEntry("front-sheet", "Front sheet"),
             *(
+                [ContentsEntry("since-last-year", "Since last year")]
+                if self.compares_with_last_year
+                else []
+            ),
+            *(
                 ContentsEntry(f"competency-{s.number}", f"{s.number}. {s.competency.title}")
                 for s in self.sections
             ),
@@ -779,6 +788,19 @@ class AssessmentReport(RecordView):
             ContentsEntry("appendix-a", "Appendix A: Evidence manifest"),
             ContentsEntry("appendix-b", "Appendix B: Sign-off and submissions"),
         ]
+
+    @property
+    def compares_with_last_year(self) -> bool:
+        """There is a previous finalised assessment: the report has a "Since last year"."""
+        return self.since_last_year is not None and self.since_last_year.has_previous
+
+    @property
+    def since_last_year_sentence(self) -> str:
+        """For the executive summary: how much moved since last year, or that nothing earlier
+        was finalised."""
+        if self.since_last_year is None:
+            return ""
+        return self.since_last_year.sentences[0]
 
     def competency_title(self, number: int | None) -> str:
         competency = self.framework.competency(number) if number else None
@@ -804,6 +826,9 @@ def not_assessed_sentence(competencies: tuple[Competency, ...]) -> str:
 
 def assessment_report(session: Session, actor: Actor, assessment_id: int) -> AssessmentReport:
     record = assessment_repository.load_assessment(session, actor, assessment_id, full=True)
+    comparison = comparison_service.compare_with_previous(
+        session, actor, record.assessment, record.organisation, record.cycle
+    )
     return AssessmentReport(
         panel=session.get(Panel, assessment_id),
         shared=assessment_repository.current_provisional(session, assessment_id),
@@ -815,4 +840,5 @@ def assessment_report(session: Session, actor: Actor, assessment_id: int) -> Ass
             {n: s.level for n, s in record.review_scores.items()},
         ),
         generated_at=utcnow(),
+        since_last_year=SinceLastYear(comparison),
     )

@@ -9,13 +9,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
 from app.actors import Actor
 from app.assessments import repository as assessment_repository
 from app.assessments.models import Assessment, AssessmentStatus
+from app.comparison import rules
+from app.comparison.rules import Direction, signed
 from app.cycles.models import Cycle
 from app.db import utcnow
 from app.errors import NotFound
@@ -32,9 +33,10 @@ from app.permissions import Action, require
 from app.reports.context import not_assessed_sentence, wording_list
 from app.wording import ENGLAND, count
 
-MINUS = "\u2212"
 NOT_SCORED = "\u2013"
 NOT_SUBMITTED = "Not yet submitted"
+HANDFUL = 5
+"""How many movements the lists of the most improved and of those that fell back show."""
 
 # The order the status sentence counts PCTs in: furthest along first.
 STATUS_ORDER = (
@@ -46,11 +48,6 @@ STATUS_ORDER = (
     AssessmentStatus.SIGNED_OFF,
     AssessmentStatus.DRAFT,
 )
-
-
-def signed(n: int) -> str:
-    """ "+1", "-2" (written with a true minus sign), "0"."""
-    return f"+{n}" if n > 0 else f"{MINUS}{-n}" if n < 0 else "0"
 
 
 def competencies(numbers: Iterable[int]) -> str:
@@ -100,42 +97,37 @@ class LevelCell:
         return f"level-{self.level}" + ("" if self.by_sha else " self")
 
 
-class Direction(StrEnum):
-    UP = "up"
-    DOWN = "down"
-    SAME = "same"
-
-    @property
-    def arrow(self) -> str:
-        return {"up": "\u2191", "down": "\u2193", "same": "="}[self.value]
-
-
 @dataclass(frozen=True)
-class Movement:
-    """How the SHA's level for one competency of a PCT moved since the previous cycle's
-    finalised assessment."""
+class MovementCell:
+    """How the SHA's level for one competency of a PCT moved since the PCT's previous
+    finalised assessment, measured by the comparison's rule; shown only where the rule
+    compares the SHA's levels of both years."""
 
     number: int
     before: int | None
-    """The SHA's final level in the previous cycle."""
+    """The SHA's final level in the previous finalised assessment."""
     now: int | None
     """The SHA's level in this cycle, once scored."""
     assessed_before: bool = True
-    """Whether the previous cycle assessed the competency at all."""
+    """Whether the previous assessment's cycle assessed the competency at all."""
+    previous_self: int | None = None
+    current_self: int | None = None
+
+    @property
+    def movement(self) -> rules.Movement | None:
+        """The movement of the SHA's level, where it gave one in both years."""
+        if not self.assessed_before:
+            return None
+        found = rules.compare(self.previous_self, self.before, self.current_self, self.now)
+        return found if found and found.basis is rules.Basis.REVIEW else None
 
     @property
     def change(self) -> int | None:
-        if self.before is None or self.now is None:
-            return None
-        return self.now - self.before
+        return self.movement.change if self.movement else None
 
     @property
     def direction(self) -> Direction | None:
-        if self.change is None:
-            return None
-        if self.change > 0:
-            return Direction.UP
-        return Direction.DOWN if self.change < 0 else Direction.SAME
+        return self.movement.direction if self.movement else None
 
     @property
     def text(self) -> str:
@@ -152,6 +144,30 @@ class Movement:
     @property
     def css(self) -> str:
         return self.direction.value if self.direction else "unknown"
+
+
+@dataclass(frozen=True)
+class Mover:
+    """One PCT's movement on one competency, for the lists of who improved most and who fell
+    back."""
+
+    line: PctLine
+    competency: Competency
+    movement: rules.Movement
+
+    @property
+    def words(self) -> str:
+        """ "↑ Up 2 levels" """
+        return f"{self.movement.direction.arrow} {self.movement.words()}"
+
+
+@dataclass(frozen=True)
+class MoverList:
+    """ "Most improved" or "Fell back": its movements, or what to say when there are none."""
+
+    title: str
+    movers: list[Mover]
+    empty: str
 
 
 @dataclass(frozen=True)
@@ -189,10 +205,14 @@ class PctLine:
     numbers: tuple[int, ...] = ()
     """The competencies the cycle assesses."""
     previous: Assessment | None = None
-    """The PCT's assessment in the previous cycle, when finalised and visible."""
+    """The PCT's previous finalised assessment (the latest finalised one of an earlier
+    cycle), when visible."""
+    previous_cycle: Cycle | None = None
+    """The cycle of that assessment."""
     previous_review_levels: dict[int, int] = field(default_factory=dict)
+    previous_self_levels: dict[int, int] = field(default_factory=dict)
     previous_numbers: tuple[int, ...] = ()
-    """The competencies the previous cycle assessed."""
+    """The competencies the previous assessment's cycle assessed."""
 
     @property
     def name(self) -> str:
@@ -245,30 +265,32 @@ class PctLine:
         return self.previous is not None
 
     @property
-    def movements(self) -> tuple[Movement, ...]:
+    def movements(self) -> tuple[MovementCell, ...]:
         if self.previous is None:
             return ()
         return tuple(
-            Movement(
+            MovementCell(
                 n,
                 self.previous_review_levels.get(n),
                 self.review_levels.get(n),
                 assessed_before=n in self.previous_numbers,
+                previous_self=self.previous_self_levels.get(n),
+                current_self=self.self_levels.get(n),
             )
             for n in self.numbers
         )
 
     @property
-    def compared(self) -> list[Movement]:
+    def compared(self) -> list[MovementCell]:
         """The competencies with a level from the SHA in both cycles."""
         return [m for m in self.movements if m.change is not None]
 
     @property
-    def rises(self) -> list[Movement]:
+    def rises(self) -> list[MovementCell]:
         return [m for m in self.compared if m.direction is Direction.UP]
 
     @property
-    def falls(self) -> list[Movement]:
+    def falls(self) -> list[MovementCell]:
         return [m for m in self.compared if m.direction is Direction.DOWN]
 
     @property
@@ -413,8 +435,80 @@ class ShaReport:
 
     @property
     def compared(self) -> list[PctLine]:
-        """PCTs with a finalised assessment in the previous cycle."""
+        """PCTs with a previous finalised assessment."""
         return [line for line in self.pcts if line.has_previous]
+
+    def against(self, line: PctLine) -> str:
+        """The cycle a PCT is compared with, where it is not the cycle before this one (its
+        assessment then was never finalised, and an older one was): "2007/08"."""
+        if line.previous_cycle is None or self.previous_cycle is None:
+            return ""
+        return "" if line.previous_cycle.id == self.previous_cycle.id else line.previous_cycle.name
+
+    @property
+    def _finalised_in(self) -> str:
+        """ "finalised in 2008/09", or, where some PCT is compared with an older cycle,
+        "finalised in an earlier cycle"."""
+        if any(self.against(line) for line in self.compared):
+            return "finalised in an earlier cycle"
+        return f"finalised in {self.previous_name}"
+
+    def _movers(self, direction: Direction) -> list[Mover]:
+        """Each PCT's movement of the SHA's level on each competency in ``direction``,
+        biggest first (then by PCT and competency)."""
+        movers = [
+            Mover(line, competency, cell.movement)
+            for line in self.compared
+            for cell in line.compared
+            if cell.movement is not None
+            and cell.direction is direction
+            and (competency := self.framework.competency(cell.number)) is not None
+        ]
+        return sorted(
+            movers,
+            key=lambda m: (-m.movement.by, m.line.organisation.name, m.competency.number),
+        )
+
+    @property
+    def most_improved(self) -> list[Mover]:
+        """The biggest rises of the SHA's level on a competency since each PCT's previous
+        finalised assessment: a handful."""
+        return self._movers(Direction.UP)[:HANDFUL]
+
+    @property
+    def fell_back(self) -> list[Mover]:
+        """The biggest falls, likewise."""
+        return self._movers(Direction.DOWN)[:HANDFUL]
+
+    @property
+    def mover_lists(self) -> list[MoverList]:
+        since = "since its previous finalised assessment"
+        return [
+            MoverList(
+                "Most improved",
+                self.most_improved,
+                f"No PCT's level from the SHA has risen on any competency {since}.",
+            ),
+            MoverList(
+                "Fell back",
+                self.fell_back,
+                f"No PCT's level from the SHA has fallen on any competency {since}.",
+            ),
+        ]
+
+    @property
+    def movers_left_out(self) -> str:
+        """What the two lists leave out, for a sentence under them ("" when nothing)."""
+        left = {
+            word: len(self._movers(direction)) - HANDFUL
+            for word, direction in (("rise", Direction.UP), ("fall", Direction.DOWN))
+        }
+        parts = [count(n, f"more {word}") for word, n in left.items() if n > 0]
+        if not parts:
+            return ""
+        return (
+            f"Each list gives the biggest {HANDFUL}; the table above shows {' and '.join(parts)}."
+        )
 
     @property
     def movement_sentences(self) -> list[str]:
@@ -428,15 +522,16 @@ class ShaReport:
             return [f"No PCT has a finalised assessment from {before} to compare with."]
         scored = [line for line in compared if line.compared]
         waiting = len(compared) - len(scored)
+        finalised = self._finalised_in
         sentence = (
             f"{len(scored)} of the {count(len(self.pcts), 'PCT')} "
-            f"{'has' if len(scored) == 1 else 'have'} both an assessment finalised in {before} "
+            f"{'has' if len(scored) == 1 else 'have'} both an assessment {finalised} "
             "and the SHA's levels this cycle to compare it with"
         )
         if waiting:
             sentence += (
-                f"; {waiting} more {'has' if waiting == 1 else 'have'} one finalised in "
-                f"{before} but no levels from the SHA this cycle yet"
+                f"; {waiting} more {'has' if waiting == 1 else 'have'} one {finalised} "
+                "but no levels from the SHA this cycle yet"
             )
         sentences = [sentence + "."]
         if not scored:
@@ -447,8 +542,8 @@ class ShaReport:
             names = wording_list([line.organisation.name for line in top])
             each = " each" if len(top) > 1 else ""
             sentences.append(
-                f"Most improved: {names},{each} up {count(best, 'level')} in all across the "
-                "competencies compared."
+                f"Most improved overall: {names},{each} up {count(best, 'level')} in all "
+                "across the competencies compared."
             )
         else:
             sentences.append(f"No PCT's levels rose overall since {before}.")
@@ -497,9 +592,9 @@ def _previous_cycle(session: Session, cycle: Cycle) -> Cycle | None:
 
 def sha_report(session: Session, actor: Actor, cycle_id: int, sha_code: str) -> ShaReport:
     """Every PCT of the SHA in the cycle; scores, governance and outcomes only from
-    assessments the caller may see, and the SHA's final levels of the previous cycle where
-    the PCT's assessment then was finalised. A fixed number of statements, whatever the
-    number of PCTs: each kind of row is read for all of them at once."""
+    assessments the caller may see, and the final levels of each PCT's previous finalised
+    assessment (the latest finalised one of an earlier cycle). A fixed number of statements,
+    whatever the number of PCTs: each kind of row is read for all of them at once."""
     require(actor, Action.READ_SHA_REPORT)
     sha = organisation_service.find_by_code(session, sha_code)
     if (
@@ -523,30 +618,24 @@ def sha_report(session: Session, actor: Actor, cycle_id: int, sha_code: str) -> 
     pcts = organisation_service.pcts_of(session, sha)
     pct_ids = [p.id for p in pcts if p.id is not None]
     assessments = assessment_repository.in_cycle_for(session, actor, cycle_id, pct_ids)
-    earlier: dict[int, Assessment] = {}
-    if previous_cycle is not None and previous_cycle.id is not None:
-        earlier = {
-            pct_id: a
-            for pct_id, a in assessment_repository.in_cycle_for(
-                session, actor, previous_cycle.id, pct_ids
-            ).items()
-            if a.status is AssessmentStatus.FINALISED
-        }
+    earlier: dict[int, tuple[Assessment, Cycle]] = {}
+    if previous_cycle is not None:
+        earlier = assessment_repository.previous_finalised(session, actor, cycle, pct_ids)
     ids = [a.id for a in assessments.values() if a.id is not None]
-    earlier_ids = [a.id for a in earlier.values() if a.id is not None]
+    earlier_ids = [a.id for a, _ in earlier.values() if a.id is not None]
     selfs, reviews = assessment_repository.levels_of(session, ids + earlier_ids)
     governance = governance_repository.ratings_for(session, ids)
     outcomes = outcome_reads.presented_outcomes_for(session, ids)
     actuals = outcome_reads.actuals_of(
         session, sorted({o.id for found in outcomes.values() for o in found if o.id is not None})
     )
-    previous_numbers = previous_cycle.assessed if previous_cycle else ()
     lines = []
     distribution: dict[int, Counter[int]] = {n: Counter() for n in numbers}
     for pct in pcts:
         assessment = assessments.get(pct.id or 0)
         aid = (assessment.id if assessment else None) or 0
-        previous = earlier.get(pct.id or 0)
+        previous, before = earlier.get(pct.id or 0, (None, None))
+        previous_id = (previous.id if previous else None) or 0
         self_levels = {n: v for n, v in selfs.get(aid, {}).items() if n in assessed}
         review_levels = {n: v for n, v in reviews.get(aid, {}).items() if n in assessed}
         for number, level in review_levels.items():
@@ -564,12 +653,14 @@ def sha_report(session: Session, actor: Actor, cycle_id: int, sha_code: str) -> 
                 ),
                 numbers=numbers,
                 previous=previous,
-                previous_review_levels=(
-                    {n: v for n, v in reviews.get(previous.id or 0, {}).items() if n in assessed}
-                    if previous
-                    else {}
-                ),
-                previous_numbers=previous_numbers,
+                previous_cycle=before,
+                previous_review_levels={
+                    n: v for n, v in reviews.get(previous_id, {}).items() if n in assessed
+                },
+                previous_self_levels={
+                    n: v for n, v in selfs.get(previous_id, {}).items() if n in assessed
+                },
+                previous_numbers=before.assessed if before else (),
             )
         )
     return ShaReport(

@@ -180,7 +180,10 @@ def test_the_summary_shows_the_movement_since_last_years_finalised_assessments(
         "1 of the 3 PCTs has both an assessment finalised in 2008/09 and the SHA's levels this "
         "cycle to compare it with." in text
     )
-    assert f"Most improved: {a_name}, up 5 levels in all across the competencies compared." in text
+    assert (
+        f"Most improved overall: {a_name}, up 5 levels in all across the competencies compared."
+        in text
+    )
     assert f"Fell back on at least one competency: {a_name} (competency 3)." in text
 
 
@@ -266,3 +269,28 @@ def test_the_json_heat_map_keeps_its_fields_and_adds_last_years_levels_and_movem
         {},
     )
     assert rows[region.p_code]["status"] == "Provisional"
+
+
+def test_the_summary_lists_the_most_improved_and_those_that_fell_back_by_competency(
+    client: TestClient, session: Session, world, tmp_path: Path
+) -> None:
+    region = _region(client, session, world)
+
+    text = _summary(client, world, world.cycle.id, tmp_path / "sha-summary.pdf")
+
+    improved = _between(text, "Most improved PCT Competency", "Fell back")
+    header = f"2008/09 {world.cycle.name} Movement "
+    assert improved.startswith(f"Most improved PCT Competency {header}")
+    # Biggest first, then by competency: PCT a rose two levels on 4, one on 2, 6, 8 and 10.
+    rows = [
+        f"{region.a} 4. Collaborate with clinicians 1 3 ↑ Up 2 levels",
+        f"{region.a} 2. Work with community partners 1 2 ↑ Up 1 level",
+        f"{region.a} 6. Prioritise investment 1 2 ↑ Up 1 level",
+        f"{region.a} 8. Promote improvement and innovation 1 2 ↑ Up 1 level",
+        f"{region.a} 10. Manage the local health system 1 2 ↑ Up 1 level",
+    ]
+    assert " ".join(rows) in improved
+    fell = _between(text, "Fell back PCT Competency", "Governance and outcomes by PCT")
+    assert f"{region.a} 3. Engage with public and patients 2 1 ↓ Down 1 level" in fell
+    assert region.b not in improved + fell  # not finalised last year: not compared
+    assert "Each list gives the biggest" not in text  # nothing left out

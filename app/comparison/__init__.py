@@ -1,0 +1,1 @@
+"""The comparison of an assessment with the PCT's previous finalised assessment."""
