@@ -39,6 +39,7 @@ from app.db import create_db_engine, utcnow
 from app.demo import DemoResult, load_demo, timeline
 from app.demo.data import (
     ASSESSED,
+    ASSESSMENTS,
     FACT_CHECKS,
     JOB_TITLES,
     PANEL_PEERS,
@@ -47,6 +48,9 @@ from app.demo.data import (
     SCHEDULES,
     SHA_POST,
 )
+from app.development import service as development_service
+from app.development.models import ActionStatus, DevelopmentAction, ProgressNote, SupportKind
+from app.development.rules import is_overdue, latest_due_on
 from app.errors import Forbidden, NotFound
 from app.evidence.models import EvidenceItem
 from app.governance.models import GovernanceRating, GovernanceReview
@@ -80,6 +84,8 @@ AUDITED = {
     "outcome": Outcome,
     "thread_message": ThreadMessage,
     "moderation_change": ModerationChange,
+    "development_action": DevelopmentAction,
+    "development_progress_note": ProgressNote,
 }
 S = AssessmentStatus
 # The panel has sat once the reviewer has scored at it.
@@ -856,3 +862,106 @@ def test_waltham_forest_asks_about_its_return_and_the_sha_answers(demo: Session)
     # Leeds and Waltham Forest, both in 2009/10, are the only assessments with questions.
     held = set(demo.exec(select(Thread.assessment_id)).all())
     assert held == {aid, _assessment(demo, "5N1", "2009/10").id}
+
+
+def _plan(session: Session, assessment_id: int) -> list[DevelopmentAction]:
+    return list(
+        session.exec(
+            select(DevelopmentAction)
+            .where(col(DevelopmentAction.assessment_id) == assessment_id)
+            .order_by(col(DevelopmentAction.id))
+        ).all()
+    )
+
+
+def test_each_finalised_assessment_has_a_development_plan_on_its_weakest_competencies(
+    demo: Session,
+) -> None:
+    """Recorded by the PCT's lead after the results: two to four actions, one on the whole
+    assessment and the rest on the competencies the SHA rated lowest, due after the
+    finalisation and within five years, with the SHA's support (FESC among it)."""
+    supports: set[SupportKind] = set()
+    for cycle_name, statuses in ASSESSMENTS.items():
+        for code, status in statuses.items():
+            assessment = _assessment(demo, code, cycle_name)
+            actions = _plan(demo, assessment.id or 0)
+            if status != "finalised":
+                assert actions == [], (code, cycle_name)
+                continue
+            assert 2 <= len(actions) <= 4, (code, cycle_name)
+            assert [a.competency_number for a in actions].count(None) == 1
+            levels = dict(
+                demo.exec(
+                    select(ReviewScore.competency_number, ReviewScore.level).where(
+                        col(ReviewScore.assessment_id) == assessment.id,
+                        col(ReviewScore.competency_number).in_(ASSESSED[cycle_name]),
+                    )
+                ).all()
+            )
+            on = [a.competency_number for a in actions if a.competency_number is not None]
+            assert max(levels[n] for n in on) <= min(
+                level for n, level in levels.items() if n not in on
+            ), (code, cycle_name)
+            lead = _actor(demo, f"lead.{code.lower()}")
+            finalised = assessment.finalised_at
+            assert finalised is not None
+            for action in actions:
+                assert action.created_by_id == lead.user_id
+                assert finalised < action.created_at
+                assert finalised.date() <= action.due_on <= latest_due_on(action.created_at.date())
+                supports.add(action.support)
+    assert SupportKind.FESC in supports and len(supports) >= 3
+
+
+def test_the_2008_09_plans_are_reported_on_through_2009_and_carried_into_2009_10(
+    demo: Session,
+) -> None:
+    """Progress notes written by each PCT's lead in 2009: most actions on track, one at risk
+    (Kirklees), some done; opening a 2009/10 assessment shows the open actions carried
+    forward; at the end of the demo's history (the 2009/10 review deadline) only the action
+    at risk is overdue."""
+    last_year = [_assessment(demo, code, "2008/09") for code in ASSESSMENTS["2008/09"]]
+    actions = [a for assessment in last_year for a in _plan(demo, assessment.id or 0)]
+    notes = demo.exec(
+        select(ProgressNote).where(col(ProgressNote.action_id).in_([a.id for a in actions]))
+    ).all()
+    assert notes and {note.written_at.year for note in notes} == {2009}
+    leads = {a.id: a.created_by_id for a in actions}
+    assert all(note.written_by_id == leads[note.action_id] for note in notes)
+    for action in actions:
+        own = sorted((n for n in notes if n.action_id == action.id), key=lambda n: n.written_at)
+        assert own and own[-1].status is action.status
+        assert action.created_at < own[0].written_at
+    statuses = Counter(a.status for a in actions)
+    assert statuses[ActionStatus.ON_TRACK] > statuses[ActionStatus.DONE] >= 1
+    at_risk = [a for a in actions if a.status is ActionStatus.AT_RISK]
+    assert len(at_risk) == 1
+    kirklees = _assessment(demo, "5N2", "2008/09")
+    assert at_risk[0].assessment_id == kirklees.id
+    end = demo.exec(select(sa.func.max(Cycle.review_due))).one()
+    assert [a.id for a in actions if is_overdue(a, end)] == [at_risk[0].id]
+
+    # The two years connect: each 2009/10 assessment of a PCT with a 2008/09 plan carries
+    # its open actions forward, by competency.
+    for code in ("5N1", "5N2", "5C4", "5QL"):
+        now = _assessment(demo, code, "2009/10")
+        carried = development_service.carried_forward(
+            demo, _actor(demo, f"lead.{code.lower()}"), now.id or 0
+        )
+        before = _assessment(demo, code, "2008/09")
+        still_open = {
+            a.id for a in _plan(demo, before.id or 0) if a.status is not ActionStatus.DONE
+        }
+        assert carried and {a.id for group in carried.values() for a in group} == still_open
+        assert None in carried  # the action on the assessment as a whole
+    reviewer = _actor(demo, "reviewer.q36")
+    tower_hamlets = _assessment(demo, "5C4", "2009/10")
+    assert development_service.carried_forward(demo, reviewer, tower_hamlets.id or 0)
+    this_year = development_service.plan_of(demo, reviewer, tower_hamlets.id or 0)
+    assert len(this_year) >= 2
+    assert all(p.action.status is ActionStatus.NOT_STARTED and not p.notes for p in this_year)
+    # Opening a PCT's first assessment carries nothing.
+    havering = _assessment(demo, "5A4", "2009/10")
+    assert (
+        development_service.carried_forward(demo, _actor(demo, "lead.5a4"), havering.id or 0) == {}
+    )

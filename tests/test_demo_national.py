@@ -57,6 +57,9 @@ from app.demo.data import (
     SHA_REGIONS,
 )
 from app.demo.national import LOADED_AT, schedule_for
+from app.development import service as development_service
+from app.development.models import ActionStatus, DevelopmentAction, ProgressNote, SupportKind
+from app.development.schemas import ActionCreate, ActionUpdate
 from app.errors import Conflict, WorkflowError
 from app.evidence import service as evidence_service
 from app.evidence.models import EvidenceCompetency, EvidenceItem
@@ -1459,3 +1462,71 @@ def test_national_panels_sat_and_final_ratings_were_checked_by_the_pct_first(
             session, _reviewer_of(session, in_review), in_review.id or 0, data=data
         )
     assert (again.panel_date, again.members, again.pct_attendees, again.notes) == before
+
+
+def test_national_finalised_assessments_have_development_plans_the_service_would_keep(
+    session: Session,
+) -> None:
+    """Two to four actions on each finalised assessment, recorded by the PCT's lead after
+    the results; the 2008/09 ones reported on through 2009, a few at risk, and carried into
+    2009/10; each row one the development service accepts and goes on keeping."""
+    result = load_national(session, evidence_items=ITEMS)
+    finalised = session.exec(select(Assessment).where(col(Assessment.status) == S.FINALISED)).all()
+    actions = session.exec(select(DevelopmentAction).order_by(col(DevelopmentAction.id))).all()
+    by_assessment: dict[int, list[DevelopmentAction]] = defaultdict(list)
+    for action in actions:
+        by_assessment[action.assessment_id].append(action)
+    assert set(by_assessment) == {a.id for a in finalised}
+    assert all(2 <= len(plan) <= 4 for plan in by_assessment.values())
+    assert result.created["development_action"] == len(actions)
+    leads = _holders(session, Role.PCT_LEAD)
+    for assessment in finalised:
+        for action in by_assessment[assessment.id or 0]:
+            assert action.created_by_id == leads[assessment.organisation_id]
+            assert assessment.finalised_at is not None
+            assert assessment.finalised_at < action.created_at < LOADED_AT
+            assert action.due_on >= assessment.finalised_at.date()
+    statuses = Counter(a.status for a in actions)
+    assert (
+        statuses[ActionStatus.ON_TRACK]
+        > statuses[ActionStatus.DONE]
+        > statuses[ActionStatus.AT_RISK]
+        > 0
+    )
+    assert {a.support for a in actions} >= {SupportKind.FESC, SupportKind.NATIONAL_PROGRAMME}
+    notes = session.exec(select(ProgressNote)).all()
+    assert notes and {n.written_at.year for n in notes} == {2009}
+    # Each row passes the service's schema, and the service takes it on from there.
+    sample = actions[::37]
+    for action in sample:
+        ActionCreate(
+            competency_number=action.competency_number,
+            action=action.action,
+            owner=action.owner,
+            due_on=action.due_on,
+            support=action.support,
+            support_note=action.support_note,
+        )
+    action = next(a for a in actions if a.status is ActionStatus.AT_RISK)
+    assessment = session.get(Assessment, action.assessment_id)
+    assert assessment is not None
+    lead = _person(session, assessment.organisation_id, Role.PCT_LEAD)
+    with clock.frozen_at(LOADED_AT):
+        kept = development_service.update_action(
+            session,
+            lead,
+            action.assessment_id,
+            action.id or 0,
+            data=ActionUpdate(
+                status=ActionStatus.DONE, progress_note="Done.", version=action.version
+            ),
+        )
+    assert kept.status is ActionStatus.DONE
+    # A PCT's 2009/10 assessment carries its open 2008/09 actions forward.
+    later = session.exec(
+        select(Assessment)
+        .where(col(Assessment.organisation_id) == assessment.organisation_id)
+        .where(col(Assessment.id) != assessment.id)
+    ).one()
+    carried = development_service.carried_forward(session, lead, later.id or 0)
+    assert carried and None in carried

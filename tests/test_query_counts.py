@@ -3,12 +3,18 @@ measured at two data sizes, the counts must be equal."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.actors import SYSTEM
+from app.assessments.models import AssessmentStatus
 from app.assessments.repository import load_assessment
 from app.auth.service import actor_for_user
+from app.cycles import service as cycle_service
+from app.development.models import ActionStatus, DevelopmentAction
 from tests import factories
 from tests.api_steps import log_evidence, ok, open_assessment, present, submitted
 from tests.factories import auth
@@ -120,3 +126,51 @@ def test_the_assessment_record_loads_in_the_same_statements_at_two_data_sizes(
     if full and state == "draft":
         assert items_after > items_before  # the evidence as it stands did grow
     assert large == small, f"{small} statements with little data, {large} with more"
+
+
+@pytest.mark.parametrize("who", ["lead", "board"])
+def test_the_pct_home_runs_the_same_statements_with_no_overdue_actions_and_with_many(
+    client: TestClient, session: Session, world, who: str
+) -> None:
+    """The overdue development actions are one statement, however many there are and however
+    many plans they are in."""
+    submitted(client, world.a.lead, world.a.board, world.a.pct.code, world.cycle.id)
+    user = world.a.lead if who == "lead" else world.a.board
+    sign_in(client, user)
+
+    def measure() -> tuple[int, str]:
+        with counting(session.connection()) as statements:
+            response = client.get("/")
+        assert response.status_code == 200, response.text[:200]
+        return len(statements), response.text
+
+    small, before = measure()
+    assert 'id="overdue-actions"' not in before
+    for year in (2007, 2008):
+        earlier = cycle_service.create_cycle(
+            session,
+            SYSTEM,
+            name=f"{year}/{(year + 1) % 100:02d}",
+            opens_on=date(year, 9, 16),
+            submission_due=date(year, 12, 18),
+            review_due=date(year + 1, 5, 21),
+        )
+        finalised = factories.make_assessment(
+            session, pct=world.a.pct, cycle=earlier, status=AssessmentStatus.FINALISED
+        )
+        for number in (1, 4, 7):
+            session.add(
+                DevelopmentAction(
+                    assessment_id=finalised.id or 0,
+                    competency_number=number,
+                    action="Hold a stakeholder event.",
+                    owner="Chief executive",
+                    due_on=date(year + 1, 9, 30),
+                    status=ActionStatus.AT_RISK,
+                )
+            )
+    session.commit()
+    sign_in(client, user)
+    large, after = measure()
+    assert "6 development actions are overdue" in after
+    assert large == small, f"/: {small} statements with no overdue actions, {large} with six"

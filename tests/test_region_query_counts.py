@@ -4,10 +4,13 @@ reviewed, drafts, not started) and more evidence, the counts must be equal."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.development.models import ActionStatus, DevelopmentAction
 from tests import factories
 from tests.api_steps import log_evidence, ok, open_assessment, submitted
 from tests.factories import auth
@@ -19,7 +22,7 @@ MORE_PCTS = 9
 
 def _grow(client: TestClient, session: Session, world, *, pcts: int, items: int) -> None:
     """More evidence in PCT a, and more PCTs in the SHA: every third submitted and reviewed
-    in part, every third a draft, the rest not started."""
+    in part (with development actions overdue), every third a draft, the rest not started."""
     for n in range(items):
         log_evidence(
             client, world.a.clinician, world.a.pct.code, [1 + n % 11, 4], title=f"Growth {n}"
@@ -37,6 +40,17 @@ def _grow(client: TestClient, session: Session, world, *, pcts: int, items: int)
                     headers=auth(world.reviewer),
                 )
             )
+            for status in (ActionStatus.NOT_STARTED, ActionStatus.AT_RISK):
+                session.add(
+                    DevelopmentAction(
+                        assessment_id=done["id"],
+                        action="Hold a stakeholder event.",
+                        owner="Chief executive",
+                        due_on=date(2009, 9, 30),
+                        status=status,
+                    )
+                )
+            session.commit()
         elif n % 3 == 1:
             open_assessment(client, lead, pct.code, world.cycle.id)
 

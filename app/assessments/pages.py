@@ -250,7 +250,7 @@ def _board(
 ) -> Response:
     """The board; ``problem`` is a refusal of one of its workflow buttons, ``point`` what
     happened to the response to one of its general points."""
-    view = presenters.assessment_page(session, actor, assessment_id, full=True)
+    view = presenters.assessment_page(session, actor, assessment_id, full=True, carry=True)
     context: dict[str, Any] = {"view": view, **_point_context(view, point)}
     if problem is not None:
         context |= {"problem": next(iter(problem.errors.values())), "missing": problem.missing}
@@ -859,7 +859,7 @@ def save_review(
     """The reviewer's one form on a competency: its level (or its criteria's), the comment,
     and the rating of each item, saved together; then this page again, or the next."""
     page = presenters.review_competency_page(
-        session, actor, assessment_id, number, action=Action.SCORE_REVIEW
+        session, actor, assessment_id, number, action=Action.SCORE_REVIEW, carry=False
     )
     typed = _review_typed(form, page)
     saves = _review_saves(session, actor, page, typed)

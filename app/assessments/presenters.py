@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.actors import Actor
 from app.assessments import repository
+from app.assessments.carry_forward import CarryForward, carry_forward
 from app.assessments.models import (
     AssessmentStatus,
     ModerationChange,
@@ -44,7 +45,12 @@ from app.framework.models import Competency
 from app.organisations import service as organisation_service
 from app.panel import service as panel_service
 from app.panel.models import Panel
-from app.permissions import Action, may_on_assessment, require_on_assessment
+from app.permissions import (
+    Action,
+    may_on_assessment,
+    may_read_development_plan,
+    require_on_assessment,
+)
 from app.wording import count, long_date
 
 
@@ -90,10 +96,39 @@ class AssessmentPage(RecordView):
     can_answer: bool = False
     """The actor may answer the points of a return now."""
     may_withdraw_sign_off: bool = False
+    reads_plans: bool = False
+    """The actor reads the PCT's development plans."""
+    carried: CarryForward | None = None
+    """What it carries forward from the PCT's previous finalised assessment (read only for
+    the pages that show it)."""
 
     @property
     def rows(self) -> tuple[CompetencyLine, ...]:
         return self.record.lines
+
+    # Last cycle, and what follows the review ---------------------------------------------------
+
+    @property
+    def development_plan_url(self) -> str:
+        """The development plan, once the review is final, for those who read it ("")."""
+        if self.reads_plans and self.assessment.status is AssessmentStatus.FINALISED:
+            return f"/assessments/{self.record.id}/development-plan"
+        return ""
+
+    @property
+    def comparison_url(self) -> str:
+        """The comparison with last year, when the PCT has a previous finalised assessment
+        ("")."""
+        return f"/assessments/{self.record.id}/comparison" if self.carried else ""
+
+    def last_year(self, number: int) -> str:
+        """The overview's line on a competency's last cycle ("" when there is none)."""
+        return self.carried.summary(number) if self.carried else ""
+
+    @property
+    def readiness_notes(self) -> tuple[str, ...]:
+        """What is worth a look before sign-off without stopping it, while it may change."""
+        return self.readiness.notes if self.shows_readiness else ()
 
     @property
     def scored(self) -> int:
@@ -281,8 +316,10 @@ def _actions(record: AssessmentRecord, actor: Actor, reviews: bool) -> list[Page
 
 
 def assessment_page(
-    session: Session, actor: Actor, assessment_id: int, *, full: bool = False
+    session: Session, actor: Actor, assessment_id: int, *, full: bool = False, carry: bool = False
 ) -> AssessmentPage:
+    """The assessment for a page; ``carry`` adds what it carries forward from the PCT's
+    previous finalised assessment (two or three statements more)."""
     record = repository.load_assessment(session, actor, assessment_id, full=full)
     reviews = record.may(actor, Move.START_REVIEW)
     return AssessmentPage(
@@ -294,6 +331,8 @@ def assessment_page(
         can_answer=record.status in PCT_EDITABLE
         and may_on_assessment(actor, Action.ANSWER_RETURN, record.organisation),
         may_withdraw_sign_off=record.may_now(actor, Move.WITHDRAW_SIGN_OFF),
+        reads_plans=may_read_development_plan(actor, record.organisation),
+        carried=carry_forward(session, actor, record) if carry else None,
     )
 
 
@@ -314,7 +353,7 @@ def step_page(
 @dataclass(frozen=True)
 class EvidenceEntry:
     """An evidence item as a competency page lists it, with a note when it is dated outside
-    the cycle's assurance year."""
+    the cycle's assurance year or before last year's submission deadline."""
 
     id: int
     title: str
@@ -323,15 +362,11 @@ class EvidenceEntry:
     note: str = ""
 
 
-def _entry(item: EvidenceItem | PresentedItem, period: tuple[date, date]) -> EvidenceEntry:
-    start, end = period
-    note = ""
-    if item.occurred_on < start:
-        note = "Dated before this assurance year"
-    elif item.occurred_on > end:
-        note = "Dated after this assurance year"
+def _entry(item: EvidenceItem | PresentedItem, record: AssessmentRecord) -> EvidenceEntry:
     assert item.id is not None
-    return EvidenceEntry(item.id, item.title, item.kind, item.occurred_on, note)
+    return EvidenceEntry(
+        item.id, item.title, item.kind, item.occurred_on, record.dating_note(item.occurred_on)
+    )
 
 
 @dataclass(frozen=True)
@@ -375,7 +410,7 @@ class CompetencyPage:
 def competency_page(
     session: Session, actor: Actor, assessment_id: int, number: int
 ) -> CompetencyPage:
-    view = assessment_page(session, actor, assessment_id, full=True)
+    view = assessment_page(session, actor, assessment_id, full=True, carry=True)
     row = view.row(number)
     period = view.cycle.period
     library = repository.library_for_competency(
@@ -386,11 +421,11 @@ def competency_page(
         view=view,
         row=row,
         presented=[
-            _entry(item, period)
+            _entry(item, view.record)
             for item in sorted(row.presented, key=lambda i: (i.occurred_on, i.id), reverse=True)
         ],
         addable=[
-            _entry(item, period)
+            _entry(item, view.record)
             for item in library
             if item.id not in shown and item.id not in view.record.presented
         ],
@@ -591,11 +626,17 @@ class ReviewPage:
 
 
 def review_page(
-    session: Session, actor: Actor, assessment_id: int, *, action: Action | None = None
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    *,
+    action: Action | None = None,
+    carry: bool = False,
 ) -> ReviewPage:
     """The review of an assessment, loaded full; ``action`` is the permission the page needs
-    (403 for a role that may never take it, 404 for an assessment not the actor's)."""
-    view = assessment_page(session, actor, assessment_id, full=True)
+    (403 for a role that may never take it, 404 for an assessment not the actor's);
+    ``carry`` adds what it carries forward from the PCT's previous finalised assessment."""
+    view = assessment_page(session, actor, assessment_id, full=True, carry=carry)
     if action is not None:
         require_on_assessment(actor, action, view.organisation, view.record.id)
     return ReviewPage(
@@ -755,9 +796,16 @@ class ReviewCompetencyPage:
 
 
 def review_competency_page(
-    session: Session, actor: Actor, assessment_id: int, number: int, *, action: Action | None = None
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    number: int,
+    *,
+    action: Action | None = None,
+    carry: bool = True,
 ) -> ReviewCompetencyPage:
-    review = review_page(session, actor, assessment_id, action=action)
+    """One competency for its reviewer; ``carry`` (for the page shown) adds last cycle's."""
+    review = review_page(session, actor, assessment_id, action=action, carry=carry)
     row = review.view.row(number)
     unit_ids = {
         int(item.content["practice_id"])

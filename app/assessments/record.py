@@ -156,6 +156,9 @@ class CompetencyLine:
     changed_since: int | None = None
     """The round it changed since (the one before), or None when unchanged or unknown."""
     criteria: tuple[CriterionLine, ...] = ()
+    lacks_recent_evidence: bool = False
+    """It presents evidence, none of it dated in the cycle's assurance year (known only
+    with the evidence loaded)."""
 
     @property
     def derived(self) -> bool:
@@ -240,6 +243,8 @@ class AssessmentRecord:
     """The outcome measures the assessment presents."""
     actuals: Mapping[int, Mapping[int, float]] = field(default_factory=dict)
     """Their actual values by measure and year (loaded with ``full``)."""
+    previous_submission_due: date | None = None
+    """The submission deadline of the cycle before this one (None for the first cycle)."""
 
     @property
     def id(self) -> int:
@@ -391,6 +396,7 @@ class AssessmentRecord:
                     )
                     for k in c.criteria
                 ),
+                lacks_recent_evidence=workflow.lacks_recent_evidence(self._facts(c)),
             )
             for c in self.competencies
         )
@@ -414,7 +420,48 @@ class AssessmentRecord:
             unscored_criteria=tuple(
                 k.number for k in competency.criteria if k.number not in self.criterion_scores
             ),
+            evidence_in_period=self._in_period_count(competency.number),
         )
+
+    def _in_period_count(self, number: int) -> int | None:
+        """How many of a competency's presented items are dated in the assurance year (None
+        when the evidence is not loaded)."""
+        if self.evidence is None:
+            return None
+        return sum(
+            1
+            for item in self.evidence
+            if number in item.competency_numbers and self.in_period(item.occurred_on)
+        )
+
+    # Dates of evidence -----------------------------------------------------------------------
+
+    def in_period(self, occurred_on: date) -> bool:
+        """Dated inside the cycle's assurance year."""
+        start, end = self.cycle.period
+        return start <= occurred_on <= end
+
+    @property
+    def assurance_year(self) -> str:
+        """The cycle's assurance year, for a sentence."""
+        start, _ = self.cycle.period
+        return f"the {self.cycle.name} assurance year (from {wording.long_date(start)})"
+
+    def dating_note(self, occurred_on: date) -> str:
+        """What an item's date says when it is shown: dated before or after the cycle's
+        assurance year, and before last year's submission deadline (so perhaps presented
+        then); "" for an item dated inside the year and since that deadline."""
+        start, end = self.cycle.period
+        said = ""
+        if occurred_on < start:
+            said = "Dated before this assurance year"
+        elif occurred_on > end:
+            said = "Dated after this assurance year"
+        due = self.previous_submission_due
+        if due is not None and occurred_on < due:
+            deadline = f"before last year's submission deadline ({wording.long_date(due)})"
+            said = f"{said} and {deadline}" if said else f"Dated {deadline}"
+        return said
 
     @cached_property
     def readiness(self) -> Readiness:
@@ -422,6 +469,7 @@ class AssessmentRecord:
             general_open_points=sum(1 for p in self.general_points if not p.response),
             governance_unrated=tuple(a.label for a in AREAS if a not in self.governance),
             outcomes_presented=len(self.outcomes),
+            assurance_year=self.assurance_year,
         )
         return workflow.readiness([self._facts(c) for c in self.competencies], whole)
 

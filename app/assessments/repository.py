@@ -52,6 +52,7 @@ from app.permissions import assessment_scope
 from app.users.models import User
 
 Sha = aliased(Organisation, name="sha")
+Earlier = aliased(Cycle, name="earlier")
 
 
 def visible_assessments(actor: Actor) -> sa.Select[tuple[Assessment]]:
@@ -83,8 +84,16 @@ def load_assessment(
     seventeen (the evidence as it stands takes three more than frozen snapshots). Never more
     with more data.
     """
+    previous_due = (
+        select(Earlier.submission_due)
+        .where(col(Earlier.opens_on) < Cycle.opens_on)
+        .order_by(col(Earlier.opens_on).desc(), col(Earlier.id).desc())
+        .limit(1)
+        .correlate(Cycle)
+        .scalar_subquery()
+    )
     row = session.exec(
-        select(Assessment, Organisation, Cycle, Sha)
+        select(Assessment, Organisation, Cycle, Sha, previous_due)
         .join(Organisation, col(Organisation.id) == Assessment.organisation_id)
         .join(Cycle, col(Cycle.id) == Assessment.cycle_id)
         .outerjoin(Sha, col(Sha.id) == Organisation.parent_id)
@@ -92,7 +101,7 @@ def load_assessment(
     ).first()
     if row is None:
         raise NotFound(f"Assessment {assessment_id} not found")
-    assessment, organisation, cycle, sha = row
+    assessment, organisation, cycle, sha, previous_submission_due = row
     self_scores = {s.competency_number: s for s in self_scores_of(session, assessment_id)}
     review_scores = {s.competency_number: s for s in review_scores_of(session, assessment_id)}
     ratings = {r.evidence_id: r for r in ratings_of(session, assessment_id)}
@@ -156,6 +165,7 @@ def load_assessment(
         governance_reviews=governance_reviews,
         outcomes=outcomes,
         actuals=actuals,
+        previous_submission_due=previous_submission_due,
     )
 
 
@@ -276,6 +286,40 @@ def levels_of(
     for is_review, assessment_id, number, level in session.execute(levels):
         (reviews if is_review else selfs).setdefault(assessment_id, {})[number] = level
     return selfs, reviews
+
+
+def _no_level() -> sa.Cast[int]:
+    return sa.cast(sa.null(), sa.Integer)
+
+
+def levels_and_targets_of(
+    session: Session, assessment_id: int
+) -> dict[int, tuple[int | None, int | None, int | None]]:
+    """One assessment's self level, the target the PCT set for the next cycle, and the
+    review level, by competency, in one statement that reads only those."""
+    rows = sa.union_all(
+        sa.select(
+            col(SelfScore.competency_number).label("number"),
+            col(SelfScore.level).label("self_level"),
+            col(SelfScore.target_level).label("target_level"),
+            _no_level().label("review_level"),
+        ).where(col(SelfScore.assessment_id) == assessment_id),
+        sa.select(
+            col(ReviewScore.competency_number),
+            _no_level(),
+            _no_level(),
+            col(ReviewScore.level),
+        ).where(col(ReviewScore.assessment_id) == assessment_id),
+    )
+    found: dict[int, tuple[int | None, int | None, int | None]] = {}
+    for number, self_level, target, review in session.execute(rows):
+        was = found.get(number, (None, None, None))
+        found[number] = (
+            self_level if self_level is not None else was[0],
+            target if target is not None else was[1],
+            review if review is not None else was[2],
+        )
+    return found
 
 
 # One assessment's rows ---------------------------------------------------------------------------

@@ -197,6 +197,9 @@ class ScoreFacts:
     open_points: int = 0
     unscored_criteria: tuple[str, ...] = ()
     """Criteria still without a level, for a competency scored through criteria."""
+    evidence_in_period: int | None = None
+    """How many of its presented items are dated in the cycle's assurance year (None when
+    the evidence's dates are not known)."""
 
 
 def gaps(fact: ScoreFacts) -> tuple[Gap, ...]:
@@ -215,10 +218,18 @@ def gaps(fact: ScoreFacts) -> tuple[Gap, ...]:
     return tuple(found)
 
 
+def lacks_recent_evidence(fact: ScoreFacts) -> bool:
+    """A competency presents evidence, none of it dated in the cycle's assurance year: worth
+    a look before sign-off, never a bar to it."""
+    return bool(fact.evidence_count) and fact.evidence_in_period == 0
+
+
 @dataclass(frozen=True)
 class Readiness:
     ready: bool
     missing: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    """What is worth a look before sign-off without stopping it."""
 
 
 @dataclass(frozen=True)
@@ -229,6 +240,9 @@ class WholeFacts:
     governance_unrated: tuple[str, ...] = ()
     """Governance areas (their labels) the PCT has not rated."""
     outcomes_presented: int = 1
+    assurance_year: str = "this assurance year"
+    """The cycle's assurance year, for a sentence ("the 2009/10 assurance year (from 18
+    December 2008)")."""
 
 
 def readiness(facts: Sequence[ScoreFacts], whole: WholeFacts | None = None) -> Readiness:
@@ -248,7 +262,13 @@ def readiness(facts: Sequence[ScoreFacts], whole: WholeFacts | None = None) -> R
         missing.append(
             f"{whole.general_open_points} general point(s) the SHA raised: not yet answered"
         )
-    return Readiness(ready=not missing, missing=tuple(missing))
+    notes = tuple(
+        f"Competency {fact.number} ({fact.title}): no evidence presented is dated in "
+        f"{whole.assurance_year}"
+        for fact in sorted(facts, key=lambda f: f.number)
+        if lacks_recent_evidence(fact)
+    )
+    return Readiness(ready=not missing, missing=tuple(missing), notes=notes)
 
 
 def unreviewed(assessed: Iterable[int], scored: Iterable[int]) -> list[int]:

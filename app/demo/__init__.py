@@ -3,6 +3,7 @@ national-scale data set written in bulk for benchmarks (``national``).
 
     data.py      the world's organisations, people, evidence and wording
     timeline.py  when each step of its history happens
+    development.py  the development plans after each final assessment, and their progress
     world.py     ``load_demo``: drives the commands, at those moments, idempotently
     national.py  ``load_national``: 10 SHAs, 152 PCTs, 2 cycles, 100,000 evidence items
 """

@@ -76,6 +76,7 @@ from app.assessments.models import (
 from app.cycles import service as cycle_service
 from app.cycles.models import Cycle
 from app.demo import assurance, timeline
+from app.demo import development as development_story
 from app.demo.data import (
     ADMIN_NAME,
     ASSESSED,
@@ -107,6 +108,7 @@ from app.demo.data import (
     self_levels,
 )
 from app.demo.data import PCTS as DEMO_PCTS
+from app.development.models import DevelopmentAction, ProgressNote
 from app.errors import Conflict
 from app.evidence.models import EvidenceCompetency, EvidenceItem, EvidenceKind
 from app.framework import service as framework_service
@@ -955,6 +957,84 @@ def _submission(assessment_id: int, plan: _Planned, board_id: int, lead_id: int)
     }
 
 
+def _development_plans(
+    session: Session,
+    planned: list[_Planned],
+    assessment_ids: dict[tuple[int, int | None], int],
+    accounts: dict[tuple[str, int], int],
+    result: NationalResult,
+) -> None:
+    """The development plan of each finalised assessment, as its lead recorded it after the
+    results, with the progress the lead reported on it (``app.demo.development``): the
+    actions in one pass, then their notes."""
+    plans: list[tuple[int, int, list[development_story.ActionSeed]]] = []
+    for plan in planned:
+        if plan.status is not S.FINALISED:
+            continue
+        pct, cycle = plan.pct, plan.cycle
+        seeds = development_story.plan(
+            pct.code,
+            pct.name,
+            cycle.name,
+            finalised_at=plan.schedule.finalised(),
+            panel=panel_levels(pct.code, cycle.name),
+            assessed=plan.framework.numbers,
+            places=PLACES.get(pct.code, {}),
+        )
+        plans.append((assessment_ids[(pct.id, cycle.id)], accounts[("lead", pct.id)], seeds))
+    _bulk(
+        session,
+        DevelopmentAction,
+        (
+            {
+                "assessment_id": aid,
+                "competency_number": seed.competency_number,
+                "action": seed.action,
+                "owner": seed.owner,
+                "due_on": seed.due_on,
+                "support": seed.support.value,
+                "support_note": seed.support_note,
+                "status": seed.status.value,
+                "created_by_id": lead,
+                "created_at": seed.created_at,
+                "updated_by_id": lead,
+                "updated_at": seed.updated_at,
+                "version": seed.version,
+            }
+            for aid, lead, seeds in plans
+            for seed in seeds
+        ),
+        result,
+    )
+    action_ids = {
+        (aid, number): action_id
+        for action_id, aid, number in session.exec(
+            select(
+                DevelopmentAction.id,
+                DevelopmentAction.assessment_id,
+                DevelopmentAction.competency_number,
+            )
+        ).all()
+    }
+    _bulk(
+        session,
+        ProgressNote,
+        (
+            {
+                "action_id": action_ids[(aid, seed.competency_number)],
+                "status": note.status.value,
+                "note": note.note,
+                "written_by_id": lead,
+                "written_at": note.written_at,
+            }
+            for aid, lead, seeds in plans
+            for seed in seeds
+            for note in seed.notes
+        ),
+        result,
+    )
+
+
 def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> NationalResult:
     """Fill an empty database (or finish nothing if already loaded) with national-scale data.
 
@@ -1295,6 +1375,7 @@ def load_national(session: Session, *, evidence_items: int = TOTAL_EVIDENCE) -> 
     _bulk(session, ReturnPoint, points, result)
     _bulk(session, Panel, panels, result)
     _bulk(session, ProvisionalRating, shared, result)
+    _development_plans(session, planned, assessment_ids, accounts, result)
     with clock.frozen_at(LOADED_AT):
         for table, count in result.created.items():
             if table == Cycle.__tablename__:

@@ -21,6 +21,8 @@ assessment was shared after its panel, checked by the PCT's lead for factual acc
 accept; Tower Hamlets in 2009/10 comments on one competency, which the reviewer then
 moderates, with a reason) and finalised on the SHA's results day. Every assessment whose panel
 has sat has its panel recorded, and a few carry the questions their PCT and SHA exchanged.
+Each finalised assessment has the development plan its PCT's lead recorded after the results,
+and the 2008/09 plans the progress reported on them through 2009 (``app.demo.development``).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from app.assessments.schemas import (
 from app.auth import service as auth_service
 from app.cycles import service as cycle_service
 from app.demo import assurance, timeline
+from app.demo import development as development_story
 from app.demo.data import (
     ADMIN_NAME,
     ASSESSED,
@@ -104,6 +107,8 @@ from app.demo.data import (
     review_comment,
     self_levels,
 )
+from app.development import service as development_service
+from app.development.schemas import ActionCreate, ActionUpdate
 from app.evidence import service as evidence_service
 from app.evidence.models import EvidenceItem, EvidenceKind
 from app.evidence.schemas import EvidenceCreate
@@ -877,6 +882,60 @@ def _assessment(
             assessment_service.finalise(session, reviewer, progress.id)
 
 
+# Development plans -------------------------------------------------------------------------------
+
+
+def _development_plan(run: _Run, cycle: _Cycle, pct_code: str) -> None:
+    """The plan the PCT's lead records after the SHA finalises its assessment, and the
+    progress the lead reports on it, each on its day (``app.demo.development``)."""
+    assessment = run.session.exec(
+        select(Assessment).where(
+            col(Assessment.organisation_id) == run.orgs[pct_code],
+            col(Assessment.cycle_id) == cycle.id,
+        )
+    ).one()
+    assert assessment.id is not None and assessment.finalised_at is not None
+    assessment_id = assessment.id
+    name, council, trust = PCT_DETAILS[pct_code]
+    seeds = development_story.plan(
+        pct_code,
+        name,
+        cycle.name,
+        finalised_at=assessment.finalised_at,
+        panel=panel_levels(pct_code, cycle.name),
+        assessed=ASSESSED[cycle.name],
+        places={"council": council, "trust": trust},
+    )
+    lead = run.actor(f"lead.{pct_code}")
+    kept = {
+        (p.action.competency_number, p.action.action): p
+        for p in development_service.plan_of(run.session, lead, assessment_id)
+    }
+    for seed in seeds:
+        found = kept.get((seed.competency_number, seed.action))
+        if found is None:
+            data = ActionCreate(
+                competency_number=seed.competency_number,
+                action=seed.action,
+                owner=seed.owner,
+                due_on=seed.due_on,
+                support=seed.support,
+                support_note=seed.support_note,
+            )
+            with clock.frozen_at(seed.created_at):
+                action = development_service.add_action(run.session, lead, assessment_id, data=data)
+            reported = 0
+        else:
+            action, reported = found.action, len(found.notes)
+        assert action.id is not None
+        for note in seed.notes[reported:]:
+            update = ActionUpdate(status=note.status, progress_note=note.note)
+            with clock.frozen_at(note.written_at):
+                development_service.update_action(
+                    run.session, lead, assessment_id, action.id, data=update
+                )
+
+
 # The whole demo ----------------------------------------------------------------------------------
 
 
@@ -897,6 +956,11 @@ def load_demo(session: Session) -> DemoResult:
         pending = [p for p in pending if p.seed.occurred_on > cycle.submission_due]
         for pct_code, status in ASSESSMENTS[cycle.name].items():
             _assessment(run, plan, cycle, pct_code, S(status))
+    # Each plan follows its results: the 2008/09 plans are reported on through 2009.
+    for seed in CYCLES:
+        for pct_code, status in ASSESSMENTS[seed.name].items():
+            if S(status) is S.FINALISED:
+                _development_plan(run, cycles[seed.name], pct_code)
     # Evidence dated after the last deadline comes last (the library only: no assessment
     # presents it).
     _log_evidence(run, pending)

@@ -138,6 +138,17 @@ def add_action(
     return action
 
 
+def check_action(
+    session: Session, actor: Actor, assessment_id: int, *, data: ActionCreate
+) -> ActionCreate:
+    """What ``add_action`` would refuse, without adding anything: for a page that shows the
+    action for the lead to check before it is added."""
+    assessment, framework = _keeper(session, actor, assessment_id)
+    _check_competency(framework, data.competency_number)
+    _check_due_on(assessment, data.due_on)
+    return data
+
+
 _CHANGEABLE = ("status", "action", "owner", "due_on", "support", "support_note")
 
 

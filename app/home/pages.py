@@ -10,7 +10,7 @@ from app.cycles import service as cycle_service
 from app.deps import OptionalActor, SessionDep
 from app.framework import service as framework_service
 from app.home import service
-from app.home.presenters import current_assessment_view
+from app.home.presenters import current_assessment_view, overdue_notice
 from app.users.models import Role
 from app.web import PageActor, render
 
@@ -72,6 +72,7 @@ def pct_home_page(
     context = {
         "home": home,
         "current": current_assessment_view(home.current, actor),
+        "overdue": overdue_notice(home),
         "errors": errors or {},
     }
     return render(request, "home/pct.html", context, status_code=status)

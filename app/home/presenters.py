@@ -5,11 +5,12 @@ the reader's role, so that the template holds no logic and never keeps stale wor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from app.actors import Actor
 from app.assessments.models import AssessmentStatus as S
 from app.assessments.workflow import PCT_EDITABLE
-from app.home.service import AssessmentCard, Withdrawal
+from app.home.service import AssessmentCard, PctHome, Withdrawal
 from app.users.models import Role
 from app.wording import count, long_date
 
@@ -125,3 +126,66 @@ def current_assessment_view(
     card: AssessmentCard | None, actor: Actor
 ) -> CurrentAssessmentView | None:
     return CurrentAssessmentView(card, actor.role, actor.user_id) if card is not None else None
+
+
+@dataclass(frozen=True)
+class OverduePlan:
+    """One development plan with actions overdue: the assessment's cycle, how many, and the
+    due date of the longest overdue."""
+
+    assessment_id: int
+    cycle_name: str
+    count: int
+    oldest_due: date
+
+    @property
+    def href(self) -> str:
+        return f"/assessments/{self.assessment_id}/development-plan"
+
+    @property
+    def link_text(self) -> str:
+        """ "The 2008/09 development plan" (or "The development plan" with no cycle known)."""
+        return (
+            f"The {self.cycle_name} development plan" if self.cycle_name else "The development plan"
+        )
+
+    @property
+    def detail(self) -> str:
+        """ "1 overdue, due 31 March 2010", "2 overdue, the earliest due 31 March 2010"."""
+        earliest = "the earliest " if self.count > 1 else ""
+        return f"{self.count} overdue, {earliest}due {long_date(self.oldest_due)}"
+
+
+@dataclass(frozen=True)
+class OverdueNotice:
+    """The warning on a PCT's home: its development actions past their due date, by plan."""
+
+    plans: tuple[OverduePlan, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(plan.count for plan in self.plans)
+
+    @property
+    def heading(self) -> str:
+        """ "1 development action is overdue", "3 development actions are overdue"."""
+        n = self.total
+        return f"{count(n, 'development action')} {'is' if n == 1 else 'are'} overdue"
+
+
+def overdue_notice(home: PctHome) -> OverdueNotice | None:
+    """The PCT's overdue development actions grouped by plan, the plan with the longest
+    overdue first; None when none is overdue."""
+    if not home.overdue:
+        return None
+    cards = [*([home.current] if home.current else []), *home.earlier]
+    cycles = {card.assessment.id: card.cycle.name for card in cards}
+    by_plan: dict[int, list[date]] = {}
+    for action in home.overdue:  # longest overdue first
+        by_plan.setdefault(action.assessment_id, []).append(action.due_on)
+    return OverdueNotice(
+        tuple(
+            OverduePlan(assessment_id, cycles.get(assessment_id, ""), len(dues), dues[0])
+            for assessment_id, dues in by_plan.items()
+        )
+    )

@@ -20,9 +20,12 @@ from app.assessments.workflow import (
 )
 from app.cycles import service as cycle_service
 from app.cycles.models import Cycle
+from app.development import service as development_service
+from app.development.models import DevelopmentAction
 from app.evidence import repository as evidence_repository
 from app.evidence.models import EvidenceItem
 from app.organisations.models import Organisation, OrganisationKind
+from app.permissions import Action, can
 from app.users.models import User
 
 
@@ -78,6 +81,13 @@ class AssessmentCard:
     def awaits_sign_off(self) -> bool:
         return Move.SIGN_OFF in allowed_moves(self.assessment.status)
 
+    @property
+    def plan_href(self) -> str | None:
+        """The development plan, once the SHA has finalised the assessment."""
+        if self.assessment.status is not AssessmentStatus.FINALISED:
+            return None
+        return f"/assessments/{self.assessment.id}/development-plan"
+
 
 @dataclass(frozen=True)
 class PctHome:
@@ -86,12 +96,17 @@ class PctHome:
     earlier: list[AssessmentCard]
     recent_evidence: list[EvidenceItem]
     pct: Organisation | None
+    reads_plans: bool = False
+    """The user reads the PCT's development plans (its lead and board members)."""
+    overdue: tuple[DevelopmentAction, ...] = ()
+    """The PCT's development actions past their due date and not done, longest overdue
+    first."""
 
 
 def pct_home(session: Session, actor: Actor) -> PctHome:
     """The PCT's assessment for the newest cycle (with readiness, the points of a return
-    still to answer, and a withdrawn sign-off), earlier ones, and the evidence this user
-    logged most recently."""
+    still to answer, and a withdrawn sign-off), earlier ones, the evidence this user logged
+    most recently, and (for those who read development plans) the overdue actions."""
     cycles = cycle_service.list_cycles(session)
     current_cycle = cycles[0] if cycles else None
     rows = assessments.list_assessments(session, actor)
@@ -111,12 +126,20 @@ def pct_home(session: Session, actor: Actor) -> PctHome:
         )
     recent = evidence_repository.recent_by_author(session, actor.user_id, limit=5)
     pct = session.get(Organisation, actor.pct_id) if actor.pct_id else None
+    reads_plans = can(actor, Action.READ_DEVELOPMENT_PLAN) and actor.pct_id is not None
+    overdue = (
+        development_service.overdue_actions(session, actor, pct_id=actor.pct_id)
+        if reads_plans
+        else []
+    )
     return PctHome(
         current_cycle=current_cycle,
         current=current,
         earlier=earlier,
         recent_evidence=list(recent),
         pct=pct,
+        reads_plans=reads_plans,
+        overdue=tuple(overdue),
     )
 
 

@@ -24,6 +24,7 @@ from app.assessments import repository as assessment_repository
 from app.assessments.models import AssessmentStatus
 from app.cycles import service as cycle_service
 from app.cycles.models import Cycle
+from app.development import service as development_service
 from app.errors import NotFound
 from app.framework import service as framework_service
 from app.framework.models import Competency
@@ -191,6 +192,14 @@ class PctRow:
     governance: tuple[GovernanceMark, ...]
     href: str | None
     """The assessment's page for this reader, where they may open it."""
+    overdue: int = 0
+    """The PCT's development actions past their due date and not done, in any of its
+    plans."""
+
+    @property
+    def overdue_text(self) -> str:
+        """ "2 overdue", or "None overdue"."""
+        return f"{self.overdue:,} overdue" if self.overdue else "None overdue"
 
     @property
     def status(self) -> AssessmentStatus | None:
@@ -298,6 +307,14 @@ class Region:
         return [StatusCount(key, label, colour, found[key]) for key, label, colour in statuses]
 
     @property
+    def overdue_words(self) -> str:
+        """ "2 PCTs have development actions overdue", or "" when none has."""
+        n = sum(1 for row in self.rows if row.overdue)
+        if not n:
+            return ""
+        return f"{count(n, 'PCT')} {'has' if n == 1 else 'have'} development actions overdue"
+
+    @property
     def showing(self) -> str:
         """What the lists show: "Showing all 12 PCTs." or "Showing late: 3 of 12 PCTs." """
         total = count(len(self.rows), "PCT")
@@ -387,12 +404,13 @@ def _row(
     reviews: Mapping[int, Mapping[int, int]],
     ratings: Mapping[int, governance_repository.Ratings],
     today: date,
+    overdue: int = 0,
 ) -> PctRow:
     """One PCT's line: its levels and governance only where the reader may see them."""
     href, competency_base = _links(actor, state)
     deadline = deadline_for(state.status if state else None, cycle, today)
     if state is None or not state.readable:
-        return PctRow(pct, state, deadline, (), (), href)
+        return PctRow(pct, state, deadline, (), (), href, overdue)
     own = selfs.get(state.assessment_id, {})
     sha_levels = reviews.get(state.assessment_id, {})
     levels = tuple(
@@ -409,7 +427,7 @@ def _row(
         )
         for area in AREAS
     )
-    return PctRow(pct, state, deadline, levels, governance, href)
+    return PctRow(pct, state, deadline, levels, governance, href, overdue)
 
 
 def region(
@@ -440,9 +458,19 @@ def region(
     readable = [s.assessment_id for s in states.values() if s.readable]
     selfs, reviews = assessment_repository.levels_of(session, readable)
     ratings = governance_repository.ratings_for(session, readable)
+    overdue = development_service.overdue_counts(session, actor, sha_id=sha.id)
     rows = [
         _row(
-            actor, pct, states.get(pct.id or 0), cycle, competencies, selfs, reviews, ratings, today
+            actor,
+            pct,
+            states.get(pct.id or 0),
+            cycle,
+            competencies,
+            selfs,
+            reviews,
+            ratings,
+            today,
+            overdue.get(pct.id or 0, 0),
         )
         for pct in pcts
     ]

@@ -286,6 +286,8 @@ class Scene:
     year_two_draft: int  # PCT a on the Year 2 framework: the criteria forms
     year_two_review: int  # PCT b on the Year 2 framework, submitted: the panel's criteria
     provisional: int  # PCT a, 2004/05: ratings shared as provisional: the factual-accuracy form
+    plan: int  # PCT a, 2003/04: finalised: the development plan's forms
+    plan_action: int  # an action of that plan: the progress form
 
 
 def _cycle(session: Session, year: int, framework: str | None = None) -> int:
@@ -375,6 +377,22 @@ def build_scene(session: Session, client: TestClient) -> Scene:
     provisional = submitted(client, lead, board, w.a.pct.code, _cycle(session, 2004))["id"]
     _review_all(client, reviewer, provisional)
     share_provisional(client, reviewer, provisional)
+    plan = submitted(client, lead, board, w.a.pct.code, _cycle(session, 2003))["id"]
+    _review_all(client, reviewer, plan)
+    ok(client.post(f"/api/v1/assessments/{plan}/finalise", headers=auth(reviewer)))
+    plan_action = ok(
+        client.post(
+            f"/api/v1/assessments/{plan}/development-actions",
+            json={
+                "competency_number": 4,
+                "action": "Hold a stakeholder event with every practice.",
+                "owner": "Director of commissioning",
+                "due_on": date(date.today().year + 1, 6, 30).isoformat(),
+            },
+            headers=auth(lead),
+        ),
+        201,
+    )["id"]
     # A question on competency 1 of the assessment in review: the reply form.
     open_thread(client, reviewer, in_review, "Which board minutes approved the plan?", 1)
     c = w.c
@@ -398,6 +416,8 @@ def build_scene(session: Session, client: TestClient) -> Scene:
         year_two_draft=year_two_draft,
         year_two_review=year_two_review,
         provisional=provisional,
+        plan=plan,
+        plan_action=plan_action,
     )
 
 
@@ -458,6 +478,9 @@ def pages(scene: Scene) -> list[str]:
         f"/assessments/{scene.in_review}/panel",
         f"/assessments/{scene.finalised}/reopen",
         f"/assessments/{scene.provisional}/factual-accuracy",
+        f"/assessments/{scene.plan}/development-plan",
+        f"/assessments/{scene.plan}/development-plan/new",
+        f"/assessments/{scene.plan}/development-plan/{scene.plan_action}",
         f"/assessments/{scene.in_review}/questions",
         *(f"/assessments/{a}/rounds" for a in every[2:]),
         *(f"/assessments/{a}/rounds/1" for a in every[2:]),
@@ -542,6 +565,12 @@ def filled(form: Form, scene: Scene) -> dict[str, list[Value]]:
         "/login": {"email": w.a.lead.email, "password": PASSWORD},
         "/admin/users": {"organisation_code": w.a.pct.code},
         "/admin/organisations": {"parent_code": w.sha.code},
+        # A due date the plan takes: after the finalisation, within five years.
+        f"/assessments/{scene.plan}/development-plan/new": {
+            "due_on[day]": "30",
+            "due_on[month]": "6",
+            "due_on[year]": str(date.today().year + 1),
+        },
     }.get(form.action, {})
     values: dict[str, list[Value]] = {}
     for name in form.names():

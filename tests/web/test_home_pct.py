@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.actors import SYSTEM
+from app.assessments.models import AssessmentStatus
+from app.cycles import service as cycle_service
+from app.development.models import ActionStatus, DevelopmentAction
 from app.users.models import Role
+from app.wording import today_in_england
 from tests import factories
 from tests.api_steps import present_outcome, rate_governance, review_governance
 from tests.factories import auth
@@ -349,3 +354,107 @@ def test_a_returned_assessment_stays_on_the_reviewers_home_until_resubmitted(
     assert "Returned, waiting for the PCT" not in page
     queue = page[page.find("<h1>") : page.find("Regional summaries")]
     assert review_link in queue
+
+
+# Overdue development actions ------------------------------------------------------------------
+
+
+def given_overdue_actions(session: Session, world) -> tuple[int, int]:
+    """PCT a's 2008/09 and 2009/10 assessments, finalised: two actions overdue in the first
+    (due 30 September and 31 December 2009), one in the second (due 30 June 2010), and
+    actions done or not yet due. Their ids."""
+    earlier = cycle_service.create_cycle(
+        session,
+        SYSTEM,
+        name="2008/09",
+        opens_on=date(2008, 9, 16),
+        submission_due=date(2008, 12, 18),
+        review_due=date(2009, 5, 21),
+    )
+    first = factories.make_assessment(
+        session, pct=world.a.pct, cycle=earlier, status=AssessmentStatus.FINALISED
+    )
+    second = factories.make_assessment(
+        session, pct=world.a.pct, cycle=world.cycle, status=AssessmentStatus.FINALISED
+    )
+    due = today_in_england() + timedelta(days=30)
+    for assessment, due_on, status in (
+        (first, date(2009, 12, 31), ActionStatus.AT_RISK),
+        (first, date(2009, 9, 30), ActionStatus.NOT_STARTED),
+        (first, date(2009, 6, 30), ActionStatus.DONE),
+        (second, date(2010, 6, 30), ActionStatus.ON_TRACK),
+        (second, due, ActionStatus.NOT_STARTED),
+    ):
+        session.add(
+            DevelopmentAction(
+                assessment_id=assessment.id or 0,
+                competency_number=4,
+                action="Hold a stakeholder event with every practice.",
+                owner="Director of commissioning",
+                due_on=due_on,
+                status=status,
+            )
+        )
+    session.commit()
+    return first.id or 0, second.id or 0
+
+
+def overdue_callout(client: TestClient, user) -> str:
+    client.cookies.clear()
+    sign_in(client, user)
+    page = client.get("/").text
+    if 'id="overdue-actions"' not in page:
+        return ""
+    callout = page.split('id="overdue-actions"', 1)[1].split("</ul>", 1)[0]
+    return callout
+
+
+def test_the_lead_and_the_board_are_told_of_overdue_development_actions(
+    client: TestClient, session: Session, world
+) -> None:
+    first, second = given_overdue_actions(session, world)
+    for user in (world.a.lead, world.a.board):
+        callout = overdue_callout(client, user)
+        assert callout, user.role
+        text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", callout)).split())
+        text = text.replace(" :", ":")
+        assert "3 development actions are overdue" in text
+        assert "The 2008/09 development plan: 2 overdue, the earliest due 30 September 2009" in text
+        assert f"The {world.cycle.name} development plan: 1 overdue, due 30 June 2010" in text
+        assert f'href="/assessments/{first}/development-plan"' in callout
+        assert f'href="/assessments/{second}/development-plan"' in callout
+        # The plan with the longest overdue comes first.
+        assert callout.index(f"/assessments/{first}/") < callout.index(f"/assessments/{second}/")
+    assert "Report progress on each" in overdue_callout(client, world.a.lead)
+    assert "Report progress on each" not in overdue_callout(client, world.a.board)
+
+
+def test_a_clinician_and_another_pct_are_not_told_of_overdue_actions(
+    client: TestClient, session: Session, world
+) -> None:
+    given_overdue_actions(session, world)
+    for user in (world.a.clinician, world.b.lead, world.b.board):
+        assert overdue_callout(client, user) == "", user.role
+    assert "development plan" not in home_text(client, world.a.clinician)
+
+
+def test_no_warning_once_nothing_is_overdue_and_the_finalised_card_leads_to_its_plan(
+    client: TestClient, session: Session, world
+) -> None:
+    assessment = factories.make_assessment(
+        session, pct=world.a.pct, cycle=world.cycle, status=AssessmentStatus.FINALISED
+    )
+    session.add(
+        DevelopmentAction(
+            assessment_id=assessment.id or 0,
+            action="Refresh the organisational development plan.",
+            owner="Chief executive",
+            due_on=today_in_england() - timedelta(days=1),
+            status=ActionStatus.DONE,
+        )
+    )
+    session.commit()
+    assert overdue_callout(client, world.a.lead) == ""
+    page = client.get("/").text
+    assert f'href="/assessments/{assessment.id}/development-plan"' in page
+    assert f"The {world.cycle.name} development plan" in home_text(client, world.a.board)

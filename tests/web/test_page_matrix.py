@@ -4,17 +4,20 @@ the same rules as the API, and a signed-out visitor is always sent to sign in.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.wording import today_in_england
 from tests.api_steps import (
     OUTCOME,
     log_evidence,
     ok,
     open_assessment,
     ready_to_sign,
+    review_all,
     sign_off,
     submitted,
 )
@@ -80,6 +83,34 @@ def _finalised(w, c) -> int:
     return aid
 
 
+def _plan(w, c) -> int:
+    """PCT a's assessment, reviewed in full and finalised: its development plan is open."""
+    aid = _submitted(w, c)
+    review_all(c, w.reviewer, aid)
+    ok(c.post(f"/api/v1/assessments/{aid}/finalise", headers=auth(w.reviewer)))
+    return aid
+
+
+DUE = today_in_england() + timedelta(days=90)
+
+
+def _development_action(w, c) -> str:
+    aid = _plan(w, c)
+    action = ok(
+        c.post(
+            f"/api/v1/assessments/{aid}/development-actions",
+            json={
+                "action": "Hold a stakeholder event.",
+                "owner": "Chief executive",
+                "due_on": str(DUE),
+            },
+            headers=auth(w.a.lead),
+        ),
+        201,
+    )
+    return f"/assessments/{aid}/development-plan/{action['id']}"
+
+
 def _year_two_draft(w, c) -> int:
     """A draft of PCT a in a cycle on the Year 2 framework (criteria on 1 and 11)."""
     cycle = ok(
@@ -128,6 +159,11 @@ SEEN_SUBMITTED = only(PCT | {"REV": 200}, 404)
 ADDING = only({"LEAD": 200, "BOARD": 403, "ADMIN": 403, "CLIN": 403}, 404)
 LEAD_ONLY = only({"LEAD": 303, "BOARD": 403, "ADMIN": 403, "CLIN": 403}, 404)
 REVIEWER_ONLY = only({"REV": 303, "LEAD": 403, "BOARD": 403, "CLIN": 403, "ADMIN": 403}, 404)
+# A finalised assessment's development plan: its lead keeps it; its board, its SHA's reviewers
+# and administrators read it; a clinician may not (403); anyone else finds nothing.
+PLAN_READERS = only({"LEAD": 200, "BOARD": 200, "ADMIN": 200, "REV": 200, "CLIN": 403}, 404)
+PLAN_KEEPER = only({"LEAD": 200, "BOARD": 403, "ADMIN": 403, "REV": 403, "CLIN": 403}, 404)
+PLAN_KEEPING = {actor: 303 if status == 200 else status for actor, status in PLAN_KEEPER.items()}
 GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = [
     ("home", lambda w, c: "/", only({}, 200)),
     ("board", lambda w, c: f"/assessments/{_draft(w, c)}", only(PCT, 404)),
@@ -155,6 +191,12 @@ GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = 
     ("decision page", lambda w, c: f"/assessments/{_submitted(w, c)}/decision", DECIDING),
     ("provisional page", lambda w, c: f"/assessments/{_submitted(w, c)}/provisional", DECIDING),
     ("panel page", lambda w, c: f"/assessments/{_submitted(w, c)}/panel", SEEN_SUBMITTED),
+    ("comparison", lambda w, c: f"/assessments/{_draft(w, c)}/comparison", only(PCT, 404)),
+    (
+        "submitted comparison",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/comparison",
+        SEEN_SUBMITTED,
+    ),
     ("reopen page", lambda w, c: f"/assessments/{_finalised(w, c)}/reopen", REOPENING),
     ("rounds", lambda w, c: f"/assessments/{_returned(w, c)}/rounds", SEEN_SUBMITTED),
     ("a round", lambda w, c: f"/assessments/{_returned(w, c)}/rounds/1", SEEN_SUBMITTED),
@@ -186,6 +228,20 @@ GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = 
         lambda w, c: f"/assessments/{_submitted(w, c)}/outcomes/new",
         only({"LEAD": 200, "BOARD": 403, "ADMIN": 403, "CLIN": 403, "REV": 403}, 404),
     ),
+    ("development plan", lambda w, c: f"/assessments/{_plan(w, c)}/development-plan", PLAN_READERS),
+    (
+        "development plan of a draft",
+        lambda w, c: f"/assessments/{_draft(w, c)}/development-plan",
+        only({"LEAD": 200, "BOARD": 200, "ADMIN": 200, "CLIN": 403}, 404),
+    ),
+    (
+        "add development action page",
+        lambda w, c: f"/assessments/{_plan(w, c)}/development-plan/new",
+        PLAN_KEEPER,
+    ),
+    ("development action", _development_action, PLAN_READERS),
+    ("development action added", lambda w, c: f"{_development_action(w, c)}/added", PLAN_READERS),
+    ("progress saved", lambda w, c: f"{_development_action(w, c)}/updated", PLAN_READERS),
     ("evidence library", lambda w, c: "/evidence", only({}, 200)),
     ("evidence item", lambda w, c: f"/evidence/{_item(w, c)}", only(PCT, 404)),
     (
@@ -291,6 +347,27 @@ POST_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, Any], di
         lambda w, c: _draft_outcome(w, c, "actuals"),
         {"year": "2009", "value": "22.5"},
         LEAD_ONLY,
+    ),
+    (
+        "add development action",
+        lambda w, c: f"/assessments/{_plan(w, c)}/development-plan/new",
+        {
+            "competency_number": "4",
+            "action": "Hold a stakeholder event.",
+            "owner": "Chief executive",
+            "due_on[day]": str(DUE.day),
+            "due_on[month]": str(DUE.month),
+            "due_on[year]": str(DUE.year),
+            "support": "fesc",
+            "step": "confirm",
+        },
+        PLAN_KEEPING,
+    ),
+    (
+        "report progress",
+        _development_action,
+        {"status": "on_track", "progress_note": "Venue booked.", "step": "confirm"},
+        PLAN_KEEPING,
     ),
     (
         "add user",

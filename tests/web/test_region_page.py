@@ -8,7 +8,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +19,7 @@ from app.assessments.models import AssessmentStatus
 from app.auth.service import actor_for_user
 from app.cycles import service as cycle_service
 from app.cycles.models import Cycle
+from app.development.models import ActionStatus, DevelopmentAction
 from app.organisations.models import Organisation
 from app.region import service as region_service
 from app.users.models import Role, User
@@ -501,3 +502,68 @@ def test_signed_out_visitors_are_sent_to_sign_in(client: TestClient, world) -> N
 
 def test_the_reviewer_s_home_links_to_the_region(client: TestClient, world) -> None:
     assert 'href="/region"' in page(client, world.reviewer, "/")
+
+
+# Overdue development actions ----------------------------------------------------------------------
+
+
+def _actions(session: Session, pct: Organisation, dues: list[tuple[date, ActionStatus]]) -> None:
+    """Actions on a finalised assessment of ``pct`` in a cycle before ``world.cycle``."""
+    earlier = cycle_service.create_cycle(
+        session,
+        SYSTEM,
+        name=f"2008/09 {pct.code}",
+        opens_on=date(2008, 9, 16),
+        submission_due=date(2008, 12, 18),
+        review_due=date(2009, 5, 21),
+    )
+    assessment = factories.make_assessment(session, pct=pct, cycle=earlier, status=S.FINALISED)
+    assessment.submitted_at = datetime(2008, 12, 18, tzinfo=UTC)
+    assessment.finalised_at = datetime(2009, 5, 21, tzinfo=UTC)
+    for due_on, status in dues:
+        session.add(
+            DevelopmentAction(
+                assessment_id=assessment.id or 0,
+                competency_number=4,
+                action="Hold a stakeholder event with every practice.",
+                owner="Director of commissioning",
+                due_on=due_on,
+                status=status,
+            )
+        )
+    session.commit()
+
+
+def test_each_pct_shows_its_overdue_development_actions_in_words(
+    client: TestClient, session: Session, world
+) -> None:
+    later = date.today() + timedelta(days=30)
+    _actions(
+        session,
+        world.a.pct,
+        [
+            (date(2009, 9, 30), ActionStatus.AT_RISK),
+            (date(2009, 12, 31), ActionStatus.NOT_STARTED),
+            (date(2009, 6, 30), ActionStatus.DONE),
+            (later, ActionStatus.ON_TRACK),
+        ],
+    )
+    _actions(session, world.b.pct, [(date(2009, 6, 30), ActionStatus.DONE)])
+    _actions(session, world.c.pct, [(date(2009, 6, 30), ActionStatus.NOT_STARTED)])
+    for reader in (world.reviewer, world.admin):
+        html = page(client, reader, f"/region?sha={world.sha.code}")
+        rows = status_rows(html)
+        assert rows[world.a.pct.code].endswith("2 overdue")
+        assert rows[world.b.pct.code].endswith("None overdue")
+        assert '<strong class="nhsuk-tag nhsuk-tag--red">2 overdue</strong>' in html
+        assert "1 PCT has development actions overdue:" in text(html)
+        head = html.split('class="nhsuk-table nhsuk-table--responsive app-region-pcts"', 1)[1]
+        assert "Development actions" in text(head.split("</thead>", 1)[0])
+    other = page(client, world.other_reviewer)
+    assert status_rows(other)[world.c.pct.code].endswith("1 overdue")
+
+
+def test_no_overdue_summary_when_no_pct_has_overdue_actions(client: TestClient, world) -> None:
+    html = page(client, world.reviewer)
+    assert 'id="overdue-summary"' not in html
+    assert all(row.endswith("None overdue") for row in status_rows(html).values())
