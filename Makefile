@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The demo's story date (app/demo/data.py STORY_DATE): deadlines and overdue actions are
+# counted from it. `make run WCC_TODAY=` counts them from today.
+WCC_TODAY ?= 2010-05-26
 
 .PHONY: run test install lint format bench bench-suite load clean
 
@@ -21,7 +24,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/wcc db upgrade
 	$(BIN)/wcc demo
-	$(BIN)/wcc serve --host $(HOST) --port $(PORT)
+	WCC_TODAY=$(WCC_TODAY) $(BIN)/wcc serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

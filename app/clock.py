@@ -23,6 +23,11 @@ def now() -> datetime:
     return moment if moment is not None else datetime.now(UTC)
 
 
+def is_frozen() -> bool:
+    """Whether the code around has set the time with ``frozen_at``."""
+    return _frozen.get() is not None
+
+
 @contextmanager
 def frozen_at(moment: datetime) -> Iterator[datetime]:
     """Within the block, ``now()`` is ``moment`` (timezone-aware, kept in UTC)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,9 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     frameworks_dir: Path = BASE_DIR / "competencies"
     default_framework: str = "wcc-2008"
+    # The date deadlines and overdue actions are counted from, for a copy whose story is set
+    # in the past (the demonstration); unset, today's.
+    today: date | None = None
     sqlite_busy_timeout_ms: int = 15_000
     # Connections each worker keeps open (and as many again at a peak). Below the number of
     # requests in flight, connections would be opened and closed on every request.

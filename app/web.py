@@ -75,6 +75,7 @@ def _make_templates() -> Jinja2Blocks:
         nhsuk_frontend_path=f"/static/vendor/nhsuk-frontend-{NHSUK_FRONTEND_VERSION}",
         htmx_path=f"/static/vendor/htmx-{HTMX_VERSION}/htmx.min.js",
         rating_values=list(EvidenceRatingValue),
+        counted_as_at=lambda: get_settings().today,
     )
     return Jinja2Blocks(env=env)
 

@@ -6,13 +6,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from app.clock import now
+from app.clock import is_frozen, now
+from app.config import get_settings
 
 ENGLAND = ZoneInfo("Europe/London")
 
 
 def today_in_england() -> date:
-    """Today's date where PCT boards meet, by the application's clock."""
+    """Today's date where PCT boards meet, by the application's clock: the date the
+    deadlines, days to go and overdue actions are counted from. A copy whose story is set in
+    the past (the demonstration) counts them from its own date (``WCC_TODAY``); the times it
+    stamps on what it records stay real."""
+    if not is_frozen():
+        pinned = get_settings().today
+        if pinned is not None:
+            return pinned
     return now().astimezone(ENGLAND).date()
 
 

@@ -47,6 +47,7 @@ from app.demo.data import (
     QUESTIONS,
     SCHEDULES,
     SHA_POST,
+    STORY_DATE,
 )
 from app.development import service as development_service
 from app.development.models import ActionStatus, DevelopmentAction, ProgressNote, SupportKind
@@ -938,8 +939,7 @@ def test_the_2008_09_plans_are_reported_on_through_2009_and_carried_into_2009_10
     assert len(at_risk) == 1
     kirklees = _assessment(demo, "5N2", "2008/09")
     assert at_risk[0].assessment_id == kirklees.id
-    end = demo.exec(select(sa.func.max(Cycle.review_due))).one()
-    assert [a.id for a in actions if is_overdue(a, end)] == [at_risk[0].id]
+    assert [a.id for a in actions if is_overdue(a, STORY_DATE)] == [at_risk[0].id]
 
     # The two years connect: each 2009/10 assessment of a PCT with a 2008/09 plan carries
     # its open actions forward, by competency.
@@ -965,3 +965,16 @@ def test_the_2008_09_plans_are_reported_on_through_2009_and_carried_into_2009_10
     assert (
         development_service.carried_forward(demo, _actor(demo, "lead.5a4"), havering.id or 0) == {}
     )
+
+
+def test_the_story_date_follows_the_demos_last_event_and_make_run_counts_from_it(
+    demo: Session,
+) -> None:
+    """`make run` serves the demo as at its story date: after everything the demo records,
+    before the 2009/10 review deadline."""
+    last = demo.exec(select(sa.func.max(AuditEvent.occurred_at))).one()
+    end = demo.exec(select(sa.func.max(Cycle.review_due))).one()
+    assert last.date() <= STORY_DATE < end
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text()
+    assert f"WCC_TODAY ?= {STORY_DATE.isoformat()}" in makefile
+    assert "WCC_TODAY=$(WCC_TODAY) $(BIN)/wcc serve" in makefile

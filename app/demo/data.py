@@ -463,6 +463,11 @@ CYCLES = (
 )
 FIRST_CYCLE = CYCLES[0].name
 
+# The day the demo's story has reached: the last 2009/10 panels have sat, Tower Hamlets'
+# ratings are final and its plan agreed, and the review deadline is two days away. `make run`
+# serves the demo counting deadlines and overdue actions from it (WCC_TODAY).
+STORY_DATE = date(2010, 5, 26)
+
 # The competencies each year rated: 2008/09 judged finance under governance and did not rate
 # competency 11. Every place that seeds or reads scores for a cycle goes by this.
 ASSESSED: dict[str, tuple[int, ...]] = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
 from math import ceil
 from typing import Annotated, Any
 
@@ -26,6 +25,7 @@ from app.organisations.models import Organisation
 from app.params import PathId
 from app.users.models import Role
 from app.web import PageActor, hx_redirect, render
+from app.wording import today_in_england
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -114,7 +114,7 @@ def new_evidence(
         raise Forbidden("Only PCT leads and clinicians log evidence")
     preset = _int(competency)
     values = {
-        "occurred_on": date.today().isoformat(),
+        "occurred_on": today_in_england().isoformat(),
         "kind": "engagement" if actor.role is Role.CLINICIAN else "",
         "competency_numbers": [preset] if preset else [],
         "practice_code": actor.organisation_code if actor.organisation_id != actor.pct_id else "",
