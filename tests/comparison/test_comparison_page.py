@@ -30,11 +30,15 @@ def _text(body: str) -> str:
 
 
 def _row(body: str, label: str) -> str:
-    """The words of the table row headed ``label``."""
+    """The words of the table row headed ``label``: its first cell, less the heading a
+    responsive table repeats in each cell for a phone, begins with it."""
     for row in re.findall(r"<tr.*?</tr>", body, flags=re.S):
-        words = _text(row)
-        if label in words:
-            return words
+        cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)
+        if not cells:
+            continue
+        first = re.sub(r'<span class="nhsuk-table__heading"[^>]*>.*?</span>', "", cells[0])
+        if _text(first).strip().startswith(label):
+            return _text(row)
     raise AssertionError(f"no row for {label!r}")
 
 
