@@ -107,6 +107,14 @@ def _audit(
     )
 
 
+def _addable(session: Session, actor: Actor, assessment_id: int, data: ActionCreate) -> Assessment:
+    """The assessment, locked, once the action may be added to its plan."""
+    assessment, framework = _keeper(session, actor, assessment_id)
+    _check_competency(framework, data.competency_number)
+    _check_due_on(assessment, data.due_on)
+    return assessment
+
+
 # Commands ------------------------------------------------------------------------------------
 
 
@@ -114,9 +122,7 @@ def add_action(
     session: Session, actor: Actor, assessment_id: int, *, data: ActionCreate
 ) -> DevelopmentAction:
     """Add an action to the plan of a finalised assessment."""
-    assessment, framework = _keeper(session, actor, assessment_id)
-    _check_competency(framework, data.competency_number)
-    _check_due_on(assessment, data.due_on)
+    assessment = _addable(session, actor, assessment_id, data)
     now = utcnow()
     action = DevelopmentAction(
         assessment_id=assessment_id,
@@ -143,9 +149,7 @@ def check_action(
 ) -> ActionCreate:
     """What ``add_action`` would refuse, without adding anything: for a page that shows the
     action for the lead to check before it is added."""
-    assessment, framework = _keeper(session, actor, assessment_id)
-    _check_competency(framework, data.competency_number)
-    _check_due_on(assessment, data.due_on)
+    _addable(session, actor, assessment_id, data)
     return data
 
 
