@@ -52,6 +52,7 @@ def make_organisation(
     code: str | None = None,
     name: str | None = None,
     population: int | None = None,
+    practice_count: int | None = None,
 ) -> Organisation:
     code = code or _unique({"sha": "Q", "pct": "5T", "pbc_group": "PB", "practice": "P"}[kind])
     organisation = Organisation(
@@ -60,6 +61,7 @@ def make_organisation(
         kind=kind,
         parent_id=parent.id if parent else None,
         population=population,
+        practice_count=practice_count,
     )
     session.add(organisation)
     session.commit()

@@ -72,6 +72,29 @@ def test_suite_runs_on_the_requested_database(engine: sa.Engine) -> None:
         assert engine.dialect.name in {"sqlite", "postgresql"}
 
 
+def _old_pct(session: Session) -> int:
+    """A PCT under an SHA, inserted with the organisation columns of the first schema."""
+    organisations = metadata.tables["organisation"]
+    ids = []
+    for code, kind, parent in (("QT1", "sha", None), ("5T1", "pct", "sha")):
+        ids.append(
+            session.execute(
+                organisations.insert()
+                .values(
+                    code=code,
+                    name=f"Tally {kind}",
+                    kind=kind,
+                    parent_id=ids[0] if parent else None,
+                    created_at=datetime(2009, 1, 1, tzinfo=UTC),
+                    version=1,
+                )
+                .returning(organisations.c.id)
+            ).scalar_one()
+        )
+    session.commit()
+    return ids[1]
+
+
 def test_the_evidence_tally_counts_links_already_there(run_dir: Path) -> None:
     with fresh_database(new_database_url(run_dir, "tally")) as url:
         config = alembic_config(url)
@@ -79,8 +102,8 @@ def test_the_evidence_tally_counts_links_already_there(run_dir: Path) -> None:
         try:
             command.upgrade(config, "9a3d4e6f2b10")  # the revision before the tally
             with Session(engine) as session:
-                pct = factories.make_pct(session, sha=factories.make_sha(session))
-                # The account as the table stood then (the models have columns added since).
+                # The rows as the tables stood then (the models have columns added since).
+                pct: Any = SimpleNamespace(id=_old_pct(session))
                 users = metadata.tables["user_account"]
                 lead_id = session.execute(
                     users.insert()

@@ -67,6 +67,7 @@ ORGANISATION_LABELS = {
     "kind": "a kind",
     "parent_code": "the parent's code",
     "population": "a population",
+    "practice_count": "a number of GP practices",
 }
 
 
@@ -79,7 +80,7 @@ def create_organisation(
     return submit_form(
         session,
         schema=OrganisationCreate,
-        data=blank_to_none(values, "parent_code", "population", "kind"),
+        data=blank_to_none(values, "parent_code", "population", "practice_count", "kind"),
         labels=ORGANISATION_LABELS,
         command=lambda data: organisation_service.create_organisation(
             session, actor, **data.model_dump()

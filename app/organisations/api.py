@@ -36,6 +36,7 @@ def create_organisation(
         kind=body.kind,
         parent_code=body.parent_code,
         population=body.population,
+        practice_count=body.practice_count,
     )
     return OrganisationRead(
         **organisation.model_dump(exclude={"parent_id"}),

@@ -27,11 +27,18 @@ ALLOWED_PARENT_KINDS: dict[OrganisationKind, frozenset[OrganisationKind]] = {
 }
 
 
+# No PCT had more GP practices than this; a larger number is a typing error.
+MAX_PRACTICES = 2_000
+
+
 class OrganisationBase(SQLModel):
     code: str = Field(max_length=12, min_length=2, unique=True)
     name: str = Field(max_length=200, min_length=1)
     kind: OrganisationKind = Field(sa_type=enum_column(OrganisationKind, "organisation_kind"))
     population: int | None = Field(default=None, ge=0)
+    # A PCT's number of GP practices, as it declares it: the limit for "practices involved"
+    # and the share of practices engaged, when not every practice is recorded by name.
+    practice_count: int | None = Field(default=None, ge=0)
 
 
 _organisation_version = version_column()
@@ -41,6 +48,9 @@ class Organisation(OrganisationBase, table=True):
     __tablename__ = "organisation"
     __table_args__ = (
         sa.CheckConstraint("population IS NULL OR population >= 0", name="population_not_negative"),
+        sa.CheckConstraint(
+            "practice_count IS NULL OR practice_count >= 0", name="practice_count_not_negative"
+        ),
         sa.CheckConstraint("(kind = 'sha') = (parent_id IS NULL)", name="parent_unless_sha"),
     )
 

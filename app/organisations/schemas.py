@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.organisations.models import OrganisationKind
+from app.organisations.models import MAX_PRACTICES, OrganisationKind
 
 
 class OrganisationCreate(BaseModel):
@@ -15,6 +15,12 @@ class OrganisationCreate(BaseModel):
     kind: OrganisationKind
     parent_code: str | None = Field(default=None, max_length=12)
     population: int | None = Field(default=None, ge=0, le=100_000_000)
+    practice_count: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_PRACTICES,
+        description="A PCT's number of GP practices (PCTs only).",
+    )
 
 
 class OrganisationRead(BaseModel):
@@ -24,3 +30,4 @@ class OrganisationRead(BaseModel):
     kind: OrganisationKind
     parent_code: str | None
     population: int | None
+    practice_count: int | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -55,6 +56,26 @@ def pcts_of(session: Session, sha: Organisation) -> list[Organisation]:
     )
 
 
+def practice_total(session: Session, pct: Organisation) -> int | None:
+    """How many GP practices the PCT has: the number it declares, else the practices recorded
+    under it and its PBC groups, else None (not known). One statement when not declared."""
+    if pct.practice_count is not None:
+        return pct.practice_count
+    groups = select(Organisation.id).where(
+        col(Organisation.parent_id) == pct.id,
+        col(Organisation.kind) == OrganisationKind.PBC_GROUP,
+    )
+    recorded = session.exec(
+        select(func.count())
+        .select_from(Organisation)
+        .where(
+            col(Organisation.kind) == OrganisationKind.PRACTICE,
+            or_(col(Organisation.parent_id) == pct.id, col(Organisation.parent_id).in_(groups)),
+        )
+    ).one()
+    return recorded or None
+
+
 def create_organisation(
     session: Session,
     actor: Actor,
@@ -64,6 +85,7 @@ def create_organisation(
     kind: OrganisationKind,
     parent_code: str | None = None,
     population: int | None = None,
+    practice_count: int | None = None,
 ) -> Organisation:
     begin_write(session)
     require(actor, Action.MANAGE_ORGANISATIONS)
@@ -74,6 +96,8 @@ def create_organisation(
         raise Conflict(f"Organisation code {code!r} is already in use", field="code")
     if population is not None and population < 0:
         raise InvalidInput("Population must not be negative", field="population")
+    if practice_count is not None and kind != OrganisationKind.PCT:
+        raise InvalidInput("Only a PCT records its number of GP practices", field="practice_count")
     parent: Organisation | None = None
     allowed = ALLOWED_PARENT_KINDS[kind]
     if parent_code:
@@ -99,6 +123,7 @@ def create_organisation(
         kind=kind,
         parent_id=parent.id if parent else None,
         population=population,
+        practice_count=practice_count,
     )
     session.add(organisation)
     session.flush()
