@@ -29,6 +29,8 @@ from app.cycles import api as cycles_api
 from app.db import SESSION_SLOTS, session_slots
 from app.development import api as development_api
 from app.development import pages as development_pages
+from app.engagement import api as engagement_api
+from app.engagement import pages as engagement_pages
 from app.errors import DomainError
 from app.evidence import api as evidence_api
 from app.evidence import pages as evidence_pages
@@ -44,6 +46,8 @@ from app.outcomes import api as outcomes_api
 from app.outcomes import pages as outcome_pages
 from app.panel import api as panel_api
 from app.panel import pages as panel_pages
+from app.pbc import api as pbc_api
+from app.pbc import pages as pbc_pages
 from app.region import pages as region_pages
 from app.reports import api as reports_api
 from app.reports import pool as report_pool
@@ -231,6 +235,8 @@ def create_app() -> FastAPI:
         threads_api.router,
         panel_api.router,
         development_api.router,
+        engagement_api.router,
+        pbc_api.router,
         comparison_api.router,
         outcomes_api.router,
         evidence_api.router,
@@ -253,6 +259,8 @@ def create_app() -> FastAPI:
         admin_pages,
         region_pages,
         development_pages,
+        engagement_pages,
+        pbc_pages,
         comparison_pages,
     ):
         app.include_router(pages.router)

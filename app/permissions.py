@@ -49,6 +49,7 @@ class Action(StrEnum):
     CHECK_FACTS = "check_facts"
     KEEP_DEVELOPMENT_PLAN = "keep_development_plan"
     READ_DEVELOPMENT_PLAN = "read_development_plan"
+    KEEP_PBC_REGISTER = "keep_pbc_register"
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -61,6 +62,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.REOPEN,
             Action.READ_AUDIT,
             Action.READ_SHA_REPORT,
+            Action.KEEP_PBC_REGISTER,
         }
     ),
     Role.PCT_LEAD: frozenset(
@@ -78,6 +80,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CHECK_FACTS,
             Action.KEEP_DEVELOPMENT_PLAN,
             Action.READ_DEVELOPMENT_PLAN,
+            Action.KEEP_PBC_REGISTER,
         }
     ),
     Role.BOARD_MEMBER: frozenset(
@@ -130,6 +133,7 @@ ACTION_WORDS: dict[Action, str] = {
     Action.CHECK_FACTS: "answer provisional ratings for factual accuracy",
     Action.KEEP_DEVELOPMENT_PLAN: "keep a development plan",
     Action.READ_DEVELOPMENT_PLAN: "read a development plan",
+    Action.KEEP_PBC_REGISTER: "keep the PBC register",
 }
 
 
@@ -302,6 +306,13 @@ def may_read_development_plan(actor: Actor, pct: Organisation) -> bool:
     return actor.is_admin or may_on_assessment(actor, Action.READ_DEVELOPMENT_PLAN, pct)
 
 
+def may_read_engagement(actor: Actor, pct: Organisation) -> bool:
+    """A PCT's engagement reach is read by its own people (lead, board, clinicians of the PCT
+    and of its practices and PBC groups), by its SHA's reviewers and by administrators: no
+    one else (to them it is not found)."""
+    return actor.is_admin or acts_for_pct(actor, pct.id or 0) or reviews_pct(actor, pct)
+
+
 def require_development_reader(actor: Actor, pct: Organisation, assessment_id: int) -> None:
     """For an assessment the actor may see: 403 for a role that never reads development
     plans (a clinician), 404 for anyone else who is not one of its readers."""
@@ -317,3 +328,43 @@ def development_plan_scope(actor: Actor) -> ColumnElement[bool]:
     if not can(actor, Action.READ_DEVELOPMENT_PLAN):
         return _never()
     return assessment_scope(actor)
+
+
+def pbc_group_scope(actor: Actor) -> ColumnElement[bool]:
+    """PBC groups whose register (entry, member practices, business cases) an actor may read
+    (use with a query over ``Organisation``): every group of their PCT for its people; only
+    their own group for someone whose account is at a group or one of its practices; the
+    groups of their SHA's PCTs for a reviewer; all for an administrator."""
+    if actor.is_admin:
+        return sa.true()
+    if actor.is_pct_side and actor.pct_id is not None:
+        if actor.organisation_id is not None and actor.organisation_id != actor.pct_id:
+            above = select(Organisation.parent_id).where(Organisation.id == actor.organisation_id)
+            return sa.and_(
+                col(Organisation.parent_id) == actor.pct_id,
+                sa.or_(
+                    col(Organisation.id) == actor.organisation_id,
+                    col(Organisation.id).in_(above),
+                ),
+            )
+        return col(Organisation.parent_id) == actor.pct_id
+    if actor.role is Role.SHA_REVIEWER and actor.sha_id is not None:
+        return col(Organisation.parent_id).in_(_reviewer_pcts(actor))
+    return _never()
+
+
+def may_keep_pbc_register(actor: Actor, group: Organisation) -> bool:
+    """A PBC group's register and business cases are kept by its PCT's lead and by
+    administrators."""
+    if not can(actor, Action.KEEP_PBC_REGISTER):
+        return False
+    return actor.is_admin or (
+        actor.pct_id == group.parent_id and actor.organisation_id == actor.pct_id
+    )
+
+
+def require_pbc_keeper(actor: Actor, group: Organisation) -> None:
+    """For a group the actor may read: 403 unless they keep its register."""
+    require(actor, Action.KEEP_PBC_REGISTER)
+    if not may_keep_pbc_register(actor, group):
+        raise Forbidden("Only the PCT's lead keeps the PBC register of its groups")

@@ -30,6 +30,7 @@ from app.governance.models import GovernanceRating, GovernanceReview
 from app.organisations.models import Organisation
 from app.outcomes.models import Outcome, OutcomeActual, PresentedOutcome
 from app.panel.models import Panel
+from app.pbc.models import BusinessCase, PbcRegister
 from app.threads.models import Thread, ThreadMessage, ThreadRead
 from app.users.models import User
 
@@ -40,6 +41,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "BrowserSession",
+    "BusinessCase",
     "CompetencyEvidenceCount",
     "CriterionScore",
     "Cycle",
@@ -55,6 +57,7 @@ __all__ = [
     "Outcome",
     "OutcomeActual",
     "Panel",
+    "PbcRegister",
     "PresentedEvidence",
     "PresentedOutcome",
     "ProgressNote",

@@ -59,6 +59,8 @@ from app.organisations.models import Organisation, OrganisationKind
 from app.outcomes.models import Outcome
 from app.panel import service as panel_service
 from app.panel.models import Panel
+from app.pbc.models import BusinessCase, Decision, PbcRegister
+from app.pbc.rules import is_slow
 from app.reports.context import assessment_report
 from app.reports.documents import assessment_html
 from app.schema_migrations import upgrade
@@ -87,6 +89,8 @@ AUDITED = {
     "moderation_change": ModerationChange,
     "development_action": DevelopmentAction,
     "development_progress_note": ProgressNote,
+    "pbc_register": PbcRegister,
+    "business_case": BusinessCase,
 }
 S = AssessmentStatus
 # The panel has sat once the reviewer has scored at it.
@@ -185,6 +189,28 @@ def test_demo_covers_every_status_role_and_the_real_organisations(
     emails = {email for *_rest, email, _password in result.sign_ins}
     for readme_example in ("lead.5a4", "board.5nc", "clinician.b86901", "reviewer.q32", "admin"):
         assert f"{readme_example}@demo.wcc.nhs.test" in emails
+
+
+def test_every_demo_pbc_group_has_a_register_and_a_mix_of_business_cases(demo: Session) -> None:
+    groups = demo.exec(
+        select(Organisation).where(Organisation.kind == OrganisationKind.PBC_GROUP)
+    ).all()
+    entries = {e.group_id: e for e in demo.exec(select(PbcRegister)).all()}
+    cases = demo.exec(select(BusinessCase)).all()
+    for group in groups:
+        assert group.id in entries, group.code
+        theirs = [c for c in cases if c.group_id == group.id]
+        assert 2 <= len(theirs) <= 5, group.code
+        assert all(date(2008, 1, 1) <= c.submitted_on <= date(2010, 5, 26) for c in theirs)
+    leodis = next(g for g in groups if g.code == "5N1-LEO")
+    entry = entries[leodis.id]
+    assert (entry.practice_count, entry.gp_count, entry.list_size) == (30, 126, 203_000)
+    wyvern = next(g for g in groups if g.code == "5QL-WYV")
+    assert entries[wyvern.id].practice_count == 71
+    decisions = {c.decision for c in cases}
+    assert decisions == {Decision.APPROVED, Decision.REJECTED, Decision.DEFERRED, None}
+    assert any(is_slow(c, date(2010, 5, 26)) for c in cases)
+    assert any(not is_slow(c, date(2010, 5, 26)) for c in cases)
 
 
 def test_every_demo_row_was_made_by_a_command_that_audited_it(demo: Session) -> None:
@@ -978,3 +1004,37 @@ def test_the_story_date_follows_the_demos_last_event_and_make_run_counts_from_it
     makefile = (Path(__file__).parent.parent / "Makefile").read_text()
     assert f"WCC_TODAY ?= {STORY_DATE.isoformat()}" in makefile
     assert "WCC_TODAY=$(WCC_TODAY) $(BIN)/wcc serve" in makefile
+
+
+def test_each_demo_pct_records_practices_and_its_engagement_tells_a_story(demo: Session) -> None:
+    """Every PCT records 8 to 20 practices by name and declares its number of practices; no
+    item involves more practices than that; Leeds reaches about half its recorded practices
+    in 2009/10, with some not yet engaged."""
+    from app.engagement import service as engagement_service
+    from app.organisations import service as organisation_service
+
+    admin = _actor(demo, "admin")
+    cycle = demo.exec(select(Cycle).where(Cycle.name == "2009/10")).one()
+    pcts = demo.exec(select(Organisation).where(Organisation.kind == OrganisationKind.PCT)).all()
+    for pct in pcts:
+        reach = engagement_service.engagement(demo, admin, pct.code, cycle_id=cycle.id)
+        assert 8 <= reach.recorded <= 20, pct.code
+        assert pct.practice_count is not None and pct.practice_count >= reach.recorded
+        assert reach.engaged and reach.not_engaged, pct.code
+        total = organisation_service.practice_total(demo, pct)
+        most = demo.exec(
+            select(sa.func.max(EvidenceItem.practices_involved)).where(
+                EvidenceItem.organisation_id == pct.id
+            )
+        ).one()
+        assert most is None or most <= (total or 0), pct.code
+    leeds = engagement_service.engagement(demo, admin, "5N1", cycle_id=cycle.id)
+    assert (leeds.engaged, leeds.recorded) == (7, 14)
+    assert [g.name for g in leeds.groups] == [
+        "Leeds South and East Practice Alliance",
+        "Leodis Healthcare",
+        "Not in a PBC group",
+    ]
+    assert leeds.practice_total == 112 and leeds.not_recorded == 98
+    somerset = demo.exec(select(Organisation).where(Organisation.code == "5QL")).one()
+    assert somerset.practice_count == 75  # real: 75 practices in 2008

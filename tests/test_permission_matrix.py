@@ -177,6 +177,22 @@ def _action_body() -> dict[str, Any]:
     }
 
 
+def _pbc_group(world, session) -> str:
+    """A PBC group of PCT "a" (PCLIN's practice is not one of its members): its code."""
+    from tests.pbc.steps import make_group
+
+    return make_group(session, world.a.pct, practices=1).code
+
+
+def _business_case(world, client: TestClient, session) -> str:
+    """A PBC group of PCT "a" with one business case: the case's path."""
+    from tests.pbc.steps import add_case
+
+    code = _pbc_group(world, session)
+    case = add_case(client, world.a.lead, code, decided_on=None, decision=None, implemented_on=None)
+    return f"/api/v1/organisations/{code}/business-cases/{case['id']}"
+
+
 PANEL = {
     "date": "2010-03-11",
     "members": [{"name": "Dr Ruth Adeyemi", "role": "Chair"}],
@@ -192,6 +208,11 @@ NOT_A_PARTY = {"ADMIN": 403, "CLIN": 403, "PCLIN": 403}
 # administrator; clinicians may never read one.
 PLAN_READERS = {"ADMIN": 200, "LEAD": 200, "BOARD": 200, "REV": 200}
 PCT_EDIT_DENIED = {"ADMIN": 403, "BOARD": 403, "CLIN": 403, "PCLIN": 403}
+# A PBC group's register is read by its PCT's people (a clinician at a practice outside the
+# group: no), its SHA's reviewers and an administrator; kept by the PCT's lead and an
+# administrator.
+PBC_READERS = {"ADMIN": 200, "LEAD": 200, "BOARD": 200, "CLIN": 200, "REV": 200}
+PBC_KEEP_DENIED = {"BOARD": 403, "CLIN": 403, "REV": 403}
 
 CASES = [
     Case("me", "GET", lambda w, c, s: "/api/v1/users/me", everyone(200)),
@@ -524,6 +545,52 @@ CASES = [
         lambda w, c, s: _development_action(w, c),
         only({"LEAD": 200}, 403, OREV=404, BLEAD=404),
         body=lambda w, s: {"status": "on_track", "progress_note": "Venue booked.", "version": 1},
+    ),
+    Case(
+        "read PBC register",
+        "GET",
+        lambda w, c, s: f"/api/v1/organisations/{_pbc_group(w, s)}/pbc-register",
+        only(PBC_READERS, 404),
+    ),
+    Case(
+        "keep PBC register",
+        "PUT",
+        lambda w, c, s: f"/api/v1/organisations/{_pbc_group(w, s)}/pbc-register",
+        only({"LEAD": 200, "ADMIN": 200} | PBC_KEEP_DENIED, 404),
+        body=lambda w, s: {"gp_count": 12, "list_size": 24_000},
+    ),
+    Case(
+        "list business cases",
+        "GET",
+        lambda w, c, s: f"/api/v1/organisations/{_pbc_group(w, s)}/business-cases",
+        only(PBC_READERS, 404),
+    ),
+    Case(
+        "add business case",
+        "POST",
+        lambda w, c, s: f"/api/v1/organisations/{_pbc_group(w, s)}/business-cases",
+        only({"LEAD": 201, "ADMIN": 201} | PBC_KEEP_DENIED, 404),
+        body=lambda w, s: {"title": "Community dermatology", "submitted_on": "2009-03-02"},
+    ),
+    Case(
+        "read business case",
+        "GET",
+        lambda w, c, s: _business_case(w, c, s),
+        only(PBC_READERS, 404),
+    ),
+    Case(
+        "decide business case",
+        "PATCH",
+        lambda w, c, s: _business_case(w, c, s),
+        only({"LEAD": 200, "ADMIN": 200} | PBC_KEEP_DENIED, 404),
+        body=lambda w, s: {"decision": "approved", "decided_on": "2009-05-01", "version": 1},
+    ),
+    # A PCT's engagement reach: its own people, its SHA's reviewers and administrators.
+    Case(
+        "read engagement",
+        "GET",
+        lambda w, c, s: f"/api/v1/organisations/{w.a.pct.code}/engagement",
+        only(PCT_READERS | {"REV": 200}, 404),
     ),
 ]
 

@@ -174,3 +174,43 @@ def test_the_pct_home_runs_the_same_statements_with_no_overdue_actions_and_with_
     large, after = measure()
     assert "6 development actions are overdue" in after
     assert large == small, f"/: {small} statements with no overdue actions, {large} with six"
+
+
+@pytest.mark.parametrize("who", ["lead", "reviewer"])
+def test_the_pbc_overview_runs_the_same_statements_for_two_groups_and_for_many(
+    client: TestClient, session: Session, world, who: str
+) -> None:
+    """Every group's register, practices and business cases are read in a fixed number of
+    statements, however many groups and cases there are."""
+    from tests.pbc.steps import add_case, make_group, put_register
+
+    user = world.a.lead if who == "lead" else world.reviewer
+
+    def grow(groups: int) -> None:
+        for _ in range(groups):
+            code = make_group(session, world.a.pct, practices=2).code
+            put_register(client, world.a.lead, code)
+            add_case(client, world.a.lead, code)
+            add_case(
+                client,
+                world.a.lead,
+                code,
+                title="Another",
+                decision="deferred",
+                implemented_on=None,
+            )
+
+    def measure() -> tuple[int, str]:
+        with counting(session.connection()) as statements:
+            response = client.get("/pbc")
+        assert response.status_code == 200, response.text[:200]
+        return len(statements), response.text
+
+    grow(2)
+    sign_in(client, user)
+    small, _ = measure()
+    grow(6)
+    sign_in(client, user)
+    large, page = measure()
+    assert page.count('/pbc">') == 8
+    assert large == small, f"/pbc: {small} statements with two groups, {large} with eight"

@@ -39,6 +39,8 @@ from app.assessments.workflow import (
     review_move,
 )
 from app.cycles.models import ALL_COMPETENCIES
+from app.engagement import service as engagement_service
+from app.engagement.rules import ENGAGEMENT_COMPETENCY
 from app.errors import NotFound
 from app.evidence.models import EvidenceItem, EvidenceKind
 from app.framework.models import Competency
@@ -379,6 +381,8 @@ class CompetencyPage:
     """The PCT's library items for this competency not yet presented, those dated inside
     the cycle's period first."""
     period_start: date
+    engagement: engagement_service.Engagement | None = None
+    """The PCT's clinician engagement in the cycle, on the engagement competency's page."""
 
     def form_values(self) -> dict[str, Any]:
         """The self-score form as saved now."""
@@ -430,7 +434,18 @@ def competency_page(
             if item.id not in shown and item.id not in view.record.presented
         ],
         period_start=period[0],
+        engagement=engagement_box(session, actor, view, row),
     )
+
+
+def engagement_box(
+    session: Session, actor: Actor, view: AssessmentPage, row: CompetencyLine
+) -> engagement_service.Engagement | None:
+    """The PCT's engagement in the assessment's cycle, beside the competency on clinician
+    engagement (none beside any other, or for a reader who may not see it)."""
+    if row.competency.key != ENGAGEMENT_COMPETENCY:
+        return None
+    return engagement_service.for_assessment(session, actor, view.organisation, view.cycle)
 
 
 # The SHA's review -----------------------------------------------------------------------------
@@ -671,6 +686,8 @@ class ReviewCompetencyPage:
     row: CompetencyLine
     units: Mapping[int, str] = field(default_factory=dict)
     """The names of the practices and PBC groups the items name, by id."""
+    engagement: engagement_service.Engagement | None = None
+    """The PCT's clinician engagement in the cycle, on the engagement competency's page."""
 
     @property
     def view(self) -> AssessmentPage:
@@ -813,5 +830,8 @@ def review_competency_page(
         if item.content.get("practice_id")
     }
     return ReviewCompetencyPage(
-        review=review, row=row, units=organisation_service.names_of(session, unit_ids)
+        review=review,
+        row=row,
+        units=organisation_service.names_of(session, unit_ids),
+        engagement=engagement_box(session, actor, review.view, row),
     )

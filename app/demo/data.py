@@ -180,7 +180,23 @@ PBC_GROUPS = [
     ("5N2-NKC", "North Kirklees Commissioning Consortium", "5N2", 185_000),
     # Fictional.
     ("5A4-HPC", "Havering Practice Commissioning Collaborative", "5A4", 118_000),
+    # Fictional: one of the city's other PBC groups beside Leodis.
+    ("5N1-LSE", "Leeds South and East Practice Alliance", "5N1", 160_000),
 ]
+
+# Each PCT's declared number of GP practices. Somerset's is real (75 in 2008, seed 001); the
+# others are our estimates from their registered populations (about 6,600 patients a
+# practice). Each is at least every "practices involved" the PCT's evidence records.
+PRACTICE_COUNTS = {
+    "5N1": 112,
+    "5N2": 70,
+    "5NX": 56,
+    "5A4": 50,
+    "5NC": 47,
+    "5C4": 36,
+    "5QL": 75,
+    "5QJ": 58,
+}
 
 # (code, name, parent code, registered population). All fictional, with ODS-style codes.
 PRACTICES = [
@@ -196,6 +212,70 @@ PRACTICES = [
     ("B85901", "Batley Field Hill Surgery", "5N2-NKC", 9_300),
     ("B85902", "Dewsbury Westtown Practice", "5N2-NKC", 11_800),
     ("F82901", "Romford Market Place Surgery", "5A4-HPC", 10_400),
+    # Also fictional, so that each PCT has 8 to 20 practices recorded by name: several in each
+    # PBC group and some directly under the PCT.
+    ("B86905", "Headingley Ridge Surgery", "5N1-LEO", 8_900),
+    ("B86906", "Moortown Grange Practice", "5N1-LEO", 10_200),
+    ("B86907", "Beeston Hill Health Centre", "5N1-LSE", 9_400),
+    ("B86908", "Halton Moor Surgery", "5N1-LSE", 6_800),
+    ("B86909", "Rothwell Marsh Practice", "5N1-LSE", 7_900),
+    ("B86910", "Garforth Main Street Surgery", "5N1-LSE", 11_600),
+    ("B86911", "Seacroft Green Medical Practice", "5N1-LSE", 8_300),
+    ("B86912", "Pudsey Town Street Surgery", "5N1", 9_100),
+    ("B86913", "Otley Bridge Practice", "5N1", 7_200),
+    ("B86914", "Wetherby Crossley Surgery", "5N1", 6_500),
+    ("B85903", "Birstall Market Surgery", "5N2-NKC", 7_700),
+    ("B85904", "Heckmondwike Green Practice", "5N2-NKC", 8_600),
+    ("B85905", "Mirfield Station Road Surgery", "5N2-NKC", 9_900),
+    ("B85906", "Holmfirth Riverside Practice", "5N2", 8_100),
+    ("B85907", "Marsden Valley Surgery", "5N2", 5_400),
+    ("B85908", "Lindley Moor Medical Centre", "5N2", 12_300),
+    ("B85909", "Kirkburton Village Surgery", "5N2", 6_200),
+    ("B81901", "Newland Avenue Surgery", "5NX", 9_700),
+    ("B81902", "Holderness Road Practice", "5NX", 11_200),
+    ("B81903", "Orchard Park Health Centre", "5NX", 8_400),
+    ("B81904", "Hessle Road Surgery", "5NX", 7_300),
+    ("B81905", "Sutton Park Practice", "5NX", 6_900),
+    ("B81906", "Marfleet Lane Surgery", "5NX", 7_800),
+    ("B81907", "Bransholme Medical Centre", "5NX", 10_600),
+    ("B81908", "Spring Bank Surgery", "5NX", 5_900),
+    ("F82902", "Hornchurch Station Lane Surgery", "5A4-HPC", 9_200),
+    ("F82903", "Upminster Bridge Practice", "5A4-HPC", 8_800),
+    ("F82904", "Harold Hill Health Centre", "5A4-HPC", 11_900),
+    ("F82905", "Rainham Broadway Surgery", "5A4-HPC", 7_100),
+    ("F82906", "Elm Park Avenue Practice", "5A4", 6_700),
+    ("F82907", "Gidea Park Surgery", "5A4", 8_000),
+    ("F82908", "Collier Row Medical Centre", "5A4", 9_600),
+    ("F86901", "Walthamstow Village Surgery", "5NC", 10_100),
+    ("F86902", "Leyton Green Practice", "5NC", 9_000),
+    ("F86903", "Chingford Mount Surgery", "5NC", 11_400),
+    ("F86904", "Leytonstone High Road Practice", "5NC", 8_700),
+    ("F86905", "Higham Hill Medical Centre", "5NC", 7_500),
+    ("F86906", "Wood Street Surgery", "5NC", 6_600),
+    ("F86907", "Lea Bridge Road Practice", "5NC", 8_200),
+    ("F86908", "Highams Park Surgery", "5NC", 7_000),
+    ("F84903", "Stepney Green Surgery", "5C4-NEL", 7_400),
+    ("F84904", "Roman Road Practice", "5C4-NEL", 8_100),
+    ("F84905", "Victoria Park Medical Centre", "5C4-NEL", 9_300),
+    ("F84906", "Globe Town Surgery", "5C4-NEL", 6_200),
+    ("F84907", "Isle of Dogs Health Centre", "5C4", 10_800),
+    ("F84908", "Whitechapel Road Practice", "5C4", 7_900),
+    ("F84909", "Poplar High Street Surgery", "5C4", 8_500),
+    ("L85904", "Bridgwater Eastover Surgery", "5QL-WYV", 12_100),
+    ("L85905", "Wells Cathedral Green Practice", "5QL-WYV", 9_800),
+    ("L85906", "Minehead Quay Street Surgery", "5QL-WYV", 8_600),
+    ("L85907", "Glastonbury Tor View Practice", "5QL-WYV", 7_400),
+    ("L85908", "Chard Holyrood Surgery", "5QL-WYV", 10_300),
+    ("L85909", "Wincanton Balsam Practice", "5QL", 6_100),
+    ("L85910", "Crewkerne Abbey Street Surgery", "5QL", 5_800),
+    ("L81901", "Bedminster Parade Surgery", "5QJ", 10_700),
+    ("L81902", "Fishponds Park Practice", "5QJ", 9_400),
+    ("L81903", "Southmead Health Centre", "5QJ", 11_100),
+    ("L81904", "Knowle West Surgery", "5QJ", 8_200),
+    ("L81905", "Clifton Down Practice", "5QJ", 12_600),
+    ("L81906", "St Pauls Grosvenor Road Surgery", "5QJ", 7_600),
+    ("L81907", "Hartcliffe Medical Centre", "5QJ", 8_900),
+    ("L81908", "Horfield Common Surgery", "5QJ", 9_800),
 ]
 
 
@@ -897,6 +977,18 @@ SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
             "diabetes care moved into Leodis practices, as the review will track them.",
             practice="5N1-LEO",
         ),
+        # The alliance is fictional.
+        EvidenceSeed(
+            "Leeds South and East Practice Alliance: members' meeting on urgent care",
+            "engagement",
+            (4, 10),
+            date(2009, 5, 14),
+            "The alliance's member practices agreed how they would share out-of-hours cover "
+            "and what they want from the city's urgent care review.",
+            practice="5N1-LSE",
+            clinicians=22,
+            practices=5,
+        ),
     ],
     "5N2": [
         EvidenceSeed(
@@ -1116,6 +1208,119 @@ SPECIAL_EVIDENCE: dict[str, list[EvidenceSeed]] = {
         ),
     ],
 }
+
+
+# Engagement with named practices: what a practice's clinicians did with the PCT, logged by a
+# clinician for that practice (fictional, as every practice is). Each PCT reaches about half
+# its recorded practices in 2009/10 and a few in 2008/09, so that the engagement page shows
+# practices engaged and practices not yet engaged. (practice code, date, clinicians)
+PRACTICE_ACTIVITIES: tuple[tuple[str, tuple[int, ...], str], ...] = (
+    (
+        "referral data review",
+        (4,),
+        "Practice meeting that compared its referral rates with its neighbours' and agreed "
+        "which referrals to review together.",
+    ),
+    (
+        "prescribing review with the PCT's pharmacist",
+        (4, 6),
+        "The practice's GPs and the PCT's prescribing adviser went through the practice's "
+        "prescribing data and agreed two changes.",
+    ),
+    (
+        "long-term conditions pathway session",
+        (4, 8),
+        "Protected learning time on the pathway for long-term conditions: what moves into "
+        "the practice and what the practice needs to take it on.",
+    ),
+    (
+        "practice commissioning plan",
+        (4, 6),
+        "The practice set out what it wants to change in the services its patients use, "
+        "with the PCT's commissioning manager.",
+    ),
+)
+PRACTICE_VISITS: dict[str, tuple[tuple[str, date, int], ...]] = {
+    "5N1": (
+        ("B86903", date(2008, 6, 12), 4),
+        ("B86904", date(2008, 10, 9), 5),
+        ("B86902", date(2009, 3, 5), 7),
+        ("B86905", date(2009, 4, 23), 4),
+        ("B86907", date(2009, 6, 18), 6),
+        ("B86908", date(2009, 7, 9), 3),
+        ("B86912", date(2009, 10, 1), 5),
+        ("B86910", date(2009, 11, 12), 8),
+    ),
+    "5N2": (
+        ("B85902", date(2008, 7, 17), 4),
+        ("B85901", date(2009, 3, 12), 5),
+        ("B85903", date(2009, 6, 4), 3),
+        ("B85906", date(2009, 9, 17), 4),
+        ("B85908", date(2009, 11, 5), 6),
+    ),
+    "5NX": (
+        ("B81902", date(2008, 9, 4), 5),
+        ("B81901", date(2009, 2, 26), 6),
+        ("B81903", date(2009, 5, 21), 4),
+        ("B81905", date(2009, 8, 13), 3),
+        ("B81907", date(2009, 10, 29), 7),
+    ),
+    "5A4": (
+        ("F82904", date(2008, 5, 15), 6),
+        ("F82901", date(2009, 3, 19), 4),
+        ("F82903", date(2009, 7, 2), 5),
+        ("F82906", date(2009, 10, 8), 3),
+    ),
+    "5NC": (
+        ("F86903", date(2008, 8, 14), 5),
+        ("F86901", date(2009, 4, 2), 6),
+        ("F86902", date(2009, 6, 11), 4),
+        ("F86905", date(2009, 9, 3), 3),
+        ("F86907", date(2009, 11, 19), 5),
+    ),
+    "5C4": (
+        ("F84903", date(2008, 6, 26), 3),
+        ("F84901", date(2009, 3, 26), 5),
+        ("F84904", date(2009, 5, 28), 4),
+        ("F84907", date(2009, 8, 27), 6),
+        ("F84908", date(2009, 10, 22), 4),
+    ),
+    "5QL": (
+        ("L85906", date(2008, 9, 25), 4),
+        ("L85901", date(2009, 3, 5), 6),
+        ("L85904", date(2009, 6, 25), 5),
+        ("L85905", date(2009, 9, 10), 4),
+        ("L85909", date(2009, 11, 26), 3),
+    ),
+    "5QJ": (
+        ("L81903", date(2008, 7, 3), 5),
+        ("L81901", date(2009, 2, 19), 4),
+        ("L81902", date(2009, 5, 7), 6),
+        ("L81904", date(2009, 7, 30), 3),
+        ("L81906", date(2009, 10, 15), 5),
+    ),
+}
+
+
+def practice_evidence(pct_code: str) -> list[EvidenceSeed]:
+    """The PCT's items logged for named practices, from ``PRACTICE_VISITS``."""
+    names = {code: name for code, name, _parent, _population in PRACTICES}
+    seeds = []
+    for n, (code, occurred_on, clinicians) in enumerate(PRACTICE_VISITS.get(pct_code, ())):
+        activity, competencies, description = PRACTICE_ACTIVITIES[n % len(PRACTICE_ACTIVITIES)]
+        seeds.append(
+            EvidenceSeed(
+                f"{names[code]}: {activity}",
+                "engagement",
+                competencies,
+                occurred_on,
+                description,
+                practice=code,
+                clinicians=clinicians,
+                practices=1,
+            )
+        )
+    return seeds
 
 
 # What each assessment says ---------------------------------------------------------------

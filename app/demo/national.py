@@ -92,6 +92,7 @@ from app.demo.data import (
     PEOPLE,
     POST_TITLES,
     PRACTICE_CLINICIANS,
+    PRACTICE_COUNTS,
     REAL_PCTS,
     REAL_POST_HOLDERS,
     RETURN_POINTS,
@@ -223,6 +224,31 @@ LAST_CYCLE_STATUSES = [
 ]
 POPULATIONS = {code: population for code, _name, _sha, population, *_rest in DEMO_PCTS}
 PLACES = {code: {"council": council, "trust": trust} for code, *_rest, council, trust in DEMO_PCTS}
+# Patients a GP practice had on its list, on average, around 2008 (an estimate), and the
+# fewest practices a national PCT declares: at least every "practices involved" its evidence
+# records (up to 40).
+PATIENTS_PER_PRACTICE = 6_600
+FEWEST_PRACTICES = 40
+
+
+def declared_practices(code: str, population: int) -> int:
+    """A national PCT's declared number of practices: the small demo's where it has one,
+    else an estimate from its population."""
+    estimate = max(round(population / PATIENTS_PER_PRACTICE), FEWEST_PRACTICES)
+    return PRACTICE_COUNTS.get(code, estimate)
+
+
+def _pct_row(code: str, name: str, sha_id: int, population: int) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name": name,
+        "kind": OrganisationKind.PCT.value,
+        "parent_id": sha_id,
+        "population": population,
+        "practice_count": declared_practices(code, population),
+        "created_at": timeline.GO_LIVE,
+        "version": 1,
+    }
 
 
 @dataclass
@@ -502,15 +528,9 @@ def _organisations_and_users(
         session,
         Organisation,
         (
-            {
-                "code": code,
-                "name": name,
-                "kind": OrganisationKind.PCT.value,
-                "parent_id": sha_ids[sha],
-                "population": POPULATIONS.get(code) or rng.randint(150_000, 900_000),
-                "created_at": timeline.GO_LIVE,
-                "version": 1,
-            }
+            _pct_row(
+                code, name, sha_ids[sha], POPULATIONS.get(code) or rng.randint(150_000, 900_000)
+            )
             for code, name, sha in listed
         ),
         result,

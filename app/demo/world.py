@@ -66,6 +66,7 @@ from app.auth import service as auth_service
 from app.cycles import service as cycle_service
 from app.demo import assurance, timeline
 from app.demo import development as development_story
+from app.demo import pbc as pbc_story
 from app.demo.data import (
     ADMIN_NAME,
     ASSESSED,
@@ -86,6 +87,7 @@ from app.demo.data import (
     PEOPLE,
     POST_TITLES,
     PRACTICE_CLINICIANS,
+    PRACTICE_COUNTS,
     PRACTICES,
     QUESTIONS,
     RATING_COMMENTS,
@@ -102,6 +104,7 @@ from app.demo.data import (
     improvement_action,
     panel_levels,
     panel_notes,
+    practice_evidence,
     provisional_levels,
     rationale,
     review_comment,
@@ -267,7 +270,13 @@ def _administrator(run: _Run) -> None:
 
 
 def _organisation(
-    run: _Run, code: str, name: str, kind: OrganisationKind, parent: str | None, population: int
+    run: _Run,
+    code: str,
+    name: str,
+    kind: OrganisationKind,
+    parent: str | None,
+    population: int,
+    practice_count: int | None = None,
 ) -> None:
     moment = run.set_up_moment()
     found = organisation_service.find_by_code(run.session, code)
@@ -281,6 +290,7 @@ def _organisation(
                 kind=kind,
                 parent_code=parent,
                 population=population,
+                practice_count=practice_count,
             )
     assert found.id is not None
     run.orgs[code] = found.id
@@ -312,7 +322,7 @@ def _organisations(run: _Run) -> None:
     for code, name, population in SHAS:
         _organisation(run, code, name, OrganisationKind.SHA, None, population)
     for code, name, sha, population, _council, _trust in PCTS:
-        _organisation(run, code, name, OrganisationKind.PCT, sha, population)
+        _organisation(run, code, name, OrganisationKind.PCT, sha, population, PRACTICE_COUNTS[code])
     for code, name, pct, population in PBC_GROUPS:
         _organisation(run, code, name, OrganisationKind.PBC_GROUP, pct, population)
     for code, name, parent, population in PRACTICES:
@@ -395,6 +405,7 @@ def _evidence_plan() -> list[_Planned]:
     for code, name, _sha, _population, council, trust in PCTS:
         plan += [_Planned(code, _for_pct(s, code, name, council, trust)) for s in COMMON_EVIDENCE]
         plan += [_Planned(code, seed) for seed in SPECIAL_EVIDENCE.get(code, [])]
+        plan += [_Planned(code, seed) for seed in practice_evidence(code)]
     return plan
 
 
@@ -961,6 +972,12 @@ def load_demo(session: Session) -> DemoResult:
         for pct_code, status in ASSESSMENTS[seed.name].items():
             if S(status) is S.FINALISED:
                 _development_plan(run, cycles[seed.name], pct_code)
+    # Each PBC group's register and the business cases it put to its PCT.
+    pbc_story.load(
+        session,
+        lambda pct_code: run.actor(f"lead.{pct_code}"),
+        {code: (pct, population) for code, _name, pct, population in PBC_GROUPS},
+    )
     # Evidence dated after the last deadline comes last (the library only: no assessment
     # presents it).
     _log_evidence(run, pending)

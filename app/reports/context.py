@@ -28,6 +28,8 @@ from app.assessments.record import (
 )
 from app.comparison import service as comparison_service
 from app.db import utcnow
+from app.engagement import service as engagement_service
+from app.engagement.rules import ENGAGEMENT_COMPETENCY
 from app.framework import service as framework_service
 from app.framework.models import Competency, Framework, RollUpRule
 from app.governance.models import Rag
@@ -161,6 +163,8 @@ class AssessmentReport(RecordView):
     moderation: tuple[ModerationChange, ...] = ()
     since_last_year: SinceLastYear | None = None
     """The comparison with the PCT's previous finalised assessment."""
+    engagement: engagement_service.Engagement | None = None
+    """The PCT's clinician engagement in the cycle, shown with the engagement competency."""
 
     # What the body and the exports show ------------------------------------------------------
 
@@ -802,6 +806,10 @@ class AssessmentReport(RecordView):
             return ""
         return self.since_last_year.sentences[0]
 
+    def engagement_for(self, s: CompetencyLine) -> engagement_service.Engagement | None:
+        """The engagement table beside the competency on clinician engagement, only."""
+        return self.engagement if s.competency.key == ENGAGEMENT_COMPETENCY else None
+
     def competency_title(self, number: int | None) -> str:
         competency = self.framework.competency(number) if number else None
         return f"{competency.number}. {competency.title}" if competency else "General"
@@ -841,4 +849,9 @@ def assessment_report(session: Session, actor: Actor, assessment_id: int) -> Ass
         ),
         generated_at=utcnow(),
         since_last_year=SinceLastYear(comparison),
+        engagement=(
+            engagement_service.for_assessment(session, actor, record.organisation, record.cycle)
+            if any(s.competency.key == ENGAGEMENT_COMPETENCY for s in record.lines)
+            else None
+        ),
     )

@@ -163,6 +163,24 @@ REVIEWER_ONLY = only({"REV": 303, "LEAD": 403, "BOARD": 403, "CLIN": 403, "ADMIN
 # and administrators read it; a clinician may not (403); anyone else finds nothing.
 PLAN_READERS = only({"LEAD": 200, "BOARD": 200, "ADMIN": 200, "REV": 200, "CLIN": 403}, 404)
 PLAN_KEEPER = only({"LEAD": 200, "BOARD": 403, "ADMIN": 403, "REV": 403, "CLIN": 403}, 404)
+PBC_READERS = only({"LEAD": 200, "BOARD": 200, "ADMIN": 200, "REV": 200, "CLIN": 200}, 404)
+PBC_KEEPER = only({"LEAD": 200, "ADMIN": 200, "BOARD": 403, "REV": 403, "CLIN": 403}, 404)
+
+
+def _pbc_group(w, c) -> str:
+    """A PBC group of PCT "a", made by the administrator, with its register and one business
+    case: the group's page."""
+    from tests.pbc.steps import add_case, put_register
+
+    body = {"code": "PBX1", "name": "Test group", "kind": "pbc_group", "parent_code": w.a.pct.code}
+    ok(client_post := c.post("/api/v1/organisations", json=body, headers=auth(w.admin)), 201)
+    assert client_post.json()["code"] == "PBX1"
+    put_register(c, w.a.lead, "PBX1")
+    case = add_case(c, w.a.lead, "PBX1", decided_on=None, decision=None, implemented_on=None)
+    w.pbc_case = case["id"]
+    return "/organisations/PBX1/pbc"
+
+
 PLAN_KEEPING = {actor: 303 if status == 200 else status for actor, status in PLAN_KEEPER.items()}
 GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = [
     ("home", lambda w, c: "/", only({}, 200)),
@@ -242,6 +260,11 @@ GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = 
     ("development action", _development_action, PLAN_READERS),
     ("development action added", lambda w, c: f"{_development_action(w, c)}/added", PLAN_READERS),
     ("progress saved", lambda w, c: f"{_development_action(w, c)}/updated", PLAN_READERS),
+    ("PBC groups", lambda w, c: "/pbc", only({}, 200)),
+    ("PBC group", _pbc_group, PBC_READERS),
+    ("PBC register form", lambda w, c: f"{_pbc_group(w, c)}/register", PBC_KEEPER),
+    ("add business case page", lambda w, c: f"{_pbc_group(w, c)}/business-cases/new", PBC_KEEPER),
+    ("business case", lambda w, c: f"{_pbc_group(w, c)}/business-cases/{w.pbc_case}", PBC_READERS),
     ("evidence library", lambda w, c: "/evidence", only({}, 200)),
     ("evidence item", lambda w, c: f"/evidence/{_item(w, c)}", only(PCT, 404)),
     (
