@@ -33,7 +33,7 @@ def test_competency_list_carries_the_framework_hash_as_etag_and_answers_304(
 ) -> None:
     first = client.get("/api/v1/competencies", headers=auth(world.a.lead))
     etag = first.headers["ETag"]
-    assert etag == f'"{framework_service.current_framework().sha256}"'
+    assert etag == f'"{framework_service.current_framework().file_sha256}"'
     again = client.get(
         "/api/v1/competencies", headers={**auth(world.a.lead), "If-None-Match": etag}
     )

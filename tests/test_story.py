@@ -61,6 +61,7 @@ def test_the_assurance_story_from_set_up_to_finalised_review(
                 "kind": "pct",
                 "parent_code": "Q32",
                 "population": 750000,
+                "practice_count": 110,
             },
         )
     admin.send(

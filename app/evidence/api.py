@@ -7,7 +7,9 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, Response
+from pydantic import ValidationError
 
 from app.config import get_settings
 from app.deps import CurrentActor, SessionDep
@@ -20,7 +22,7 @@ from app.evidence.schemas import (
     EvidenceRead,
     EvidenceUpdate,
 )
-from app.evidence.uploads import receive_file
+from app.evidence.uploads import ReceivedFile, receive_file
 from app.openapi_errors import errors
 from app.params import MAX_ID, PathId, QueryId
 
@@ -32,11 +34,70 @@ def _read(session: SessionDep, item: object) -> EvidenceRead:
 
 
 @router.post(
-    "/evidence", status_code=201, response_model=EvidenceRead, responses=errors(401, 403, 404, 422)
+    "/evidence",
+    status_code=201,
+    response_model=EvidenceRead,
+    responses=errors(401, 403, 404, 422),
 )
 def create_evidence(body: EvidenceCreate, session: SessionDep, actor: CurrentActor) -> EvidenceRead:
     """Log an evidence item for your PCT, linked to one or more competencies."""
     return _read(session, service.create_evidence(session, actor, data=body))
+
+
+def _item_part(received: ReceivedFile) -> EvidenceCreate:
+    """The ``item`` part of a multipart body, read as the body of ``POST /evidence``."""
+    try:
+        return EvidenceCreate.model_validate_json(received.fields.get("item") or "")
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", "item", *error["loc"])} for error in exc.errors()]
+        ) from None
+
+
+@router.post(
+    "/evidence/with-file",
+    status_code=201,
+    response_model=EvidenceRead,
+    responses=errors(401, 403, 404, 413, 415, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["item", "file"],
+                        "properties": {
+                            "item": {
+                                "type": "string",
+                                "description": "The item as JSON, as for POST /evidence",
+                            },
+                            "file": {"type": "string", "format": "binary"},
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def create_evidence_with_file(
+    request: Request, session: SessionDep, actor: CurrentActor
+) -> EvidenceRead:
+    """Log an item and attach its file at once. The file is checked first (size, and type by
+    content): a refused file is answered 413 or 415 and no item is logged."""
+    await run_in_threadpool(service.check_may_log, actor)
+    received = await receive_file(
+        request, field_name="file", max_bytes=get_settings().max_upload_bytes
+    )
+    try:
+        checked = await run_in_threadpool(service.check_file, received)
+        data = _item_part(received)
+        item = await run_in_threadpool(
+            lambda: service.create_evidence(session, actor, data=data, file=checked)
+        )
+        return await run_in_threadpool(_read, session, item)
+    finally:
+        received.blob.discard()
 
 
 @router.get("/evidence", response_model=EvidencePage, responses=errors(401, 422))

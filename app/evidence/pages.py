@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from math import ceil
 from typing import Annotated, Any
@@ -14,11 +14,11 @@ from starlette.datastructures import FormData, UploadFile
 from app.config import get_settings
 from app.deps import SessionDep
 from app.errors import DomainError, Forbidden, InvalidInput, PayloadTooLarge
-from app.evidence import repository, service, storage
-from app.evidence.models import EvidenceKind
-from app.evidence.schemas import EvidenceCreate
+from app.evidence import presenters, repository, service, storage
+from app.evidence.models import EvidenceItem, EvidenceKind
+from app.evidence.schemas import EvidenceCreate, EvidenceRead, EvidenceUpdate, EvidenceVersion
 from app.evidence.uploads import ReceivedFile
-from app.forms import FormProblem, blank_to_none, posted, submit_form
+from app.forms import FormPost, FormProblem, blank_to_none, posted, render_form, submit_form
 from app.framework import service as framework_service
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation
@@ -39,6 +39,7 @@ LABELS = {
     "practice_code": "the practice or PBC group",
     "clinicians_involved": "the number of clinicians involved",
     "practices_involved": "the number of practices involved",
+    "file": "the file",
 }
 
 
@@ -78,31 +79,34 @@ def library(
         "filters": {"q": q, "competency": competency, "kind": kind, "practice": practice},
         "framework": framework,
         "kinds": list(EvidenceKind),
-        "practices": _practices(session, actor),
+        "practices": _places(session, actor),
     }
     return render(request, "evidence/library.html", context, block="results")
 
 
-def _practices(session: SessionDep, actor: PageActor) -> list[Any]:
-    return [
-        organisation
-        for organisation, _parent in organisation_service.list_organisations(session, actor)
-        if organisation.kind.value in ("practice", "pbc_group")
-    ]
+def _places(session: SessionDep, actor: PageActor) -> list[presenters.PlaceChoice]:
+    organisations = [o for o, _parent in organisation_service.list_organisations(session, actor)]
+    return presenters.place_choices(organisations)
 
 
 def _form_context(
-    session: SessionDep, actor: PageActor, values: dict[str, Any], errors: dict[str, str]
+    session: SessionDep,
+    actor: PageActor,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    item: EvidenceRead | None = None,
 ) -> dict[str, Any]:
     framework = framework_service.current_framework().framework
-    competencies = list(framework.competencies)
     return {
         "values": values,
         "errors": errors,
-        "competencies": competencies,
+        "competencies": presenters.competency_choices(framework),
         "kinds": list(EvidenceKind),
-        "practices": _practices(session, actor),
+        "practices": _places(session, actor),
         "max_upload_mb": get_settings().max_upload_mb,
+        "item": item,
+        "action": f"/evidence/{item.id}/edit" if item else "/evidence",
     }
 
 
@@ -113,10 +117,12 @@ def new_evidence(
     if actor.role not in (Role.PCT_LEAD, Role.CLINICIAN):
         raise Forbidden("Only PCT leads and clinicians log evidence")
     preset = _int(competency)
+    numbers = framework_service.current_framework().framework.numbers
+    ticked = [preset] if preset in numbers else repository.last_choice(session, actor)
     values = {
         "occurred_on": today_in_england().isoformat(),
         "kind": "engagement" if actor.role is Role.CLINICIAN else "",
-        "competency_numbers": [preset] if preset else [],
+        "competency_numbers": ticked,
         "practice_code": actor.organisation_code if actor.organisation_id != actor.pct_id else "",
     }
     return render(request, "evidence/new.html", _form_context(session, actor, values, {}))
@@ -145,6 +151,17 @@ class _Posted:
     received: ReceivedFile | None
     file_error: str | None
 
+    def checked_file(self) -> tuple[service.CheckedFile | None, DomainError | None]:
+        """The file checked as the service checks every file, or why it is refused."""
+        if self.file_error is not None:
+            return None, PayloadTooLarge(self.file_error, field="file")
+        if self.received is None:
+            return None, None
+        try:
+            return service.check_file(self.received), None
+        except DomainError as refusal:
+            return None, refusal
+
 
 async def _posted_with_file(request: Request) -> AsyncIterator[_Posted]:
     """The post, its file received; whatever the route does with it (attaches it, refuses the
@@ -166,67 +183,227 @@ async def _posted_with_file(request: Request) -> AsyncIterator[_Posted]:
 
 
 PostedWithFile = Annotated[_Posted, Depends(_posted_with_file)]
-FIELDS = tuple(LABELS)
+FIELDS = tuple(name for name in LABELS if name != "file")
+OPTIONAL = ("url", "practice_code", "clinicians_involved", "practices_involved")
 
 
-def _log(
-    session: SessionDep, actor: PageActor, data: EvidenceCreate, received: ReceivedFile | None
-) -> tuple[int, str]:
-    """Log the item, then attach its file; says how it went."""
-    item = service.create_evidence(session, actor, data=data)
-    if received is None:
-        return item.id or 0, "Evidence logged."
-    try:
-        service.add_attachment(session, actor, item.id or 0, received=received)
-    except DomainError as exc:
-        session.rollback()
-        return item.id or 0, f"Evidence logged, but the file was not attached: {exc.detail}"
-    return item.id or 0, "Evidence logged with its file."
+def _typed(form: FormData) -> dict[str, Any]:
+    values = posted(
+        form, *(f for f in FIELDS if f != "competency_numbers"), lists=("competency_numbers",)
+    )
+    return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+
+
+def _form_page(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    values: dict[str, Any],
+    file_refusal: DomainError | None,
+    item: EvidenceRead | None = None,
+) -> Callable[[FormProblem], Response]:
+    """The form again, with what was typed and every error, the file's among them."""
+
+    def page(problem: FormProblem) -> Response:
+        errors = dict(problem.errors)
+        if file_refusal is not None:
+            errors.setdefault("file", file_refusal.detail)
+        shown = {**values, "competency_numbers": [_int(n) for n in values["competency_numbers"]]}
+        return render(
+            request,
+            "evidence/new.html",
+            _form_context(session, actor, shown, errors, item=item),
+            block="form",
+            status_code=problem.status_code,
+        )
+
+    return page
+
+
+def _refuse_file(refusal: DomainError | None) -> None:
+    if refusal is not None:
+        raise refusal
 
 
 @router.post("/evidence", response_class=HTMLResponse)
 def create_evidence(
     request: Request, session: SessionDep, actor: PageActor, post: PostedWithFile
 ) -> Response:
-    values = posted(
-        post.form, *(f for f in FIELDS if f != "competency_numbers"), lists=("competency_numbers",)
-    )
-    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    values = _typed(post.form)
+    checked, refusal = post.checked_file()
 
-    def page(problem: FormProblem) -> Response:
-        shown = {**values, "competency_numbers": [_int(n) for n in values["competency_numbers"]]}
-        return render(
-            request,
-            "evidence/new.html",
-            _form_context(session, actor, shown, problem.errors),
-            block="form",
-            status_code=problem.status_code,
-        )
+    def log(data: EvidenceCreate) -> EvidenceItem:
+        _refuse_file(refusal)
+        return service.create_evidence(session, actor, data=data, file=checked)
 
-    if post.file_error is not None:
-        return page(FormProblem(errors={"file": post.file_error}, status_code=413))
     return submit_form(
         session,
         schema=EvidenceCreate,
         data=blank_to_none(
             {**values, "organisation_code": _pct_code(session, actor)},
-            "url",
-            "practice_code",
-            "clinicians_involved",
-            "practices_involved",
+            *OPTIONAL,
             "occurred_on",
             "kind",
         ),
         labels=LABELS,
-        command=lambda data: _log(session, actor, data, post.received),
-        done=lambda logged: hx_redirect(request, f"/evidence/{logged[0]}", flash=logged[1]),
-        page=page,
+        command=log,
+        done=lambda item: hx_redirect(request, f"/evidence/{item.id}/logged"),
+        page=_form_page(request, session, actor, values, refusal),
+        shown_refusals=frozenset({404}),
     )
 
 
 def _pct_code(session: SessionDep, actor: PageActor) -> str:
     pct = session.get(Organisation, actor.pct_id) if actor.pct_id else None
     return pct.code if pct else "-"
+
+
+def _read_item(session: SessionDep, actor: PageActor, evidence_id: int) -> EvidenceRead:
+    return repository.read_models(session, [repository.get_evidence(session, actor, evidence_id)])[
+        0
+    ]
+
+
+@router.get("/evidence/deleted", response_class=HTMLResponse)
+def evidence_deleted(request: Request, actor: PageActor) -> Response:
+    return render(request, "evidence/deleted.html", {})
+
+
+@router.get("/evidence/{evidence_id}/logged", response_class=HTMLResponse)
+def evidence_logged(
+    request: Request, session: SessionDep, actor: PageActor, evidence_id: PathId
+) -> Response:
+    item = _read_item(session, actor, evidence_id)
+    context = {
+        "item": item,
+        "titles": _titles(),
+        "place": presenters.place_text(item),
+        "can_change": repository.may_attach(
+            session, actor, repository.get_evidence(session, actor, evidence_id)
+        ),
+    }
+    return render(request, "evidence/logged.html", context)
+
+
+@router.get("/evidence/{evidence_id}/edit", response_class=HTMLResponse)
+def edit_evidence(
+    request: Request, session: SessionDep, actor: PageActor, evidence_id: PathId
+) -> Response:
+    service.check_may_change(session, actor, evidence_id)
+    item = _read_item(session, actor, evidence_id)
+    context = _form_context(session, actor, presenters.form_values(item), {}, item=item)
+    return render(request, "evidence/new.html", context)
+
+
+@router.post("/evidence/{evidence_id}/edit", response_class=HTMLResponse)
+def change_evidence(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    evidence_id: PathId,
+    post: PostedWithFile,
+) -> Response:
+    service.check_may_change(session, actor, evidence_id)
+    item = _read_item(session, actor, evidence_id)
+    values = {**_typed(post.form), "version": _text(post.form.get("version"))}
+    checked, refusal = post.checked_file()
+
+    def change(data: EvidenceUpdate) -> EvidenceItem:
+        _refuse_file(refusal)
+        return service.update_evidence(session, actor, evidence_id, data=data, file=checked)
+
+    return submit_form(
+        session,
+        schema=EvidenceUpdate,
+        data=blank_to_none(values, *OPTIONAL, "version"),
+        labels=LABELS,
+        command=change,
+        done=lambda _: hx_redirect(request, f"/evidence/{evidence_id}", flash="Changes saved."),
+        page=_form_page(request, session, actor, values, refusal, item),
+        shown_refusals=frozenset({404}),
+    )
+
+
+@router.get("/evidence/{evidence_id}/delete", response_class=HTMLResponse)
+def delete_page(
+    request: Request, session: SessionDep, actor: PageActor, evidence_id: PathId
+) -> Response:
+    service.check_may_change(session, actor, evidence_id)
+    return _delete_page(request, session, actor, evidence_id, None)
+
+
+def _delete_page(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    evidence_id: int,
+    problem: FormProblem | None,
+) -> Response:
+    item = _read_item(session, actor, evidence_id)
+    context = {
+        "item": item,
+        "titles": _titles(),
+        "place": presenters.place_text(item),
+        "errors": problem.errors if problem else {},
+    }
+    return render_form(request, "evidence/delete.html", context, problem)
+
+
+@router.post("/evidence/{evidence_id}/delete", response_class=HTMLResponse)
+def delete_evidence(
+    request: Request, session: SessionDep, actor: PageActor, evidence_id: PathId, form: FormPost
+) -> Response:
+    title = repository.get_evidence(session, actor, evidence_id).title
+    return submit_form(
+        session,
+        schema=EvidenceVersion,
+        data=blank_to_none({"version": _text(form.get("version"))}, "version"),
+        labels={"delete": "the item"},
+        command=lambda data: service.delete_evidence(
+            session, actor, evidence_id, expected_version=data.version
+        ),
+        done=lambda _: hx_redirect(
+            request, "/evidence/deleted", flash=f"\u201c{title}\u201d has been deleted."
+        ),
+        page=lambda problem: _delete_page(request, session, actor, evidence_id, problem),
+    )
+
+
+@router.post("/evidence/{evidence_id}/competencies/{number}/unlink", response_class=HTMLResponse)
+def unlink_competency(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    evidence_id: PathId,
+    number: PathId,
+    form: FormPost,
+) -> Response:
+    return submit_form(
+        session,
+        schema=EvidenceVersion,
+        data=blank_to_none({"version": _text(form.get("version"))}, "version"),
+        labels={"competency_numbers": "the competencies"},
+        command=lambda data: service.unlink_competency(
+            session, actor, evidence_id, number=number, expected_version=data.version
+        ),
+        done=lambda _: hx_redirect(
+            request,
+            f"/evidence/{evidence_id}",
+            flash=f"This item no longer shows competency {number}.",
+        ),
+        page=lambda problem: _item_page(
+            request, session, actor, evidence_id, problem.errors, problem.status_code
+        ),
+    )
+
+
+def _titles() -> dict[int, str]:
+    framework = framework_service.current_framework().framework
+    return {c.number: c.title for c in framework.competencies}
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
 
 
 @router.get("/evidence/{evidence_id}", response_class=HTMLResponse)
@@ -246,10 +423,10 @@ def _item_page(
 ) -> Response:
     item = repository.get_evidence(session, actor, evidence_id)
     read = repository.read_models(session, [item])[0]
-    framework = framework_service.current_framework().framework
     context = {
         "item": read,
-        "titles": {c.number: c.title for c in framework.competencies},
+        "titles": _titles(),
+        "place": presenters.place_text(read),
         "used_in": repository.where_presented(session, actor, evidence_id),
         "can_attach": repository.may_attach(session, actor, item),
         "kinds": list(EvidenceKind),

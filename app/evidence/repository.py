@@ -27,7 +27,7 @@ from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem, Ev
 from app.evidence.schemas import AttachmentRead, EvidenceRead
 from app.framework import service as framework_service
 from app.organisations import service as organisation_service
-from app.organisations.models import Organisation
+from app.organisations.models import Organisation, OrganisationKind
 from app.permissions import evidence_scope, may_edit_evidence
 from app.users.models import User
 
@@ -69,6 +69,7 @@ def text_match(session: Session, text: str) -> sa.ColumnElement[bool]:
 # building a statement costs more Python than running it on a page of twenty.
 IDS = sa.bindparam("ids", expanding=True)
 PRACTICE = aliased(Organisation, name="practice")
+GROUP = aliased(Organisation, name="pbc_group")
 
 FROZEN_IDS = (
     select(EvidenceSnapshot.evidence_id)
@@ -106,9 +107,16 @@ DETAILS = (
         )
         .label("frozen"),
         sa.select(sa.func.count()).where(_FILES.c.evidence_id == EvidenceItem.id).scalar_subquery(),
+        PRACTICE.name,
+        PRACTICE.kind,
+        GROUP.name,
     )
     .join(Organisation, col(Organisation.id) == EvidenceItem.organisation_id)
     .outerjoin(PRACTICE, col(PRACTICE.id) == EvidenceItem.practice_id)
+    .outerjoin(
+        GROUP,
+        sa.and_(col(GROUP.id) == PRACTICE.parent_id, col(GROUP.kind) == OrganisationKind.PBC_GROUP),
+    )
     .join(User, col(User.id) == EvidenceItem.author_id)
     .where(col(EvidenceItem.id).in_(IDS))
 )
@@ -153,7 +161,18 @@ def read_models(session: Session, items: Sequence[EvidenceItem]) -> list[Evidenc
     reads = []
     for item in items:
         assert item.id is not None
-        organisation_code, practice_code, author_name, numbers, frozen, _ = details[item.id]
+        (
+            organisation_code,
+            practice_code,
+            author_name,
+            numbers,
+            frozen,
+            _,
+            practice_name,
+            practice_kind,
+            parent_group_name,
+        ) = details[item.id]
+        is_group = practice_kind == OrganisationKind.PBC_GROUP
         reads.append(
             EvidenceRead(
                 id=item.id,
@@ -165,6 +184,8 @@ def read_models(session: Session, items: Sequence[EvidenceItem]) -> list[Evidenc
                 competency_numbers=sorted(int(n) for n in numbers.split(",")) if numbers else [],
                 url=item.url,
                 practice_code=practice_code,
+                practice_name=None if is_group else practice_name,
+                pbc_group_name=practice_name if is_group else parent_group_name,
                 clinicians_involved=item.clinicians_involved,
                 practices_involved=item.practices_involved,
                 author_id=item.author_id,
@@ -180,6 +201,13 @@ def read_models(session: Session, items: Sequence[EvidenceItem]) -> list[Evidenc
             )
         )
     return reads
+
+
+def last_choice(session: Session, actor: Actor) -> list[int]:
+    """The competencies this user linked their own most recent item to (none if they have not
+    logged one)."""
+    latest = recent_by_author(session, actor.user_id, limit=1)
+    return competency_numbers_of(session, latest[0]) if latest else []
 
 
 def recent_by_author(session: Session, user_id: int | None, *, limit: int) -> list[EvidenceItem]:

@@ -28,6 +28,33 @@ CompetencyNumbers = Annotated[
 ]
 
 
+def _count_of(what: str, most: int) -> AfterValidator:
+    """A count of people or practices: a whole number from 0 to ``most``, refused in words."""
+
+    def check(value: int | None) -> int | None:
+        if value is None:
+            return None
+        if value < 0:
+            raise ValueError(f"The number of {what} involved cannot be less than 0")
+        if value > most:
+            raise ValueError(f"The number of {what} involved cannot be more than {most:,}")
+        return value
+
+    return AfterValidator(check)
+
+
+ClinicianCount = Annotated[
+    int | None,
+    Field(json_schema_extra={"minimum": 0, "maximum": 100_000}),
+    _count_of("clinicians", 100_000),
+]
+PracticeCount = Annotated[
+    int | None,
+    Field(json_schema_extra={"minimum": 0, "maximum": 10_000}),
+    _count_of("practices", 10_000),
+]
+
+
 def _url_text(value: HttpUrl | None) -> str | None:
     return str(value) if value is not None else None
 
@@ -43,8 +70,8 @@ class EvidenceCreate(BaseModel):
     competency_numbers: CompetencyNumbers
     url: Annotated[HttpUrl | None, Field(max_length=2000)] = None
     practice_code: str | None = Field(default=None, max_length=12)
-    clinicians_involved: int | None = Field(default=None, ge=0, le=100_000)
-    practices_involved: int | None = Field(default=None, ge=0, le=10_000)
+    clinicians_involved: ClinicianCount = None
+    practices_involved: PracticeCount = None
 
 
 class EvidenceUpdate(BaseModel):
@@ -60,8 +87,17 @@ class EvidenceUpdate(BaseModel):
     competency_numbers: CompetencyNumbers | None = None
     url: Annotated[HttpUrl | None, Field(max_length=2000)] = None
     practice_code: str | None = Field(default=None, max_length=12)
-    clinicians_involved: int | None = Field(default=None, ge=0, le=100_000)
-    practices_involved: int | None = Field(default=None, ge=0, le=10_000)
+    clinicians_involved: ClinicianCount = None
+    practices_involved: PracticeCount = None
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class EvidenceVersion(BaseModel):
+    """A page's confirmation of a change to an item (delete it, take a competency off it):
+    the version the page showed, so that a change made since is not overlooked."""
+
+    model_config = ConfigDict(extra="forbid")
+
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
@@ -84,6 +120,13 @@ class EvidenceRead(BaseModel):
     competency_numbers: list[int]
     url: str | None
     practice_code: str | None
+    practice_name: str | None = Field(
+        default=None, description="The practice's name, when the item is logged for a practice"
+    )
+    pbc_group_name: str | None = Field(
+        default=None,
+        description="The PBC group's name: the group the item is logged for, or its practice's",
+    )
     clinicians_involved: int | None
     practices_involved: int | None
     author_id: int

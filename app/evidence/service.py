@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
@@ -10,8 +12,9 @@ from app.actors import Actor
 from app.assessments import repository as assessment_repository
 from app.assessments import service as assessment_service
 from app.assessments.models import PresentedEvidence
+from app.config import get_settings
 from app.db import begin_write, utcnow
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleEdit
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, StaleEdit
 from app.evidence import filetypes, repository, storage
 from app.evidence.models import Attachment, EvidenceCompetency, EvidenceItem
 from app.evidence.schemas import EvidenceCreate, EvidenceUpdate
@@ -43,7 +46,8 @@ def _owning_pct(session: Session, actor: Actor, organisation_code: str) -> Organ
 
 
 def _practice_in_pct(session: Session, pct: Organisation, code: str | None) -> int | None:
-    """The id of a practice or PBC group inside ``pct``; 422 if it is not one of them."""
+    """The id of a practice or PBC group inside ``pct``; 404 if it is not one of them (one of
+    another PCT is not the caller's to know about)."""
     if not code:
         return None
     practice = organisation_service.find_by_code(session, code)
@@ -55,11 +59,50 @@ def _practice_in_pct(session: Session, pct: Organisation, code: str | None) -> i
         parent = session.get(Organisation, practice.parent_id)
         inside = parent is not None and parent.parent_id == pct.id
     if not inside or practice is None:
-        raise InvalidInput(
-            f"{code.strip().upper()!r} is not a practice or PBC group of {pct.code}",
+        raise NotFound(
+            f"There is no practice or PBC group {code.strip().upper()} in {pct.name}",
             field="practice_code",
         )
     return practice.id
+
+
+def _check_practices_involved(session: Session, pct: Organisation, count: int | None) -> None:
+    """No more practices involved than the PCT has, when it is known how many it has."""
+    if count is None:
+        return
+    total = organisation_service.practice_total(session, pct)
+    if total is not None and count > total:
+        practices = "practice" if total == 1 else "practices"
+        raise InvalidInput(
+            f"The PCT has {total} {practices}; practices involved cannot be more than that",
+            field="practices_involved",
+        )
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A received file that may be attached: its display name and its type by content."""
+
+    received: ReceivedFile
+    filename: str
+    content_type: str
+
+
+def check_file(received: ReceivedFile) -> CheckedFile:
+    """Refuse a file the service does not keep, before anything is recorded: too large (413)
+    or not an accepted kind of file by its content (415)."""
+    limit = get_settings().max_upload_bytes
+    if received.blob.size > limit:
+        raise PayloadTooLarge(
+            f"The file is larger than the {limit // (1024 * 1024)} MB limit", field="file"
+        )
+    filename = storage.safe_filename(received.filename)
+    return CheckedFile(received, filename, filetypes.sniff(received.blob.path, filename))
+
+
+def check_may_log(actor: Actor) -> None:
+    """Refuse before a byte of a file is read: only those who log evidence may send one."""
+    require(actor, Action.LOG_EVIDENCE)
 
 
 def _check_numbers(numbers: list[int]) -> None:
@@ -81,11 +124,17 @@ def _set_links(session: Session, item: EvidenceItem, numbers: list[int]) -> None
     session.add_all(EvidenceCompetency(evidence_id=item.id, competency_number=n) for n in numbers)
 
 
-def create_evidence(session: Session, actor: Actor, *, data: EvidenceCreate) -> EvidenceItem:
+def create_evidence(
+    session: Session, actor: Actor, *, data: EvidenceCreate, file: CheckedFile | None = None
+) -> EvidenceItem:
+    """Log an item, with its file if one came (checked by ``check_file`` first): both are
+    saved, or neither."""
     begin_write(session)
     require(actor, Action.LOG_EVIDENCE)
     pct = _owning_pct(session, actor, data.organisation_code)
     assert actor.user_id is not None and pct.id is not None
+    practice_id = _practice_in_pct(session, pct, data.practice_code)
+    _check_practices_involved(session, pct, data.practices_involved)
     item = EvidenceItem(
         organisation_id=pct.id,
         title=data.title,
@@ -93,7 +142,7 @@ def create_evidence(session: Session, actor: Actor, *, data: EvidenceCreate) -> 
         kind=data.kind,
         occurred_on=data.occurred_on,
         url=str(data.url) if data.url else None,
-        practice_id=_practice_in_pct(session, pct, data.practice_code),
+        practice_id=practice_id,
         clinicians_involved=data.clinicians_involved,
         practices_involved=data.practices_involved,
         author_id=actor.user_id,
@@ -111,7 +160,7 @@ def create_evidence(session: Session, actor: Actor, *, data: EvidenceCreate) -> 
         after=_audit_view(item, data.competency_numbers),
         organisation_id=pct.id,
     )
-    session.commit()
+    _commit_with(session, actor, item, file)
     return item
 
 
@@ -146,18 +195,26 @@ def _editable(
 
 
 def update_evidence(
-    session: Session, actor: Actor, evidence_id: int, *, data: EvidenceUpdate
+    session: Session,
+    actor: Actor,
+    evidence_id: int,
+    *,
+    data: EvidenceUpdate,
+    file: CheckedFile | None = None,
 ) -> EvidenceItem:
+    """Change an item (and attach a file checked by ``check_file``, if one came)."""
     begin_write(session)
     item = _editable(session, actor, evidence_id, data.version)
     assert item.id is not None
     before_numbers = repository.competency_numbers(session, [item.id]).get(item.id, [])
     before = _audit_view(item, before_numbers)
     changes = data.model_dump(exclude_unset=True, exclude={"version", "competency_numbers"})
+    pct = session.get(Organisation, item.organisation_id)
+    assert pct is not None
     if "practice_code" in changes:
-        pct = session.get(Organisation, item.organisation_id)
-        assert pct is not None
         item.practice_id = _practice_in_pct(session, pct, changes.pop("practice_code"))
+    if "practices_involved" in changes:
+        _check_practices_involved(session, pct, changes["practices_involved"])
     for required in ("title", "kind", "occurred_on"):
         if required in changes and changes[required] is None:
             raise InvalidInput(f"{required} cannot be empty", field=required)
@@ -182,7 +239,7 @@ def update_evidence(
         after=_audit_view(item, numbers),
         organisation_id=item.organisation_id,
     )
-    session.commit()
+    _commit_with(session, actor, item, file)
     return item
 
 
@@ -198,6 +255,44 @@ def link_competency(
         evidence_id,
         data=EvidenceUpdate(competency_numbers=sorted({*current, number})),
     )
+
+
+def unlink_competency(
+    session: Session,
+    actor: Actor,
+    evidence_id: int,
+    *,
+    number: int,
+    expected_version: int | None = None,
+) -> EvidenceItem:
+    """Take one competency off an item (the others stay); an item keeps at least one."""
+    item = repository.get_evidence(session, actor, evidence_id)
+    current = repository.competency_numbers_of(session, item)
+    if number not in current:
+        raise NotFound(f"Evidence item {evidence_id} is not linked to competency {number}")
+    if current == [number]:
+        raise InvalidInput(
+            f"Competency {number} is the only one this item shows: link another competency "
+            "first, or delete the item",
+            field="competency_numbers",
+        )
+    return update_evidence(
+        session,
+        actor,
+        evidence_id,
+        data=EvidenceUpdate(
+            competency_numbers=[n for n in current if n != number], version=expected_version
+        ),
+    )
+
+
+def check_may_change(session: Session, actor: Actor, evidence_id: int) -> EvidenceItem:
+    """The item, if this actor may change or delete it now: unknown (404), not theirs to
+    change (403), or frozen by a submission or a sign-off (409). Holds no lock."""
+    try:
+        return _editable(session, actor, evidence_id, None, lock=False)
+    finally:
+        session.rollback()
 
 
 def delete_evidence(
@@ -239,42 +334,49 @@ def check_may_attach(session: Session, actor: Actor, evidence_id: int) -> None:
         session.rollback()
 
 
-def add_attachment(
-    session: Session, actor: Actor, evidence_id: int, *, received: ReceivedFile
-) -> Attachment:
-    """Store a received file and record it; on any failure no file and no row remain."""
-    begin_write(session)
-    blob = received.blob
+def _attach(session: Session, actor: Actor, item: EvidenceItem, file: CheckedFile) -> Attachment:
+    """Record a checked file against an item and move it into the store (not committed)."""
+    blob = file.received.blob
+    assert item.id is not None and actor.user_id is not None
+    attachment = Attachment(
+        evidence_id=item.id,
+        filename=file.filename,
+        content_type=file.content_type,
+        size=blob.size,
+        sha256=blob.sha256,
+        uploaded_by_id=actor.user_id,
+    )
+    session.add(attachment)
+    item.updated_at = utcnow()
+    session.add(item)
+    session.flush()
+    assert attachment.id is not None
+    audit.record(
+        session,
+        actor,
+        entity="attachment",
+        entity_id=attachment.id,
+        action="create",
+        after=audit.snapshot(attachment),
+        organisation_id=item.organisation_id,
+    )
+    return attachment
+
+
+def _commit_with(
+    session: Session, actor: Actor, item: EvidenceItem, file: CheckedFile | None
+) -> Attachment | None:
+    """Commit the change, with ``file`` attached to ``item`` if given: on any failure neither
+    the row nor the stored file remains."""
+    if file is None:
+        session.commit()
+        return None
+    blob = file.received.blob
     try:
-        item = _editable(session, actor, evidence_id, None)
-        filename = storage.safe_filename(received.filename)
-        content_type = filetypes.sniff(blob.path, filename)
         already_stored = session.exec(
             select(sa.func.count()).select_from(Attachment).where(Attachment.sha256 == blob.sha256)
         ).one()
-        assert item.id is not None and actor.user_id is not None
-        attachment = Attachment(
-            evidence_id=item.id,
-            filename=filename,
-            content_type=content_type,
-            size=blob.size,
-            sha256=blob.sha256,
-            uploaded_by_id=actor.user_id,
-        )
-        session.add(attachment)
-        item.updated_at = utcnow()
-        session.add(item)
-        session.flush()
-        assert attachment.id is not None
-        audit.record(
-            session,
-            actor,
-            entity="attachment",
-            entity_id=attachment.id,
-            action="create",
-            after=audit.snapshot(attachment),
-            organisation_id=item.organisation_id,
-        )
+        attachment = _attach(session, actor, item, file)
         blob.keep()
         try:
             session.commit()
@@ -285,3 +387,19 @@ def add_attachment(
         return attachment
     finally:
         blob.discard()
+
+
+def add_attachment(
+    session: Session, actor: Actor, evidence_id: int, *, received: ReceivedFile
+) -> Attachment:
+    """Store a received file and record it; on any failure no file and no row remain."""
+    begin_write(session)
+    try:
+        item = _editable(session, actor, evidence_id, None)
+        file = check_file(received)
+    except BaseException:
+        received.blob.discard()
+        raise
+    attachment = _commit_with(session, actor, item, file)
+    assert attachment is not None
+    return attachment

@@ -30,13 +30,16 @@ class ReceivedFile:
     blob: TempBlob
     filename: str
     declared_type: str | None
+    fields: dict[str, str] = field(default_factory=dict)
+    """The body's other parts that are text, not files, by name (the last of each name)."""
 
 
 async def receive_file(request: Request, *, field_name: str, max_bytes: int) -> ReceivedFile:
     """Stream the ``field_name`` file part of a multipart body to disk, hashing as it goes.
 
     Refuses a body that says or turns out to be too large (413) and a body with no such part
-    (422); on any failure the partial file is deleted.
+    (422); on any failure the partial file is deleted. Other parts that are text (up to
+    ``ENVELOPE_BYTES`` in all) are kept in ``fields``.
     """
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
@@ -49,6 +52,7 @@ async def receive_file(request: Request, *, field_name: str, max_bytes: int) -> 
     blob = TempBlob(max_bytes=max_bytes)
     state = _PartState()
     found: dict[str, str | None] = {}
+    texts: dict[str, bytearray] = {}
 
     def on_part_begin() -> None:
         state.headers.clear()
@@ -72,6 +76,8 @@ async def receive_file(request: Request, *, field_name: str, max_bytes: int) -> 
         state.filename = raw_filename.decode("utf-8", "replace") if raw_filename else None
         declared = state.headers.get(b"content-type")
         state.declared_type = declared.decode("latin-1") if declared else None
+        if state.part_name is not None and state.filename is None:
+            texts[state.part_name] = bytearray()
         if state.part_name == field_name and state.filename is not None:
             if "filename" in found:
                 raise InvalidInput(f"Send one file in the field {field_name!r}")
@@ -81,6 +87,10 @@ async def receive_file(request: Request, *, field_name: str, max_bytes: int) -> 
     def on_part_data(data: bytes, start: int, end: int) -> None:
         if state.part_name == field_name and state.filename is not None:
             blob.write(data[start:end])
+        elif state.part_name in texts and state.filename is None:
+            texts[state.part_name] += data[start:end]
+            if sum(len(t) for t in texts.values()) > ENVELOPE_BYTES:
+                raise PayloadTooLarge("The form's fields are too long")
 
     parser = MultipartParser(
         boundary,
@@ -107,5 +117,8 @@ async def receive_file(request: Request, *, field_name: str, max_bytes: int) -> 
         blob.discard()
         raise
     return ReceivedFile(
-        blob=blob, filename=found["filename"] or "", declared_type=found["declared_type"]
+        blob=blob,
+        filename=found["filename"] or "",
+        declared_type=found["declared_type"],
+        fields={name: bytes(text).decode("utf-8", "replace") for name, text in texts.items()},
     )

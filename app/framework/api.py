@@ -1,7 +1,7 @@
 """JSON routes for the competency framework.
 
-A framework file never changes once published, so each answer is serialised once per file
-(keyed by its SHA-256) and served with that hash as its ETag; a client that sends it back in
+Each answer is serialised once per file (keyed by the SHA-256 of the whole file) and served
+with that hash as its ETag, so a new hint is seen at once; a client that sends it back in
 ``If-None-Match`` gets 304 Not Modified.
 """
 
@@ -25,14 +25,14 @@ _COMPETENCIES = TypeAdapter(list[CompetencyRead])
 
 
 @lru_cache(maxsize=16)
-def _competencies_json(version: str, sha256: str) -> bytes:
+def _competencies_json(version: str, file_sha256: str) -> bytes:
     return _COMPETENCIES.dump_json(
         competencies_read(service.get_loaded_framework(version).framework)
     )
 
 
 @lru_cache(maxsize=16)
-def _framework_json(version: str, sha256: str) -> bytes:
+def _framework_json(version: str, file_sha256: str) -> bytes:
     loaded = service.get_loaded_framework(version)
     return (
         FrameworkRead(
@@ -48,7 +48,7 @@ def _framework_json(version: str, sha256: str) -> bytes:
 
 
 def _json(request: Request, loaded: LoadedFramework, body: bytes) -> Response:
-    etag = f'"{loaded.sha256}"'
+    etag = f'"{loaded.file_sha256}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
@@ -60,11 +60,11 @@ async def list_competencies(request: Request, actor: CurrentActor) -> Response:
     """The eleven competencies of the current framework, each with its four levels."""
     loaded = service.current_framework()
     version = loaded.framework.version
-    return _json(request, loaded, _competencies_json(version, loaded.sha256))
+    return _json(request, loaded, _competencies_json(version, loaded.file_sha256))
 
 
 @router.get("/frameworks/{version}", response_model=FrameworkRead, responses=errors(401, 404))
 async def read_framework(request: Request, version: str, actor: CurrentActor) -> Response:
     """One framework version with its file hash."""
     loaded = service.get_loaded_framework(version)
-    return _json(request, loaded, _framework_json(version, loaded.sha256))
+    return _json(request, loaded, _framework_json(version, loaded.file_sha256))

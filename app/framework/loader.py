@@ -199,6 +199,39 @@ def _at(raw: bytes, loc: tuple[int | str, ...]) -> str:
     return f"line {line}: " if line is not None else ""
 
 
+def _hint_lines(raw: bytes) -> set[int]:
+    """The lines (from 0) that hold a competency's ``hint``, key and value."""
+    try:
+        node = yaml.compose(raw)
+    except yaml.YAMLError:
+        return set()
+    if not isinstance(node, yaml.MappingNode):
+        return set()
+    competencies = next(
+        (v for k, v in node.value if getattr(k, "value", None) == "competencies"), None
+    )
+    if not isinstance(competencies, yaml.SequenceNode):
+        return set()
+    lines: set[int] = set()
+    for competency in competencies.value:
+        if not isinstance(competency, yaml.MappingNode):
+            continue
+        for key, value in competency.value:
+            if getattr(key, "value", None) == "hint":
+                last = value.end_mark.line if value.end_mark.column else value.end_mark.line - 1
+                lines.update(range(key.start_mark.line, max(last, key.start_mark.line) + 1))
+    return lines
+
+
+def scored_sha256(raw: bytes) -> str:
+    """The SHA-256 of what a framework file scores: its bytes without the competencies' hint
+    lines. Hints are guidance for people logging evidence, so adding or rewording one leaves
+    this hash, and every cycle that recorded it, as it was."""
+    hinted = _hint_lines(raw)
+    kept = [line for n, line in enumerate(raw.splitlines(keepends=True)) if n not in hinted]
+    return hashlib.sha256(b"".join(kept)).hexdigest()
+
+
 def load_framework(path: Path) -> LoadedFramework:
     """Load one framework file, checked; raises FrameworkError with a one-line message."""
     try:
@@ -207,7 +240,10 @@ def load_framework(path: Path) -> LoadedFramework:
         raise FrameworkError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     framework = parse_framework(raw, name=str(path), expected_version=path.stem)
     return LoadedFramework(
-        framework=framework, path=str(path), sha256=hashlib.sha256(raw).hexdigest()
+        framework=framework,
+        path=str(path),
+        sha256=scored_sha256(raw),
+        file_sha256=hashlib.sha256(raw).hexdigest(),
     )
 
 

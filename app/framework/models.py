@@ -12,6 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Version = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=40)]
+# A plain-English line for people logging evidence, such as a GP: what the competency means
+# in their terms. Guidance, not part of what is scored.
+OneLine = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=160, pattern=r"^[^\r\n]+$"),
+]
 CriterionNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,2}\.[0-9]{1,2}$")]
 
 
@@ -65,6 +71,7 @@ class Competency(_Strict):
     number: int = Field(ge=1, le=11)
     key: Key
     title: Text
+    hint: OneLine | None = None
     statement: Text | None = None
     summary: Text
     levels: tuple[LevelDescriptor, ...]
@@ -137,8 +144,11 @@ class Framework(_Strict):
 
 
 class LoadedFramework(_Strict):
-    """A framework together with where it came from and the hash of its file."""
+    """A framework together with where it came from and two hashes: ``sha256`` of what is
+    scored (the file without its hint lines: the hash a cycle records), and ``file_sha256``
+    of the whole file (which changes whenever anything in it does, hints included)."""
 
     framework: Framework
     path: str
     sha256: str
+    file_sha256: str

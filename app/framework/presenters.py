@@ -21,6 +21,7 @@ def competencies_read(framework: Framework) -> list[CompetencyRead]:
             number=c.number,
             key=c.key,
             title=c.title,
+            hint=c.hint,
             statement=c.statement,
             summary=c.summary,
             levels=_levels(framework, c.levels),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class LevelRead(BaseModel):
@@ -27,6 +27,9 @@ class CompetencyRead(BaseModel):
     number: int
     key: str
     title: str
+    hint: str | None = Field(
+        default=None, description="One plain-English line on what the competency means"
+    )
     statement: str | None
     summary: str
     levels: list[LevelRead]
@@ -37,6 +40,8 @@ class CompetencyRead(BaseModel):
 class FrameworkRead(BaseModel):
     version: str
     title: str
-    sha256: str
+    sha256: str = Field(
+        description="SHA-256 of what the file scores (without its hints): the hash a cycle records"
+    )
     roll_up: RollUpRead | None = None
     competencies: list[CompetencyRead]

@@ -23,10 +23,12 @@ def test_clinician_logs_engagement_evidence_on_a_phone(phone: Page, live_server:
     # When the clinician opens "Log evidence" from the home page
     phone.get_by_role("link", name="Log evidence").first.click()
     expect(phone.get_by_role("heading", name="Log evidence")).to_be_visible()
-    # Then the competencies are in number order, none chosen for them, and today's date is set
+    # Then the competencies are in number order, only what they chose for their own last item
+    # (4, for the practice's referral review) chosen for them, and today's date is set
     boxes = phone.locator("input[name=competency_numbers]")
     expect(boxes.first).to_have_attribute("value", "1")
-    expect(phone.locator("input[name=competency_numbers]:checked")).to_have_count(0)
+    expect(phone.locator("input[name=competency_numbers]:checked")).to_have_count(1)
+    expect(phone.locator("input[name=competency_numbers][value='4']")).to_be_checked()
     assert phone.get_by_label("Date it happened").input_value()
     # When they choose "Collaborate with clinicians"
     phone.locator("input[name=competency_numbers][value='4']").check()
@@ -38,10 +40,12 @@ def test_clinician_logs_engagement_evidence_on_a_phone(phone: Page, live_server:
     phone.get_by_label("Clinicians involved").fill("11")
     phone.get_by_label("Practices involved").fill("3")
     phone.get_by_role("button", name="Log evidence").click()
-    # Then they see the item they logged, with its practice and counts
+    # Then they see the item they logged, with its practice and PBC group by name, and counts
     expect(phone.get_by_role("heading", name="Practice meeting: COPD rescue packs")).to_be_visible()
-    expect(phone.get_by_text("Evidence logged.")).to_be_visible()
-    expect(phone.get_by_text("B86901", exact=True)).to_be_visible()
+    expect(phone.locator(".nhsuk-panel")).to_contain_text("Evidence logged")
+    expect(
+        phone.get_by_text("Meanwood Park Surgery, in PBC group Leodis Healthcare", exact=True)
+    ).to_be_visible()
     # And the page fits the phone's width
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     then_no_serious_accessibility_violations(phone)
@@ -93,7 +97,7 @@ def test_lead_logs_evidence_to_the_library_then_adds_it_to_the_assessment(
     desktop.get_by_label("Date it happened").fill("2009-11-12")
     desktop.get_by_label("Kind of evidence").select_option("minutes")
     desktop.get_by_role("button", name="Log evidence").click()
-    expect(desktop.get_by_text("Evidence logged.")).to_be_visible()
+    expect(desktop.locator(".nhsuk-panel")).to_contain_text("Evidence logged")
     # Then it is in the library, but the assessment does not present it
     desktop.goto(assessment)
     expect(count_8).to_have_text(re.compile(rf"\b{before} items?\s*$"))

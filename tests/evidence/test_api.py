@@ -20,12 +20,13 @@ def test_clinician_logs_engagement_evidence_with_practice_and_counts(
         kind="engagement",
         practice_code=world.practice.code,
         clinicians_involved=14,
-        practices_involved=6,
+        practices_involved=1,
         url="https://intranet.example.nhs.uk/minutes/42",
     )
     assert item["competency_numbers"] == [3, 4]
     assert item["practice_code"] == world.practice.code
-    assert (item["clinicians_involved"], item["practices_involved"]) == (14, 6)
+    assert (item["clinicians_involved"], item["practices_involved"]) == (14, 1)
+    assert item["practice_name"] == world.practice.name and item["pbc_group_name"] is None
     assert item["author_id"] == world.practice_clinician.id
     assert item["organisation_code"] == world.a.pct.code
     assert item["version"] == 1
@@ -63,7 +64,7 @@ def test_invalid_evidence_is_422_with_the_field_named(client: TestClient, world)
     assert empty.status_code == 422
 
 
-def test_practice_outside_the_pct_is_refused(client: TestClient, world) -> None:
+def test_practice_outside_the_pct_is_not_found(client: TestClient, world) -> None:
     response = client.post(
         "/api/v1/evidence",
         json={
@@ -76,8 +77,10 @@ def test_practice_outside_the_pct_is_refused(client: TestClient, world) -> None:
         },
         headers=auth(world.b.lead),
     )
-    assert response.status_code == 422
-    assert "is not a practice or PBC group" in response.json()["detail"]
+    assert response.status_code == 404
+    assert response.json()["detail"] == (
+        f"There is no practice or PBC group {world.practice.code} in {world.b.pct.name}"
+    )
 
 
 def test_evidence_for_another_pct_is_404_and_board_members_cannot_log(

@@ -47,6 +47,7 @@ from tests.api_steps import (
     submitted,
 )
 from tests.factories import PASSWORD, auth
+from tests.pbc.steps import add_case, make_group, put_register
 from tests.web.steps import assert_summary_reaches_fields, csrf_from, error_summary, sign_in
 from tests.world import World, build_world
 
@@ -288,6 +289,8 @@ class Scene:
     provisional: int  # PCT a, 2004/05: ratings shared as provisional: the factual-accuracy form
     plan: int  # PCT a, 2003/04: finalised: the development plan's forms
     plan_action: int  # an action of that plan: the progress form
+    pbc_group: str = ""  # a PBC group of PCT a, with its register: the register's forms
+    pbc_case: int = 0  # a business case of that group: the decision form
 
 
 def _cycle(session: Session, year: int, framework: str | None = None) -> int:
@@ -399,6 +402,11 @@ def build_scene(session: Session, client: TestClient) -> Scene:
     theirs = submitted(client, c.lead, c.board, c.pct.code, w.cycle.id or 0)["id"]
     theirs_point = _return(client, w.other_reviewer, theirs)[0]
     theirs_item = log_evidence(client, c.lead, c.pct.code, [2])["id"]
+    pbc_group = make_group(session, w.a.pct, practices=1).code
+    put_register(client, lead, pbc_group)
+    pbc_case = add_case(
+        client, lead, pbc_group, decided_on=None, decision=None, implemented_on=None
+    )
     return Scene(
         world=w,
         draft=draft,
@@ -418,6 +426,8 @@ def build_scene(session: Session, client: TestClient) -> Scene:
         provisional=provisional,
         plan=plan,
         plan_action=plan_action,
+        pbc_group=pbc_group,
+        pbc_case=pbc_case["id"],
     )
 
 
@@ -463,6 +473,7 @@ def pages(scene: Scene) -> list[str]:
         "/evidence",
         "/evidence/new",
         *(f"/evidence/{i}" for i in scene.items),
+        *(f"/evidence/{i}/{form}" for i in scene.items for form in ("edit", "delete")),
         *(f"/assessments/{a}" for a in every),
         *(f"/assessments/{scene.draft}/competencies/{n}" for n in numbers),
         *(f"/assessments/{a}/competencies/1" for a in every[1:]),
@@ -493,6 +504,11 @@ def pages(scene: Scene) -> list[str]:
         "/admin/users",
         "/admin/organisations",
         "/admin/cycles",
+        "/pbc",
+        f"/organisations/{scene.pbc_group}/pbc",
+        f"/organisations/{scene.pbc_group}/pbc/register",
+        f"/organisations/{scene.pbc_group}/pbc/business-cases/new",
+        f"/organisations/{scene.pbc_group}/pbc/business-cases/{scene.pbc_case}",
     ]
 
 

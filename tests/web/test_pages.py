@@ -248,7 +248,8 @@ def test_clinician_logs_evidence_with_a_file_without_javascript(client: TestClie
     )
     assert response.status_code == 303, response.text
     item = client.get(response.headers["location"]).text
-    assert "Evidence logged with its file." in item and "notes.txt" in item
+    assert response.headers["location"].endswith("/logged")
+    assert "Evidence logged" in item and "with its file" in item and "notes.txt" in item
 
 
 def test_invalid_evidence_form_is_422_with_messages(client: TestClient, world) -> None:
