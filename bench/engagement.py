@@ -11,7 +11,6 @@ national data set at 10,000 and at 100,000 evidence items, side by side
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -30,27 +29,5 @@ def _check(items: int, body: str) -> None:
         raise RuntimeError(f"{items:,} items: {PATH} is not the engagement page")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--rounds", type=int, default=side_by_side.ROUNDS)
-    parser.add_argument("--requests", type=int, default=side_by_side.REQUESTS)
-    parser.add_argument(
-        "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    )
-    args = parser.parse_args()
-    for kind in args.databases.split(","):
-        figures = side_by_side.run_database(
-            kind,
-            user=LEAD,
-            path=PATH,
-            check=_check,
-            rounds=args.rounds,
-            requests=args.requests,
-            server_url=args.database_url,
-        )
-        side_by_side.report(kind, "engagement page", figures, GOAL)
-
-
 if __name__ == "__main__":
-    main()
+    side_by_side.main("engagement page", user=LEAD, path=PATH, check=_check, goal=GOAL)

@@ -16,7 +16,6 @@ evidence at all, so its time should not grow with the evidence.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -37,27 +36,5 @@ def _check(items: int, body: str) -> None:
         raise RuntimeError(f"{items:,} items: the page lists {listed} PCTs, not {PCTS}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--rounds", type=int, default=side_by_side.ROUNDS)
-    parser.add_argument("--requests", type=int, default=side_by_side.REQUESTS)
-    parser.add_argument(
-        "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    )
-    args = parser.parse_args()
-    for kind in args.databases.split(","):
-        figures = side_by_side.run_database(
-            kind,
-            user=REVIEWER,
-            path=PATH,
-            check=_check,
-            rounds=args.rounds,
-            requests=args.requests,
-            server_url=args.database_url,
-        )
-        side_by_side.report(kind, "region page", figures, GOAL)
-
-
 if __name__ == "__main__":
-    main()
+    side_by_side.main("region page", user=REVIEWER, path=PATH, check=_check, goal=GOAL)

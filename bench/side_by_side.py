@@ -11,6 +11,7 @@ after a warm-up that is not recorded. Figures are medians over the rounds.
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import statistics
 import tempfile
@@ -112,3 +113,28 @@ def report(kind: str, what: str, figures: dict[int, Timing], goal: float) -> Non
         f"\n- {what} p50 at 100,000 items / 10,000: {large.p50:.1f} / {small.p50:.1f} ms "
         f"= {ratio:.2f} (goal <= {goal}, {verdict})"
     )
+
+
+def main(
+    what: str, *, user: str, path: str, check: Callable[[int, str], None], goal: float
+) -> None:
+    """The command line of a page bench: each database asked in turn, then its report."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--requests", type=int, default=REQUESTS)
+    parser.add_argument(
+        "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    args = parser.parse_args()
+    for kind in args.databases.split(","):
+        figures = run_database(
+            kind,
+            user=user,
+            path=path,
+            check=check,
+            rounds=args.rounds,
+            requests=args.requests,
+            server_url=args.database_url,
+        )
+        report(kind, what, figures, goal)

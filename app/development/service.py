@@ -20,9 +20,10 @@ from app.development.models import DevelopmentAction, ProgressNote
 from app.development.repository import PlannedAction
 from app.development.rules import latest_due_on
 from app.development.schemas import ActionCreate, ActionUpdate
-from app.errors import InvalidInput, StaleEdit, WorkflowError
+from app.errors import InvalidInput, WorkflowError
 from app.framework.models import Framework
 from app.permissions import Action, require_development_reader
+from app.versions import check_version
 from app.wording import ENGLAND, long_date, today_in_england
 
 # Checks (no writes) --------------------------------------------------------------------------
@@ -70,20 +71,6 @@ def _check_due_on(assessment: Assessment, due_on: date) -> None:
             f"The due date must be within five years: {long_date(latest)} at the latest",
             field="due_on",
         )
-
-
-def _check_version(session: Session, action: DevelopmentAction, expected: int | None) -> None:
-    if expected is None or expected == action.version:
-        return
-    who = assessments.names(session, [action.updated_by_id]).get(action.updated_by_id or 0)
-    by = f" by {who}" if who else " by someone else"
-    raise StaleEdit(
-        f"Development action {action.id} was changed{by} since you read it (version "
-        f"{action.version}, you had {expected}); reload and try again",
-        changed_by=who,
-        current=audit.snapshot(action),
-        current_version=action.version,
-    )
 
 
 def _audit(
@@ -163,7 +150,7 @@ def update_action(
     writer and the status it set) when one is given."""
     assessment, _ = _keeper(session, actor, assessment_id)
     action = repository.action_in(session, assessment_id, action_id, for_update=True)
-    _check_version(session, action, data.version)
+    check_version(session, action, data.version, f"Development action {action.id}")
     if data.due_on is not None and data.due_on != action.due_on:
         _check_due_on(assessment, data.due_on)
     before = audit.snapshot(action)

@@ -13,13 +13,14 @@ from sqlmodel import Session
 from app import audit
 from app.actors import Actor
 from app.db import utcnow
-from app.errors import InvalidInput, NotFound, StaleEdit
+from app.errors import InvalidInput, NotFound
 from app.organisations.models import Organisation
 from app.pbc import repository
 from app.pbc.models import BusinessCase, Decision, PbcRegister
 from app.pbc.repository import GroupRow
 from app.pbc.schemas import BusinessCaseCreate, BusinessCaseUpdate, RegisterWrite
 from app.permissions import require_pbc_keeper
+from app.versions import check_version
 from app.wording import long_date, today_in_england
 
 EARLIEST = date(2004, 1, 1)
@@ -123,22 +124,6 @@ def check_register(data: RegisterWrite, *, today: date) -> None:
     )
 
 
-def _check_version(
-    session: Session, row: PbcRegister | BusinessCase, expected: int | None, what: str
-) -> None:
-    if expected is None or expected == row.version:
-        return
-    who = repository.names(session, [row.updated_by_id]).get(row.updated_by_id or 0)
-    by = f" by {who}" if who else " by someone else"
-    raise StaleEdit(
-        f"{what} was changed{by} since you read it (version {row.version}, you had "
-        f"{expected}); reload and try again",
-        changed_by=who,
-        current=audit.snapshot(row),
-        current_version=row.version,
-    )
-
-
 def _audit(
     session: Session,
     actor: Actor,
@@ -189,7 +174,7 @@ def put_register(session: Session, actor: Actor, code: str, *, data: RegisterWri
     if entry is None:
         entry = PbcRegister(group_id=group.id or 0, created_at=now, gp_count=0, list_size=0)
     else:
-        _check_version(session, entry, data.version, f"The register entry of {group.name}")
+        check_version(session, entry, data.version, f"The register entry of {group.name}")
         before = audit.snapshot(entry)
     for name in (
         "practice_count",
@@ -261,7 +246,7 @@ def check_case_update(
     """What ``update_case`` would refuse, without saving."""
     group, _ = kept_group(session, actor, code)
     case = repository.case_in(session, group, case_id)
-    _check_version(session, case, data.version, f"Business case {case_id}")
+    check_version(session, case, data.version, f"Business case {case_id}")
     _check_updated(case, data)
     return data
 
@@ -285,7 +270,7 @@ def update_case(
     freed up, or correct what it says."""
     group, _ = kept_group(session, actor, code)
     case = repository.case_in(session, group, case_id, for_update=True)
-    _check_version(session, case, data.version, f"Business case {case_id}")
+    check_version(session, case, data.version, f"Business case {case_id}")
     _check_updated(case, data)
     changes = _changed(case, data)
     if changes:
