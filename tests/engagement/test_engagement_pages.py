@@ -35,7 +35,7 @@ def test_the_page_shows_a_bar_per_group_the_numbers_and_the_practices_not_engage
     assert 'href="/static/css/engagement.css"' in html
     assert f"{s.group.name} : 1 of 2 practices engaged (50%)" in text
     assert "Not in a PBC group : 0 of 2 practices engaged (0%)" in text
-    assert "1 of 10 practices engaged (10%)" in text
+    assert "10% of practices engaged (1 of 10)" in text
     assert "2 events, 20 clinician attendances, of which 1 logged for the group" in text
     not_engaged = html.split('id="not-engaged"')[1].split("</ul>")[0]
     assert s.in_group[1].name in not_engaged and s.in_group[0].name not in not_engaged
