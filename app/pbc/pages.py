@@ -27,7 +27,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationInfo, field_validator
+from pydantic import BaseModel, ValidationInfo, field_validator
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -143,25 +143,32 @@ class RegisterForm(RegisterWrite):
         raise ValueError("Choose the earned autonomy, or No earned autonomy yet")
 
 
-def _case_date(value: Any, info: ValidationInfo) -> Any:
-    return optional_date(value, CASE_LABELS[info.field_name or ""])
+class _DecisionFields(BaseModel):
+    """How both business-case forms read the decision: dates in three boxes, the decision
+    chosen (or not yet), money in pounds."""
+
+    @field_validator("decided_on", "implemented_on", mode="before", check_fields=False)
+    @classmethod
+    def _dates(cls, value: Any, info: ValidationInfo) -> Any:
+        return optional_date(value, CASE_LABELS[info.field_name or ""])
+
+    @field_validator("decision", mode="before", check_fields=False)
+    @classmethod
+    def _decision(cls, value: Any) -> Any:
+        if value in (None, NOT_DECIDED):
+            return None
+        if isinstance(value, str) and value in DECISIONS:
+            return value
+        raise ValueError("Choose the decision, or Not decided yet")
+
+    @field_validator("freed_up_resources", mode="before", check_fields=False)
+    @classmethod
+    def _freed(cls, value: Any) -> Any:
+        return pence(value, what=CASE_LABELS["freed_up_resources"], limit=MAX_FREED_PENCE)
 
 
-def _case_decision(value: Any) -> Any:
-    if value in (None, NOT_DECIDED):
-        return None
-    if isinstance(value, str) and value in DECISIONS:
-        return value
-    raise ValueError("Choose the decision, or Not decided yet")
-
-
-def _case_freed(value: Any) -> Any:
-    return pence(value, what=CASE_LABELS["freed_up_resources"], limit=MAX_FREED_PENCE)
-
-
-class CaseForm(BusinessCaseCreate):
-    """A business case as the add form posts it: dates in three boxes, the decision chosen
-    (or not yet), money in pounds."""
+class CaseForm(_DecisionFields, BusinessCaseCreate):
+    """A business case as the add form posts it."""
 
     @field_validator("submitted_on", mode="before")
     @classmethod
@@ -170,39 +177,9 @@ class CaseForm(BusinessCaseCreate):
             return value.to_date(CASE_LABELS["submitted_on"])
         return value
 
-    @field_validator("decided_on", "implemented_on", mode="before")
-    @classmethod
-    def _dates(cls, value: Any, info: ValidationInfo) -> Any:
-        return _case_date(value, info)
 
-    @field_validator("decision", mode="before")
-    @classmethod
-    def _decision(cls, value: Any) -> Any:
-        return _case_decision(value)
-
-    @field_validator("freed_up_resources", mode="before")
-    @classmethod
-    def _freed(cls, value: Any) -> Any:
-        return _case_freed(value)
-
-
-class CaseUpdateForm(BusinessCaseUpdate):
+class CaseUpdateForm(_DecisionFields, BusinessCaseUpdate):
     """The decision as the case's page posts it: every field, a blank one cleared."""
-
-    @field_validator("decided_on", "implemented_on", mode="before")
-    @classmethod
-    def _dates(cls, value: Any, info: ValidationInfo) -> Any:
-        return _case_date(value, info)
-
-    @field_validator("decision", mode="before")
-    @classmethod
-    def _decision(cls, value: Any) -> Any:
-        return _case_decision(value)
-
-    @field_validator("freed_up_resources", mode="before")
-    @classmethod
-    def _freed(cls, value: Any) -> Any:
-        return _case_freed(value)
 
 
 def _parts(form: FormData, name: str) -> DateParts:
