@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -15,6 +15,9 @@ from sqlmodel import Session
 from app import wording
 from app.errors import DomainError
 from app.framework.loader import FrameworkError
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 app = typer.Typer(
     help="WCC Assurance Tracker: World Class Commissioning assurance.",
@@ -111,6 +114,7 @@ def serve(
     with _cli_errors():
         settings = get_settings()
         loaded_frameworks()
+    _embedded_mail_worker(settings)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -121,6 +125,63 @@ def serve(
         access_log=settings.env != "production",
         proxy_headers=True,
     )
+
+
+def _embedded_mail_worker(settings: Settings) -> None:
+    """On SQLite (the embedded set-up) each web process delivers the outbox itself, unless
+    WCC_MAIL_WORKER says otherwise; the setting reaches the server's processes through their
+    environment."""
+    import os
+
+    from app.config import MailWorker, get_settings
+
+    if settings.sqlalchemy_url.startswith("sqlite"):
+        os.environ.setdefault("WCC_MAIL_WORKER", MailWorker.EMBEDDED.value)
+        get_settings.cache_clear()
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="One pass, then stop.")] = False,
+    every: Annotated[
+        float, typer.Option(min=0.5, help="Seconds between passes over the outbox.")
+    ] = 5.0,
+) -> None:
+    """Send the mail waiting in the outbox, with retries, until interrupted."""
+    import threading
+
+    from app.config import get_settings
+    from app.db import get_engine
+    from app.mail.worker import check_configuration, deliver_due, run_forever
+
+    with _cli_errors():
+        settings = get_settings()
+        if settings.smtp_url is None:
+            raise fail(
+                "WCC_SMTP_URL is not set: mail stays in the outbox (an administrator reads it "
+                "at /admin/outbox)"
+            )
+        try:
+            check_configuration(settings)
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+        engine = get_engine()
+
+        def factory() -> Session:
+            return Session(engine, expire_on_commit=False)
+
+        def report(sent: int) -> None:
+            if sent or once:
+                typer.echo(f"Sent {wording.count(sent, 'mail')}.")
+
+        if once:
+            report(deliver_due(factory))
+            return
+        typer.echo(f"Sending mail every {every:g} seconds; Ctrl+C stops.")
+        try:
+            run_forever(factory, threading.Event(), poll_seconds=every, on_pass=report)
+        except KeyboardInterrupt:
+            typer.echo("Stopped.")
 
 
 @user_app.command("create")

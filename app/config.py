@@ -22,6 +22,14 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class MailWorker(StrEnum):
+    """Where the outbox is delivered from: a thread of the web process, or only by
+    ``wcc worker``."""
+
+    EMBEDDED = "embedded"
+    OFF = "off"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WCC_", extra="ignore")
 
@@ -55,6 +63,12 @@ class Settings(BaseSettings):
     sign_in_failures_per_account: int = 5
     sign_in_failures_per_address: int = 30
     sign_in_window_minutes: int = 15
+    # Mail (app.mail): with no SMTP URL mail waits in the outbox, read at /admin/outbox.
+    smtp_url: SecretStr | None = None
+    mail_from: str = "WCC Assurance Tracker <no-reply@wcc.nhs.test>"
+    base_url: str = "http://127.0.0.1:8000"
+    # `wcc serve` on SQLite sets embedded unless told otherwise; elsewhere `wcc worker` sends.
+    mail_worker: MailWorker = MailWorker.OFF
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Settings:

@@ -41,6 +41,8 @@ from app.governance import api as governance_api
 from app.governance import pages as governance_pages
 from app.health import router as health_router
 from app.home import pages as home_pages
+from app.mail import pages as mail_pages
+from app.mail import worker as mail_worker
 from app.organisations import api as organisations_api
 from app.outcomes import api as outcomes_api
 from app.outcomes import pages as outcome_pages
@@ -73,7 +75,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.frameworks = framework_service.loaded_frameworks()
     storage.clean_temp()
     setattr(app.state, SESSION_SLOTS, session_slots())
+    # The outbox delivered from this process when set up so (app.mail.worker).
+    embedded_mail = mail_worker.start_embedded()
     yield
+    if embedded_mail is not None:
+        embedded_mail.stop()
     report_pool.shutdown()
 
 
@@ -257,6 +263,7 @@ def create_app() -> FastAPI:
         outcome_pages,
         evidence_pages,
         admin_pages,
+        mail_pages,
         region_pages,
         development_pages,
         engagement_pages,

@@ -50,6 +50,7 @@ class Action(StrEnum):
     KEEP_DEVELOPMENT_PLAN = "keep_development_plan"
     READ_DEVELOPMENT_PLAN = "read_development_plan"
     KEEP_PBC_REGISTER = "keep_pbc_register"
+    READ_OUTBOX = "read_outbox"
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -63,6 +64,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.READ_AUDIT,
             Action.READ_SHA_REPORT,
             Action.KEEP_PBC_REGISTER,
+            Action.READ_OUTBOX,
         }
     ),
     Role.PCT_LEAD: frozenset(
@@ -134,6 +136,7 @@ ACTION_WORDS: dict[Action, str] = {
     Action.KEEP_DEVELOPMENT_PLAN: "keep a development plan",
     Action.READ_DEVELOPMENT_PLAN: "read a development plan",
     Action.KEEP_PBC_REGISTER: "keep the PBC register",
+    Action.READ_OUTBOX: "read the mail outbox",
 }
 
 

@@ -27,6 +27,7 @@ from app.evidence.models import (
     EvidenceItem,
 )
 from app.governance.models import GovernanceRating, GovernanceReview
+from app.mail.models import OutboxAttempt, OutboxMail
 from app.organisations.models import Organisation
 from app.outcomes.models import Outcome, OutcomeActual, PresentedOutcome
 from app.panel.models import Panel
@@ -54,6 +55,8 @@ __all__ = [
     "GovernanceReview",
     "ModerationChange",
     "Organisation",
+    "OutboxAttempt",
+    "OutboxMail",
     "Outcome",
     "OutcomeActual",
     "Panel",

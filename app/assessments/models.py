@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -11,11 +12,12 @@ from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, enum_column, utcnow, version_column
 from app.evidence.models import COMPETENCY_RANGE_SQL
+from app.tags import TaggedStatus
 
 LEVEL_RANGE_SQL = "level BETWEEN 1 AND 4"
 
 
-class AssessmentStatus(StrEnum):
+class AssessmentStatus(TaggedStatus):
     DRAFT = "draft"
     SIGNED_OFF = "signed_off"
     SUBMITTED = "submitted"
@@ -24,14 +26,9 @@ class AssessmentStatus(StrEnum):
     PROVISIONAL = "provisional"
     FINALISED = "finalised"
 
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self][0]
-
-    @property
-    def tag_colour(self) -> str:
-        """The NHS.UK tag modifier shown beside the label (never colour alone)."""
-        return _STATUS_LABELS[self][1]
+    @classmethod
+    def tags(cls) -> Mapping[Any, tuple[str, str]]:
+        return _STATUS_LABELS
 
 
 _STATUS_LABELS: dict[AssessmentStatus, tuple[str, str]] = {

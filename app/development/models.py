@@ -4,14 +4,17 @@ kept on each."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, enum_column, utcnow, version_column
 from app.evidence.models import COMPETENCY_RANGE_SQL
+from app.tags import TaggedStatus
 
 ACTION_MAX = 2_000
 OWNER_MAX = 200
@@ -19,20 +22,15 @@ SUPPORT_NOTE_MAX = 2_000
 PROGRESS_NOTE_MAX = 2_000
 
 
-class ActionStatus(StrEnum):
+class ActionStatus(TaggedStatus):
     NOT_STARTED = "not_started"
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     DONE = "done"
 
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self][0]
-
-    @property
-    def tag_colour(self) -> str:
-        """The NHS.UK tag modifier shown beside the label (never colour alone)."""
-        return _STATUS_LABELS[self][1]
+    @classmethod
+    def tags(cls) -> Mapping[Any, tuple[str, str]]:
+        return _STATUS_LABELS
 
 
 _STATUS_LABELS: dict[ActionStatus, tuple[str, str]] = {

@@ -277,6 +277,7 @@ GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = 
     ("admin users", lambda w, c: "/admin/users", only({"ADMIN": 200}, 403)),
     ("admin organisations", lambda w, c: "/admin/organisations", only({"ADMIN": 200}, 403)),
     ("admin cycles", lambda w, c: "/admin/cycles", only({"ADMIN": 200}, 403)),
+    ("admin outbox", lambda w, c: "/admin/outbox", only({"ADMIN": 200}, 403)),
 ]
 
 POST_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, Any], dict[str, int]]] = [
