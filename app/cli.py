@@ -184,6 +184,33 @@ def worker(
             typer.echo("Stopped.")
 
 
+@app.command()
+def reminders(
+    today: Annotated[
+        str | None,
+        typer.Option(help="Count the days to each deadline from this date (YYYY-MM-DD)."),
+    ] = None,
+) -> None:
+    """Write the deadline reminders due today (14 and 3 days before submission) into the
+    outbox, each once however often this runs."""
+    from datetime import date
+
+    from app.mail.reminders import send_reminders
+    from app.wording import today_in_england
+
+    with _cli_errors():
+        try:
+            day = date.fromisoformat(today) if today else today_in_england()
+        except ValueError:
+            raise fail(f"--today: {today!r} is not a date written as YYYY-MM-DD") from None
+        sent = _with_session(lambda session: send_reminders(session, day))
+        typer.echo(
+            f"{wording.count(sent.written, 'reminder')} written for "
+            f"{wording.count(sent.pcts, 'PCT')} not yet submitted "
+            f"({wording.long_date(day)})."
+        )
+
+
 @user_app.command("create")
 def user_create(
     email: Annotated[str, typer.Option(help="Email address (the sign-in name).")],

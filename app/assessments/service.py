@@ -49,6 +49,7 @@ from app.evidence.models import EvidenceItem
 from app.framework import service as framework_service
 from app.framework.models import Competency, Framework
 from app.governance.models import AREAS, GovernanceReview
+from app.mail import notices
 from app.organisations import service as organisation_service
 from app.organisations.models import OrganisationKind
 from app.permissions import Action, acts_for_pct, require, require_on_assessment
@@ -87,8 +88,8 @@ def apply_move(
     detail: dict[str, Any] | None = None,
     to: AssessmentStatus | None = None,
 ) -> None:
-    """Apply a workflow move (409 if not allowed now) and audit it; ``to`` names the status
-    where the service, not the table, decides it."""
+    """Apply a workflow move (409 if not allowed now), audit it and write the mails it causes
+    (``mail.notices``); ``to`` names the status where the service, not the table, decides it."""
     before = assessment.status
     assessment.status = to or workflow.next_status(move, assessment.status)
     assessment.updated_at = utcnow()
@@ -105,6 +106,7 @@ def apply_move(
         after={"status": assessment.status, **(detail or {})},
         organisation_id=assessment.organisation_id,
     )
+    notices.after_move(session, actor, assessment, move, detail)
 
 
 def require_pct_edit(assessment: Assessment) -> None:

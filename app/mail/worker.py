@@ -17,8 +17,9 @@ import secrets
 import smtplib
 import socket
 import threading
+import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.headerregistry import Address
 
 import sqlalchemy as sa
@@ -31,6 +32,8 @@ from app.db import begin_write, utcnow
 from app.mail import compose
 from app.mail import smtp as smtp_server
 from app.mail.models import AttemptOutcome, MailStatus, OutboxAttempt, OutboxMail
+from app.mail.reminders import Sent, send_reminders
+from app.wording import today_in_england
 
 log = logging.getLogger("wcc.mail")
 
@@ -41,6 +44,7 @@ LONGEST_RETRY = timedelta(hours=1)
 LEASE = timedelta(minutes=5)
 BATCH = 20
 POLL_SECONDS = 5.0
+REMINDER_SECONDS = 3600.0
 ERROR_MAX = 2_000
 
 SessionFactory = Callable[[], Session]
@@ -253,16 +257,31 @@ def deliver_due(
             return sent
 
 
+def remind(session_factory: SessionFactory, today: date | None = None) -> Sent:
+    """Write the deadline reminders due ``today`` (by default the application's today)."""
+    with session_factory() as session:
+        return send_reminders(session, today or today_in_england())
+
+
 def run_forever(
     session_factory: SessionFactory,
     stop: threading.Event,
     *,
     poll_seconds: float = POLL_SECONDS,
     on_pass: Callable[[int], None] | None = None,
+    reminders_every: float | None = REMINDER_SECONDS,
 ) -> None:
-    """Deliver every ``poll_seconds`` until ``stop`` is set; a failed pass is logged and the
-    next one tries again."""
+    """Deliver every ``poll_seconds`` until ``stop`` is set, and write the deadline reminders
+    every ``reminders_every`` seconds (never, with None); a failed pass is logged and the next
+    one tries again."""
+    next_reminders = time.monotonic()
     while not stop.is_set():
+        if reminders_every is not None and time.monotonic() >= next_reminders:
+            next_reminders = time.monotonic() + reminders_every
+            try:
+                remind(session_factory)
+            except Exception:
+                log.exception("mail: writing the deadline reminders failed")
         try:
             sent = deliver_due(session_factory)
         except Exception:
@@ -296,11 +315,12 @@ class EmbeddedWorker:
 
 
 def start_embedded(settings: Settings | None = None) -> EmbeddedWorker | None:
-    """The in-process worker, when ``WCC_MAIL_WORKER=embedded`` and a mail server is set."""
+    """The in-process worker, when ``WCC_MAIL_WORKER=embedded``: it writes the deadline
+    reminders and, once a mail server is set, delivers the outbox."""
     from app.db import get_engine
 
     settings = settings or get_settings()
-    if settings.mail_worker is not MailWorker.EMBEDDED or not settings.smtp_url:
+    if settings.mail_worker is not MailWorker.EMBEDDED:
         return None
     check_configuration(settings)
     return EmbeddedWorker(get_engine()).start()

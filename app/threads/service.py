@@ -16,6 +16,7 @@ from app.assessments.models import Assessment, AssessmentStatus
 from app.db import begin_write, utcnow
 from app.errors import InvalidInput, NotFound, WorkflowError
 from app.framework import service as framework_service
+from app.mail import notices
 from app.permissions import Action, may_read_threads, require_on_assessment
 from app.threads import repository
 from app.threads.models import Thread, ThreadMessage, ThreadRead
@@ -42,7 +43,13 @@ def _party(session: Session, actor: Actor, assessment_id: int) -> Assessment:
 
 
 def _write(
-    session: Session, actor: Actor, assessment: Assessment, thread: Thread, text: str
+    session: Session,
+    actor: Actor,
+    assessment: Assessment,
+    thread: Thread,
+    text: str,
+    *,
+    first: bool = False,
 ) -> ThreadMessage:
     now = utcnow()
     message = ThreadMessage(
@@ -71,6 +78,14 @@ def _write(
         organisation_id=assessment.organisation_id,
     )
     _mark_read(session, actor, thread.id or 0, message.id or 0)
+    notices.after_message(
+        session,
+        actor,
+        assessment,
+        competency_number=thread.competency_number,
+        text=text,
+        first=first,
+    )
     return message
 
 
@@ -113,7 +128,7 @@ def open_thread(
     )
     session.add(thread)
     session.flush()
-    _write(session, actor, assessment, thread, message)
+    _write(session, actor, assessment, thread, message, first=True)
     session.commit()
     return thread
 

@@ -23,17 +23,28 @@ def _mail_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "wcc-mail-worker"]
 
 
-@pytest.mark.parametrize(
-    ("mode", "smtp_url"),
-    [(MailWorker.OFF, "smtp://127.0.0.1:1025"), (MailWorker.EMBEDDED, None)],
-)
-def test_no_worker_starts_unless_embedded_with_a_mail_server(
-    monkeypatch: pytest.MonkeyPatch, mode: MailWorker, smtp_url: str | None
-) -> None:
+def test_no_worker_starts_unless_embedded(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = get_settings()
-    monkeypatch.setattr(settings, "mail_worker", mode)
-    monkeypatch.setattr(settings, "smtp_url", SecretStr(smtp_url) if smtp_url else None)
+    monkeypatch.setattr(settings, "mail_worker", MailWorker.OFF)
+    monkeypatch.setattr(settings, "smtp_url", SecretStr("smtp://127.0.0.1:1025"))
     assert start_embedded(settings) is None
+
+
+def test_embedded_without_a_mail_server_still_writes_reminders_and_sends_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no mail server the embedded worker keeps the outbox (for /admin/outbox) and
+    still writes the deadline reminders into it."""
+    settings = get_settings()
+    monkeypatch.setattr(settings, "mail_worker", MailWorker.EMBEDDED)
+    monkeypatch.setattr(settings, "smtp_url", None)
+    worker = start_embedded(settings)
+    assert worker is not None
+    try:
+        assert len(_mail_threads()) == 1
+    finally:
+        worker.stop()
+    assert _mail_threads() == []
 
 
 def test_the_application_starts_and_stops_its_worker_when_embedded(

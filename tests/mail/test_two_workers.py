@@ -7,22 +7,24 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.config import BASE_DIR
-from app.mail.models import MailStatus
+from app.mail.models import MailKind, MailStatus
+from app.users.models import Role
+from tests.factories import make_cycle, make_pct, make_sha, make_user
 from tests.mail.smtp_server import LoopbackSmtp
 from tests.mail.steps import all_mail, attempts_of, write_mail
 
 MAILS = 50
 
 
-def _worker(engine: Engine, smtp: LoopbackSmtp) -> subprocess.Popen[str]:
-    url = engine.url.render_as_string(hide_password=False)
+def _process(module: str, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.mail.worker_process", url, smtp.url, "2"],
+        [sys.executable, "-m", module, *args],
         cwd=BASE_DIR,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -30,25 +32,35 @@ def _worker(engine: Engine, smtp: LoopbackSmtp) -> subprocess.Popen[str]:
     )
 
 
+def _at_once(processes: list[subprocess.Popen[str]]) -> list[int]:
+    """Wait until every process is connected, start them together, and read the count each
+    prints."""
+    try:
+        for process in processes:
+            assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+        for process in processes:
+            assert process.stdin is not None
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        return [int(process.communicate(timeout=120)[0].strip()) for process in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
 def test_two_workers_at_once_send_every_mail_exactly_once(
     mail_engine: Engine, sessions: Callable[[], Session], smtp: LoopbackSmtp
 ) -> None:
     ids = write_mail(sessions, count=MAILS)
     smtp.delay = 0.02  # each message takes a moment, so that the two passes overlap
-    workers = [_worker(mail_engine, smtp) for _ in range(2)]
-    try:
-        for worker in workers:
-            assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
-        for worker in workers:
-            assert worker.stdin is not None
-            worker.stdin.write("go\n")
-            worker.stdin.flush()
-        sent = [int(worker.communicate(timeout=120)[0].strip()) for worker in workers]
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
+    worker = ("tests.mail.worker_process", _url(mail_engine), smtp.url, "2")
+    sent = _at_once([_process(*worker) for _ in range(2)])
 
     assert sum(sent) == MAILS
     assert all(n > 0 for n in sent), f"one worker sent everything: {sent}"
@@ -57,3 +69,28 @@ def test_two_workers_at_once_send_every_mail_exactly_once(
     mails = all_mail(sessions)
     assert {(m.status, m.attempts) for m in mails} == {(MailStatus.SENT, 1)}
     assert sum(len(attempts_of(sessions, mail_id)) for mail_id in ids) == MAILS
+
+
+PCTS = 40
+
+
+def test_two_processes_writing_reminders_at_once_write_each_exactly_once(
+    mail_engine: Engine, sessions: Callable[[], Session]
+) -> None:
+    with sessions() as session:
+        sha = make_sha(session)
+        leads = [
+            make_user(session, role=Role.PCT_LEAD, organisation=make_pct(session, sha=sha))
+            for _ in range(PCTS)
+        ]
+        cycle = make_cycle(session)
+        day = cycle.submission_due - timedelta(days=14)
+
+    process = ("tests.mail.reminder_process", _url(mail_engine), day.isoformat())
+    for expected in (PCTS, 0):  # a second round at the same threshold writes nothing
+        written = _at_once([_process(*process) for _ in range(2)])
+        assert sum(written) == expected, written
+
+    reminders = [m for m in all_mail(sessions) if m.kind is MailKind.REMINDER]
+    assert Counter(m.recipient for m in reminders) == Counter(lead.email for lead in leads)
+    assert len({m.dedup_key for m in reminders}) == PCTS

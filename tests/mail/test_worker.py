@@ -3,6 +3,8 @@ while the server is down, loses nothing, and never sends a mail twice."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -200,3 +202,39 @@ def test_a_claim_takes_no_more_than_its_limit_and_never_a_claimed_mail(
     assert [len(first), len(second), len(third)] == [2, 2, 1]
     assert len({m.id for m in first + second + third}) == 5
     assert claim(sessions, "worker-d", now, limit=2) == []
+
+
+def test_a_server_stopped_mid_run_loses_nothing_and_the_rest_goes_when_it_returns(
+    sessions: Callable[[], Session], smtp: LoopbackSmtp
+) -> None:
+    """The mail server goes down while a pass is sending: what it accepted is sent, the rest
+    waits with the failure recorded, and all of it has arrived once the server is back."""
+    count = 12
+    write_mail(sessions, count=count)
+    smtp.delay = 0.1
+    start = utcnow() + timedelta(seconds=1)
+    first_pass: list[int] = []
+    sending = threading.Thread(
+        target=lambda: first_pass.append(deliver_due(sessions, start, smtp_url=smtp.url, batch=5))
+    )
+    sending.start()
+    deadline = time.monotonic() + 30
+    while len(smtp.received) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    smtp.stop()
+    sending.join(timeout=60)
+    [sent_before] = first_pass
+    assert 4 <= sent_before < count
+
+    waiting = [m for m in all_mail(sessions) if m.status is MailStatus.PENDING]
+    assert len(waiting) == count - sent_before
+    assert any("could not be reached" in (m.last_error or "") for m in waiting)
+
+    smtp.start()
+    later = start + timedelta(minutes=5)
+    assert deliver_due(sessions, later, smtp_url=smtp.url) == count - sent_before
+    subjects = [r.message["Subject"] for r in smtp.received]
+    assert set(subjects) == {f"Notice {n}" for n in range(count)}
+    # Only a message in flight as the server died could arrive twice (SMTP's own limit).
+    assert len(subjects) - count <= 1
+    assert {m.status for m in all_mail(sessions)} == {MailStatus.SENT}
