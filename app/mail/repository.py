@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.actors import Actor
 from app.errors import NotFound
-from app.mail.models import MailStatus, OutboxAttempt, OutboxMail
+from app.mail.models import MailKind, MailStatus, OutboxAttempt, OutboxMail
 from app.permissions import Action, require
 
 PAGE_SIZE = 100
@@ -32,16 +32,27 @@ class MailRecord:
     attempts: tuple[OutboxAttempt, ...]
 
 
-def latest_mail(session: Session, actor: Actor, *, limit: int = PAGE_SIZE) -> OutboxList:
-    """The newest ``limit`` mails, newest first, and how many there are of each status."""
+def latest_mail(
+    session: Session,
+    actor: Actor,
+    *,
+    status: MailStatus | None = None,
+    kind: MailKind | None = None,
+    limit: int = PAGE_SIZE,
+) -> OutboxList:
+    """The newest ``limit`` mails of a status and kind (any, when None), newest first, and
+    how many there are of each status (of that kind)."""
     require(actor, Action.READ_OUTBOX)
+    of_kind = [] if kind is None else [col(OutboxMail.kind) == kind]
+    of_status = [] if status is None else [col(OutboxMail.status) == status]
     mails = session.exec(
         select(OutboxMail)
+        .where(*of_kind, *of_status)
         .order_by(col(OutboxMail.created_at).desc(), col(OutboxMail.id).desc())
         .limit(limit)
     ).all()
     counted = session.exec(
-        select(OutboxMail.status, sa.func.count()).group_by(col(OutboxMail.status))
+        select(OutboxMail.status, sa.func.count()).where(*of_kind).group_by(col(OutboxMail.status))
     ).all()
     counts = dict.fromkeys(MailStatus, 0) | {MailStatus(status): n for status, n in counted}
     return OutboxList(mails=tuple(mails), counts=counts)

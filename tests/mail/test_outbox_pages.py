@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import get_settings
+from app.mail.models import MailKind
 from app.mail.outbox import enqueue
 from tests.mail.steps import notice
 from tests.web.steps import sign_in
@@ -95,3 +96,19 @@ def test_no_one_but_an_administrator_reads_the_outbox(
 def test_signed_out_visitors_are_sent_to_sign_in(client: TestClient) -> None:
     page = client.get("/admin/outbox", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/login?next=")
+
+
+def test_the_outbox_shows_one_kind_and_status_when_asked(
+    client: TestClient, world, session: Session
+) -> None:
+    _mail(session, subject="Returned to you")
+    _mail(session, subject="Tell the SHA", kind=MailKind.SUBMITTED)
+    sign_in(client, world.admin)
+    page = client.get("/admin/outbox?kind=submitted&status=pending")
+    assert page.status_code == 200
+    assert "Tell the SHA" in page.text and "Returned to you" not in page.text
+    assert '<option value="submitted" selected>' in page.text
+    # A choice that is not on the lists shows everything rather than failing.
+    every = client.get("/admin/outbox?kind=nonsense&status=%0A")
+    assert every.status_code == 200
+    assert "Tell the SHA" in every.text and "Returned to you" in every.text
