@@ -8,6 +8,7 @@ from datetime import datetime
 
 from app.config import get_settings
 from app.mail.models import MailStatus, OutboxMail
+from app.mail.secret_links import hide_secret_links
 from app.wording import ENGLAND, long_date
 
 
@@ -56,6 +57,15 @@ class MailLine:
     @property
     def next_try_short(self) -> str:
         return short_moment(self.mail.next_attempt_at) if self.next_try else ""
+
+    @property
+    def shown_text(self) -> str:
+        """The plain text as an administrator may read it: secret links hidden."""
+        return hide_secret_links(self.mail.body_text)
+
+    @property
+    def shown_html(self) -> str:
+        return hide_secret_links(self.mail.body_html)
 
     @property
     def sent(self) -> str:

@@ -33,6 +33,7 @@ from app.mail import compose
 from app.mail import smtp as smtp_server
 from app.mail.models import AttemptOutcome, MailStatus, OutboxAttempt, OutboxMail
 from app.mail.reminders import Sent, send_reminders
+from app.mail.secret_links import CARRY_SECRET_LINKS, hide_secret_links
 from app.wording import today_in_england
 
 log = logging.getLogger("wcc.mail")
@@ -144,6 +145,9 @@ def _record(
             mail.status = MailStatus.SENT
             mail.sent_at = now
             mail.last_error = None
+            if mail.kind in CARRY_SECRET_LINKS:
+                mail.body_text = hide_secret_links(mail.body_text)
+                mail.body_html = hide_secret_links(mail.body_html)
         else:
             mail.last_error = error[:ERROR_MAX]
             if give_up or mail.attempts >= MAX_ATTEMPTS:

@@ -75,7 +75,7 @@ def live_server(run_dir: Path) -> Iterator[str]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
+            for _ in range(600):  # a minute, for a machine busy with other work
                 try:
                     with urllib.request.urlopen(f"{base}/readyz", timeout=1) as response:
                         if response.status == 200:

@@ -112,3 +112,16 @@ def test_the_outbox_shows_one_kind_and_status_when_asked(
     every = client.get("/admin/outbox?kind=nonsense&status=%0A")
     assert every.status_code == 200
     assert "Tell the SHA" in every.text and "Returned to you" in every.text
+
+
+def test_invitation_and_reset_links_are_never_shown(
+    client: TestClient, world, session: Session
+) -> None:
+    token = "Abc_-" * 9
+    context = notice()["context"] | {"action_path": f"/reset-password/{token}"}
+    mail_id = _mail(session, kind=MailKind.PASSWORD_RESET, context=context)
+    sign_in(client, world.admin)
+    page = client.get(f"/admin/outbox/{mail_id}")
+    assert page.status_code == 200
+    assert token not in page.text
+    assert "/reset-password/[link hidden: it lets whoever holds it choose" in page.text

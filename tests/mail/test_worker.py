@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from app.db import utcnow
-from app.mail.models import AttemptOutcome, MailStatus
+from app.mail.models import AttemptOutcome, MailKind, MailStatus
 from app.mail.worker import MAX_ATTEMPTS, deliver_due, retry_delay
 from tests.mail.smtp_server import LoopbackSmtp
 from tests.mail.steps import all_mail, attempts_of, notice, write_mail
@@ -238,3 +238,18 @@ def test_a_server_stopped_mid_run_loses_nothing_and_the_rest_goes_when_it_return
     # Only a message in flight as the server died could arrive twice (SMTP's own limit).
     assert len(subjects) - count <= 1
     assert {m.status for m in all_mail(sessions)} == {MailStatus.SENT}
+
+
+def test_a_sent_invitation_keeps_no_working_link_and_the_mail_that_went_had_it(
+    sessions: Callable[[], Session], smtp: LoopbackSmtp
+) -> None:
+    token = "k" * 43
+    context = notice()["context"] | {"action_path": f"/invitations/{token}"}
+    write_mail(sessions, kind=MailKind.INVITATION, context=context)
+    assert deliver_due(sessions, utcnow() + timedelta(seconds=1), smtp_url=smtp.url) == 1
+
+    [received] = smtp.received
+    assert f"/invitations/{token}" in received.message.get_body(("plain",)).get_content()
+    [mail] = all_mail(sessions)
+    assert token not in mail.body_text and token not in mail.body_html
+    assert "/invitations/[link hidden" in mail.body_text
