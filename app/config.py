@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     # `wcc serve` on SQLite sets embedded unless told otherwise; elsewhere `wcc worker` sends.
     mail_worker: MailWorker = MailWorker.OFF
+    # Invitations and password reset (app.invitations): how long each single-use link works,
+    # and how many reset requests one address, or one client, may make in the window.
+    invitation_days: int = Field(default=7, ge=1, le=90)
+    password_reset_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    password_resets_per_account: int = Field(default=3, ge=1)
+    password_resets_per_address: int = Field(default=20, ge=1)
+    password_reset_window_minutes: int = Field(default=60, ge=1)
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Settings:

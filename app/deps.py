@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.actors import Actor
 from app.auth import service as auth_service
-from app.auth.tokens import user_id_from_token
+from app.auth.tokens import claims_from_token
 from app.db import get_session
 from app.errors import NotSignedIn
 
@@ -32,8 +32,12 @@ def optional_actor(
     """The caller if signed in by bearer token or session cookie; None if not signed in.
     An invalid or expired credential raises 401."""
     if token:
-        user_id = user_id_from_token(token)
-        actor = auth_service.actor_for_user(session, user_id) if user_id is not None else None
+        claims = claims_from_token(token)
+        actor = (
+            auth_service.actor_for_bearer(session, claims.user_id, issued_at=claims.issued_at)
+            if claims is not None
+            else None
+        )
     elif cookie := request.cookies.get(SESSION_COOKIE):
         actor = auth_service.actor_for_session_token(session, cookie)
         if actor is None:

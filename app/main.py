@@ -14,10 +14,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.admin import pages as admin_pages
+from app.admin import user_pages as admin_user_pages
 from app.assessments import api as assessments_api
 from app.assessments import decision_pages, provisional_pages, signing_pages
 from app.assessments import pages as assessment_pages
 from app.audit import api as audit_api
+from app.audit import pages as audit_pages
 from app.auth import api as auth_api
 from app.auth import form_keeping
 from app.auth import pages as auth_pages
@@ -41,6 +43,8 @@ from app.governance import api as governance_api
 from app.governance import pages as governance_pages
 from app.health import router as health_router
 from app.home import pages as home_pages
+from app.invitations import api as invitations_api
+from app.invitations import pages as invitation_pages
 from app.mail import pages as mail_pages
 from app.mail import worker as mail_worker
 from app.organisations import api as organisations_api
@@ -233,6 +237,7 @@ def create_app() -> FastAPI:
     for router in (
         auth_api.router,
         users_api.router,
+        invitations_api.router,
         framework_api.router,
         organisations_api.router,
         cycles_api.router,
@@ -252,6 +257,7 @@ def create_app() -> FastAPI:
         app.include_router(router)
     for pages in (
         auth_pages,
+        invitation_pages,
         home_pages,
         assessment_pages,
         signing_pages,
@@ -263,12 +269,14 @@ def create_app() -> FastAPI:
         outcome_pages,
         evidence_pages,
         admin_pages,
+        admin_user_pages,
         mail_pages,
         region_pages,
         development_pages,
         engagement_pages,
         pbc_pages,
         comparison_pages,
+        audit_pages,
     ):
         app.include_router(pages.router)
     return app

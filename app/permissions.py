@@ -51,6 +51,7 @@ class Action(StrEnum):
     READ_DEVELOPMENT_PLAN = "read_development_plan"
     KEEP_PBC_REGISTER = "keep_pbc_register"
     READ_OUTBOX = "read_outbox"
+    INVITE_USERS = "invite_users"
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -65,6 +66,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.READ_SHA_REPORT,
             Action.KEEP_PBC_REGISTER,
             Action.READ_OUTBOX,
+            Action.INVITE_USERS,
         }
     ),
     Role.PCT_LEAD: frozenset(
@@ -83,6 +85,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.KEEP_DEVELOPMENT_PLAN,
             Action.READ_DEVELOPMENT_PLAN,
             Action.KEEP_PBC_REGISTER,
+            Action.INVITE_USERS,
         }
     ),
     Role.BOARD_MEMBER: frozenset(
@@ -137,6 +140,7 @@ ACTION_WORDS: dict[Action, str] = {
     Action.READ_DEVELOPMENT_PLAN: "read a development plan",
     Action.KEEP_PBC_REGISTER: "keep the PBC register",
     Action.READ_OUTBOX: "read the mail outbox",
+    Action.INVITE_USERS: "invite people",
 }
 
 
@@ -371,3 +375,22 @@ def require_pbc_keeper(actor: Actor, group: Organisation) -> None:
     require(actor, Action.KEEP_PBC_REGISTER)
     if not may_keep_pbc_register(actor, group):
         raise Forbidden("Only the PCT's lead keeps the PBC register of its groups")
+
+
+# The roles a PCT's lead may invite, to the PCT or to a practice or PBC group under it; an
+# administrator invites anyone, to any organisation.
+LEAD_INVITES = frozenset({Role.CLINICIAN, Role.BOARD_MEMBER})
+
+
+def require_invite(actor: Actor, role: Role, pct_id: int | None = None) -> None:
+    """403 unless the actor may invite someone of ``role`` to an organisation of the PCT
+    ``pct_id`` (None: not yet known, or an organisation outside every PCT)."""
+    require(actor, Action.INVITE_USERS)
+    if actor.is_admin:
+        return
+    if role not in LEAD_INVITES:
+        raise Forbidden("A PCT lead can invite clinicians and board members only", field="role")
+    if pct_id is None or not (actor.role is Role.PCT_LEAD and acts_for_pct(actor, pct_id)):
+        raise Forbidden(
+            "A PCT lead can invite people to its own PCT only", field="organisation_code"
+        )

@@ -27,6 +27,7 @@ from app.evidence.models import (
     EvidenceItem,
 )
 from app.governance.models import GovernanceRating, GovernanceReview
+from app.invitations.models import OneTimeLink, PasswordResetRequest
 from app.mail.models import OutboxAttempt, OutboxMail
 from app.organisations.models import Organisation
 from app.outcomes.models import Outcome, OutcomeActual, PresentedOutcome
@@ -54,12 +55,14 @@ __all__ = [
     "GovernanceRating",
     "GovernanceReview",
     "ModerationChange",
+    "OneTimeLink",
     "Organisation",
     "OutboxAttempt",
     "OutboxMail",
     "Outcome",
     "OutcomeActual",
     "Panel",
+    "PasswordResetRequest",
     "PbcRegister",
     "PresentedEvidence",
     "PresentedOutcome",

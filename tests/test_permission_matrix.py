@@ -230,6 +230,19 @@ CASES = [
             "organisation_code": w.a.pct.code,
         },
     ),
+    # An administrator invites anyone; a PCT's lead its own PCT's clinicians and board.
+    Case(
+        "invite",
+        "POST",
+        lambda w, c, s: "/api/v1/invitations",
+        only({"ADMIN": 201, "LEAD": 201}, 403),
+        body=lambda w, s: {
+            "email": "invited.person@x.test",
+            "full_name": "Invited Person",
+            "role": "clinician",
+            "organisation_code": w.a.pct.code,
+        },
+    ),
     Case("list organisations", "GET", lambda w, c, s: "/api/v1/organisations", everyone(200)),
     Case(
         "create organisation",
@@ -255,6 +268,33 @@ CASES = [
             "submission_due": "2010-12-01",
             "review_due": "2011-03-01",
         },
+    ),
+    Case(
+        "find users",
+        "GET",
+        lambda w, c, s: "/api/v1/users?q=lead&role=pct_lead&is_active=true",
+        only({"ADMIN": 200}, 403),
+    ),
+    Case(
+        "read organisation",
+        "GET",
+        lambda w, c, s: f"/api/v1/organisations/{w.a.pct.code}",
+        only(PCT_READERS | {"REV": 200}, 404),
+    ),
+    Case(
+        "change organisation",
+        "PATCH",
+        lambda w, c, s: f"/api/v1/organisations/{w.a.pct.code}",
+        only({"ADMIN": 200}, 403),
+        body=lambda w, s: {"name": "Renamed PCT", "population": 250_000},
+    ),
+    Case("read cycle", "GET", lambda w, c, s: f"/api/v1/cycles/{w.cycle.id}", everyone(200)),
+    Case(
+        "change cycle",
+        "PATCH",
+        lambda w, c, s: f"/api/v1/cycles/{w.cycle.id}",
+        only({"ADMIN": 200}, 403),
+        body=lambda w, s: {"submission_due": "2010-01-08"},
     ),
     Case("competencies", "GET", lambda w, c, s: "/api/v1/competencies", everyone(200)),
     Case("list assessments", "GET", lambda w, c, s: "/api/v1/assessments", everyone(200)),

@@ -9,6 +9,7 @@ from app.actors import Actor
 from app.audit.trail import AuditEvent
 from app.errors import Forbidden
 from app.permissions import Action, require
+from app.users.models import User
 
 
 def list_events(
@@ -35,3 +36,36 @@ def list_events(
         statement.order_by(col(AuditEvent.id).desc()).limit(limit).offset(offset)
     ).all()
     return list(events), total
+
+
+def last_changed_by(session: Session, entity: str, entity_id: int) -> str | None:
+    """Who made the latest recorded change to a row (their name, else the label the event
+    keeps), for a refusal that says who changed it since."""
+    row = session.exec(
+        select(AuditEvent.actor_label, User.full_name)
+        .outerjoin(User, col(User.id) == AuditEvent.actor_id)
+        .where(col(AuditEvent.entity) == entity, col(AuditEvent.entity_id) == entity_id)
+        .order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    label, name = row
+    return name or label
+
+
+def latest_change_by(
+    session: Session, actor: Actor, entity: str, entity_id: int
+) -> AuditEvent | None:
+    """The latest change the actor made to a row, for a page that confirms it ("what
+    changed"); None if they have made none."""
+    return session.exec(
+        select(AuditEvent)
+        .where(
+            col(AuditEvent.entity) == entity,
+            col(AuditEvent.entity_id) == entity_id,
+            col(AuditEvent.actor_id) == actor.user_id,
+        )
+        .order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    ).first()

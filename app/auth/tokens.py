@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import jwt
 
@@ -21,8 +22,15 @@ def issue_token(user_id: int, *, lifetime: timedelta | None = None) -> str:
     return jwt.encode(claims, settings.signing_key(), algorithm=ALGORITHM)
 
 
-def user_id_from_token(token: str) -> int | None:
-    """The user id a valid, unexpired token names; None for anything else."""
+class TokenClaims(NamedTuple):
+    """Whom a valid token names, and when it was issued (to the second)."""
+
+    user_id: int
+    issued_at: datetime
+
+
+def claims_from_token(token: str) -> TokenClaims | None:
+    """The claims of a valid, unexpired token; None for anything else."""
     try:
         claims = jwt.decode(
             token,
@@ -31,6 +39,12 @@ def user_id_from_token(token: str) -> int | None:
             audience=AUDIENCE,
             options={"require": ["sub", "exp", "iat"]},
         )
-        return int(claims["sub"])
-    except (jwt.PyJWTError, ValueError, TypeError):
+        return TokenClaims(int(claims["sub"]), datetime.fromtimestamp(int(claims["iat"]), UTC))
+    except (jwt.PyJWTError, ValueError, TypeError, OverflowError, OSError):
         return None
+
+
+def user_id_from_token(token: str) -> int | None:
+    """The user id a valid, unexpired token names; None for anything else."""
+    claims = claims_from_token(token)
+    return claims.user_id if claims is not None else None

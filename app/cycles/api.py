@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.cycles import service
-from app.cycles.schemas import CycleCreate, CycleRead
+from app.cycles.schemas import CycleCreate, CycleDetail, CycleRead, CycleUpdate
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
+from app.params import PathId
 
 router = APIRouter(prefix="/api/v1/cycles", tags=["cycles"])
 
@@ -35,3 +36,21 @@ def create_cycle(body: CycleCreate, session: SessionDep, actor: CurrentActor) ->
         provisional_step=body.provisional_step,
     )
     return CycleRead.model_validate(cycle, from_attributes=True)
+
+
+@router.get("/{cycle_id}", response_model=CycleDetail, responses=errors(401, 404, 422))
+def read_cycle(cycle_id: PathId, session: SessionDep, actor: CurrentActor) -> CycleDetail:
+    """One cycle, with its version (send it back with a change)."""
+    return CycleDetail.model_validate(service.get_cycle(session, cycle_id), from_attributes=True)
+
+
+@router.patch("/{cycle_id}", response_model=CycleDetail, responses=errors(401, 403, 404, 409, 422))
+def update_cycle(
+    cycle_id: PathId, body: CycleUpdate, session: SessionDep, actor: CurrentActor
+) -> CycleDetail:
+    """Administrators: rename a cycle, move its dates (opening, then submission, then review:
+    422 naming the field out of order), or switch the provisional step (409 once an
+    assessment of the cycle is submitted). Fields left out stay as they are; the framework
+    and competencies never change. A ``version`` other than the one saved is refused (409)."""
+    cycle = service.update_cycle(session, actor, cycle_id, data=body)
+    return CycleDetail.model_validate(cycle, from_attributes=True)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
 from app.organisations import service
-from app.organisations.schemas import OrganisationCreate, OrganisationRead
+from app.organisations.models import Organisation
+from app.organisations.schemas import (
+    OrganisationCreate,
+    OrganisationDetail,
+    OrganisationRead,
+    OrganisationUpdate,
+)
+
+# An organisation's code as a path names it (any case; codes are kept in upper case).
+OrganisationCode = Annotated[str, Path(min_length=1, max_length=12)]
 
 router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
 
@@ -42,3 +53,31 @@ def create_organisation(
         **organisation.model_dump(exclude={"parent_id"}),
         parent_code=service.normalise_code(body.parent_code) if body.parent_code else None,
     )
+
+
+def _detail(organisation: Organisation, parent_code: str | None) -> OrganisationDetail:
+    return OrganisationDetail(
+        **organisation.model_dump(exclude={"parent_id"}), parent_code=parent_code
+    )
+
+
+@router.get("/{code}", response_model=OrganisationDetail, responses=errors(401, 404, 422))
+def read_organisation(
+    code: OrganisationCode, session: SessionDep, actor: CurrentActor
+) -> OrganisationDetail:
+    """One organisation you may see, with its version (send it back with a change)."""
+    organisation, parent_code = service.get_visible(session, actor, code)
+    return _detail(organisation, parent_code)
+
+
+@router.patch(
+    "/{code}", response_model=OrganisationDetail, responses=errors(401, 403, 404, 409, 422)
+)
+def update_organisation(
+    code: OrganisationCode, body: OrganisationUpdate, session: SessionDep, actor: CurrentActor
+) -> OrganisationDetail:
+    """Administrators: change the name, the parent, the population or the number of GP
+    practices; fields left out stay as they are, the code and kind never change. A
+    ``version`` other than the one saved is refused (409)."""
+    organisation = service.update_organisation(session, actor, code, data=body)
+    return _detail(organisation, service.get_visible(session, actor, organisation.code)[1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.organisations.models import MAX_PRACTICES, OrganisationKind
+from app.params import MAX_ID
 
 
 class OrganisationCreate(BaseModel):
@@ -31,3 +32,27 @@ class OrganisationRead(BaseModel):
     parent_code: str | None
     population: int | None
     practice_count: int | None = None
+
+
+class OrganisationUpdate(BaseModel):
+    """Fields to change; those left out stay as they are. The code and the kind never
+    change. ``version`` guards against overwriting someone else's change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    parent_code: str | None = Field(default=None, max_length=12)
+    population: int | None = Field(default=None, ge=0, le=100_000_000)
+    practice_count: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_PRACTICES,
+        description="A PCT's number of GP practices (PCTs only); null when not declared.",
+    )
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class OrganisationDetail(OrganisationRead):
+    """One organisation, with the version to send back with a change."""
+
+    version: int

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
-from app.params import PathId
+from app.params import MAX_ID, PathId
 from app.users import service
-from app.users.models import User
+from app.users.models import Role, User
 from app.users.schemas import UserCreate, UserRead, UserUpdate
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
@@ -36,10 +38,34 @@ def read_me(session: SessionDep, actor: CurrentActor) -> UserRead:
     return _read(user, actor.organisation_code)
 
 
-@router.get("", response_model=list[UserRead], responses=errors(401, 403))
-def list_users(session: SessionDep, actor: CurrentActor) -> list[UserRead]:
-    """Administrators: every user."""
-    return [_read(user, code) for user, code in service.list_users(session, actor)]
+@router.get("", response_model=list[UserRead], responses=errors(401, 403, 422))
+def list_users(
+    session: SessionDep,
+    actor: CurrentActor,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Part of the name or email, any case")
+    ] = None,
+    organisation_code: Annotated[
+        str | None,
+        Query(max_length=12, description="Users of this organisation and those under it"),
+    ] = None,
+    role: Role | None = None,
+    is_active: bool | None = None,
+    limit: Annotated[int | None, Query(ge=1, le=500)] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+) -> list[UserRead]:
+    """Administrators: every user, by email; or those that match the filters given."""
+    rows, _total = service.search_users(
+        session,
+        actor,
+        text=q,
+        organisation_code=organisation_code,
+        role=role,
+        is_active=is_active,
+        limit=limit,
+        offset=offset,
+    )
+    return [_read(row.user, row.organisation_code) for row in rows]
 
 
 @router.post("", status_code=201, response_model=UserRead, responses=errors(401, 403, 409, 422))

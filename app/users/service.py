@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from sqlalchemy import func, or_
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -37,6 +40,35 @@ def find_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalise_email(email))).first()
 
 
+def organisation_for_role(
+    session: Session, role: Role, organisation_code: str | None
+) -> Organisation | None:
+    """The organisation a user of ``role`` would belong to: None for an administrator;
+    refused when the code is missing, unknown, or names a kind the role cannot belong to."""
+    kinds = ROLE_ORGANISATION_KINDS[role]
+    if role is Role.ADMIN:
+        if organisation_code:
+            raise InvalidInput(
+                "An administrator belongs to no organisation", field="organisation_code"
+            )
+        return None
+    if not organisation_code:
+        raise InvalidInput(f"A {role.value} needs an organisation code", field="organisation_code")
+    organisation = organisation_service.find_by_code(session, organisation_code)
+    if organisation is None:
+        raise InvalidInput(
+            f"Organisation {organisation_code.strip().upper()!r} not found",
+            field="organisation_code",
+        )
+    if organisation.kind not in kinds:
+        raise InvalidInput(
+            f"A {role.value} must belong to a {' or '.join(sorted(kinds))}, "
+            f"not a {organisation.kind.value}",
+            field="organisation_code",
+        )
+    return organisation
+
+
 def create_user(
     session: Session,
     actor: Actor,
@@ -61,31 +93,8 @@ def create_user(
     check_password_rules(password, email=email)
     if find_by_email(session, email) is not None:
         raise Conflict(f"A user with email {email!r} already exists", field="email")
-    organisation_id: int | None = None
-    kinds = ROLE_ORGANISATION_KINDS[role]
-    if role is Role.ADMIN:
-        if organisation_code:
-            raise InvalidInput(
-                "An administrator belongs to no organisation", field="organisation_code"
-            )
-    else:
-        if not organisation_code:
-            raise InvalidInput(
-                f"A {role.value} needs an organisation code", field="organisation_code"
-            )
-        organisation = organisation_service.find_by_code(session, organisation_code)
-        if organisation is None:
-            raise InvalidInput(
-                f"Organisation {organisation_code.strip().upper()!r} not found",
-                field="organisation_code",
-            )
-        if organisation.kind not in kinds:
-            raise InvalidInput(
-                f"A {role.value} must belong to a {' or '.join(sorted(kinds))}, "
-                f"not a {organisation.kind.value}",
-                field="organisation_code",
-            )
-        organisation_id = organisation.id
+    organisation = organisation_for_role(session, role, organisation_code)
+    organisation_id = organisation.id if organisation is not None else None
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -119,10 +128,13 @@ def update_user(
     job_title: str | None = None,
     is_active: bool | None = None,
     password: str | None = None,
+    role: Role | None = None,
+    organisation_code: str | None = None,
     expected_version: int | None = None,
 ) -> User:
     """Administrators: rename, retitle, deactivate or reactivate a user, or set a new
-    password."""
+    password; or give them another role or organisation (``organisation_code`` "" for none,
+    as an administrator has)."""
     begin_write(session)
     require(actor, Action.MANAGE_USERS)
     user = session.get(User, user_id)
@@ -139,6 +151,8 @@ def update_user(
         user.full_name = full_name.strip()
     if job_title is not None:
         user.job_title = job_title.strip() or None
+    if role is not None or organisation_code is not None:
+        _place(session, actor, user, role=role, code=organisation_code)
     if is_active is not None:
         user.is_active = is_active
         if not is_active:
@@ -190,3 +204,98 @@ def _end_sessions(session: Session, user_id: int) -> None:
     ).all():
         browser.ended_at = utcnow()
         session.add(browser)
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every live browser session of the user (adds to the caller's transaction)."""
+    _end_sessions(session, user_id)
+
+
+def _place(
+    session: Session, actor: Actor, user: User, *, role: Role | None, code: str | None
+) -> None:
+    """Give ``user`` another role or organisation, or both, if the pair is allowed. ``code``
+    None keeps the organisation; "" means none (an administrator)."""
+    new_role = role or user.role
+    if code is None:
+        code = organisation_code(session, user) or ""
+    if user.id == actor.user_id and user.role is Role.ADMIN and new_role is not Role.ADMIN:
+        raise InvalidInput("You cannot take away your own administrator role", field="role")
+    organisation = organisation_for_role(session, new_role, code)
+    user.role = new_role
+    user.organisation_id = organisation.id if organisation is not None else None
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """A user as a list shows them: with their organisation's code and name."""
+
+    user: User
+    organisation_code: str | None
+    organisation_name: str | None
+
+
+def _within(code: str) -> ColumnElement[bool]:
+    """Users of the organisation ``code`` and of the organisations under it (an SHA's PCTs,
+    a PCT's PBC groups and practices, and the practices of those groups)."""
+    level = select(Organisation.id).where(
+        Organisation.code == organisation_service.normalise_code(code)
+    )
+    levels = [level]
+    for _ in range(3):
+        level = select(Organisation.id).where(col(Organisation.parent_id).in_(level))
+        levels.append(level)
+    return or_(*(col(User.organisation_id).in_(ids) for ids in levels))
+
+
+def search_users(
+    session: Session,
+    actor: Actor,
+    *,
+    text: str | None = None,
+    organisation_code: str | None = None,
+    role: Role | None = None,
+    is_active: bool | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[UserRow], int]:
+    """Administrators: the users whose name or email holds ``text`` (any case), of the
+    organisation ``organisation_code`` or one under it, of ``role``, active or not; by email,
+    a page of them (all without ``limit``), and how many match in all. Two statements."""
+    require(actor, Action.MANAGE_USERS)
+    conditions: list[ColumnElement[bool]] = []
+    if text and text.strip():
+        needle = text.strip().lower()
+        conditions.append(
+            or_(
+                func.lower(User.full_name).contains(needle, autoescape=True),
+                col(User.email).contains(needle, autoescape=True),
+            )
+        )
+    if organisation_code and organisation_code.strip():
+        conditions.append(_within(organisation_code))
+    if role is not None:
+        conditions.append(col(User.role) == role)
+    if is_active is not None:
+        conditions.append(col(User.is_active) == is_active)
+    total = session.exec(select(func.count()).select_from(User).where(*conditions)).one()
+    statement = (
+        select(User, Organisation.code, Organisation.name)
+        .outerjoin(Organisation, col(Organisation.id) == User.organisation_id)
+        .where(*conditions)
+        .order_by(User.email)
+        .offset(offset)
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    rows = [UserRow(user, code, name) for user, code, name in session.exec(statement).all()]
+    return rows, total
+
+
+def get_user(session: Session, actor: Actor, user_id: int) -> User:
+    """Administrators: one user (404 if there is none)."""
+    require(actor, Action.MANAGE_USERS)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"User {user_id} not found")
+    return user

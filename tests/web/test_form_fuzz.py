@@ -62,6 +62,10 @@ RATING = next(iter(EvidenceRatingValue)).value
 # POST routes of the pages that no page form reaches, and why.
 WITHOUT_FORM = {
     "/stay-signed-in": "the page script calls it to keep a session going; no form posts it",
+    "/invitations/{token}": "reached only by the link mailed to the person invited "
+    "(fuzzed in tests/invitations/test_bad_input.py)",
+    "/reset-password/{token}": "reached only by the link mailed to the person "
+    "(fuzzed in tests/invitations/test_bad_input.py)",
 }
 
 # The heading of a page that is itself the refusal (not found, forbidden, form expired).
@@ -504,6 +508,11 @@ def pages(scene: Scene) -> list[str]:
         "/admin/users",
         "/admin/organisations",
         "/admin/cycles",
+        f"/admin/users/{scene.spare.id}",
+        f"/admin/organisations/{scene.world.b.pct.code}",
+        f"/admin/cycles/{scene.world.cycle.id}",
+        "/invitations/new",
+        "/forgot-password",
         "/pbc",
         f"/organisations/{scene.pbc_group}/pbc",
         f"/organisations/{scene.pbc_group}/pbc/register",

@@ -458,3 +458,13 @@ def test_no_warning_once_nothing_is_overdue_and_the_finalised_card_leads_to_its_
     page = client.get("/").text
     assert f'href="/assessments/{assessment.id}/development-plan"' in page
     assert f"The {world.cycle.name} development plan" in home_text(client, world.a.board)
+
+
+def test_only_the_lead_is_offered_to_invite_people(client: TestClient, world) -> None:
+    sign_in(client, world.a.lead)
+    assert 'href="/invitations/new"' in client.get("/").text
+    for someone in (world.a.board, world.a.clinician):
+        sign_in(client, someone)
+        assert 'href="/invitations/new"' not in client.get("/").text
+    sign_in(client, world.admin)
+    assert 'href="/invitations/new"' in client.get("/admin").text

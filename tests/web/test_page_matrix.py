@@ -181,6 +181,21 @@ def _pbc_group(w, c) -> str:
     return "/organisations/PBX1/pbc"
 
 
+INVITERS = only({"ADMIN": 200, "LEAD": 200, "BLEAD": 200}, 403)
+
+
+def _invitation_sent(w, c) -> str:
+    """A clinician of PCT "a", invited by the administrator: the confirmation page."""
+    body = {
+        "email": "invited@pct.nhs.test",
+        "full_name": "Dr Nia Evans",
+        "role": "clinician",
+        "organisation_code": w.a.pct.code,
+    }
+    invited = ok(c.post("/api/v1/invitations", json=body, headers=auth(w.admin)), 201)
+    return f"/invitations/sent/{invited['id']}"
+
+
 PLAN_KEEPING = {actor: 303 if status == 200 else status for actor, status in PLAN_KEEPER.items()}
 GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = [
     ("home", lambda w, c: "/", only({}, 200)),
@@ -278,6 +293,46 @@ GET_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, int]]] = 
     ("admin organisations", lambda w, c: "/admin/organisations", only({"ADMIN": 200}, 403)),
     ("admin cycles", lambda w, c: "/admin/cycles", only({"ADMIN": 200}, 403)),
     ("admin outbox", lambda w, c: "/admin/outbox", only({"ADMIN": 200}, 403)),
+    ("admin user", lambda w, c: f"/admin/users/{w.a.clinician.id}", only({"ADMIN": 200}, 403)),
+    (
+        "admin user saved",
+        lambda w, c: f"/admin/users/{w.a.clinician.id}/saved",
+        only({"ADMIN": 200}, 403),
+    ),
+    (
+        "deactivate user page",
+        lambda w, c: f"/admin/users/{w.a.clinician.id}/deactivate",
+        only({"ADMIN": 200}, 403),
+    ),
+    (
+        "admin organisation",
+        lambda w, c: f"/admin/organisations/{w.a.pct.code}",
+        only({"ADMIN": 200}, 403),
+    ),
+    (
+        "admin organisation saved",
+        lambda w, c: f"/admin/organisations/{w.a.pct.code}/saved",
+        only({"ADMIN": 200}, 403),
+    ),
+    ("admin cycle", lambda w, c: f"/admin/cycles/{w.cycle.id}", only({"ADMIN": 200}, 403)),
+    (
+        "admin cycle saved",
+        lambda w, c: f"/admin/cycles/{w.cycle.id}/saved",
+        only({"ADMIN": 200}, 403),
+    ),
+    (
+        "audit trail",
+        lambda w, c: f"/assessments/{_submitted(w, c)}/audit",
+        only({"ADMIN": 200, "LEAD": 200, "BOARD": 403, "CLIN": 403, "REV": 403}, 404),
+    ),
+    (
+        "audit trail of a draft",
+        lambda w, c: f"/assessments/{_draft(w, c)}/audit",
+        only({"ADMIN": 200, "LEAD": 200, "BOARD": 403, "CLIN": 403}, 404),
+    ),
+    # Invitations: an administrator, and the lead of any PCT (for its own PCT's people).
+    ("invite page", lambda w, c: "/invitations/new", INVITERS),
+    ("invitation sent", _invitation_sent, only({"ADMIN": 200, "LEAD": 200, "BLEAD": 404}, 403)),
 ]
 
 POST_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, Any], dict[str, int]]] = [
@@ -405,6 +460,19 @@ POST_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, Any], di
         only({"ADMIN": 303}, 403),
     ),
     (
+        "invite someone",
+        lambda w, c: "/invitations/new",
+        {
+            "full_name": "Alex Admin",
+            "email": "invited@nhs.test",
+            "role": "admin",
+            "organisation_code": "",
+            "step": "confirm",
+        },
+        # A lead invites clinicians and board members only: the form again, refused (403).
+        only({"ADMIN": 303}, 403),
+    ),
+    (
         "add cycle",
         lambda w, c: "/admin/cycles",
         {
@@ -412,6 +480,41 @@ POST_CASES: list[tuple[str, Callable[[Any, TestClient], str], dict[str, Any], di
             "opens_on": "2010-09-01",
             "submission_due": "2010-12-01",
             "review_due": "2011-03-01",
+        },
+        only({"ADMIN": 303}, 403),
+    ),
+    (
+        "change user",
+        lambda w, c: f"/admin/users/{w.a.clinician.id}",
+        {
+            "full_name": "Dr Ann Hughes",
+            "role": "clinician",
+            "organisation_code": "",
+            "job_title": "",
+        },
+        only({"ADMIN": 422}, 403),
+    ),
+    (
+        "deactivate user",
+        lambda w, c: f"/admin/users/{w.b.clinician.id}",
+        {"action": "deactivate"},
+        only({"ADMIN": 303}, 403),
+    ),
+    (
+        "change organisation",
+        lambda w, c: f"/admin/organisations/{w.b.pct.code}",
+        {"name": "Renamed PCT", "parent_code": "", "population": "250000"},
+        only({"ADMIN": 422}, 403),
+    ),
+    (
+        "change cycle",
+        lambda w, c: f"/admin/cycles/{w.cycle.id}",
+        {
+            "name": "2009/10",
+            "opens_on": "2009-09-16",
+            "submission_due": "2010-01-08",
+            "review_due": "2010-05-21",
+            "provisional_step": "yes",
         },
         only({"ADMIN": 303}, 403),
     ),
