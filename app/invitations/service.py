@@ -394,6 +394,13 @@ def _use_link(
     return user
 
 
+def _filed_under(session: Session, user: User) -> int | None:
+    """The organisation an event about ``user`` is filed under: their PCT, so that its lead
+    reads it in the audit trail, or their own organisation above any PCT."""
+    organisation = repository.organisation(session, user.organisation_id)
+    return repository.pct_of(session, organisation) or user.organisation_id
+
+
 def _record_own(session: Session, user: User, action: str, after: dict[str, object]) -> None:
     """An audit event of the person acting on their own account, filed under their PCT."""
     assert user.id is not None
@@ -404,10 +411,7 @@ def _record_own(session: Session, user: User, action: str, after: dict[str, obje
         entity_id=user.id,
         action=action,
         after=after,
-        organisation_id=repository.pct_of(
-            session, repository.organisation(session, user.organisation_id)
-        )
-        or user.organisation_id,
+        organisation_id=_filed_under(session, user),
     )
 
 
@@ -504,10 +508,7 @@ def request_password_reset(session: Session, *, email: str, address: str) -> Non
             entity_id=user.id,
             action="password_reset_requested",
             after={"address": client, "link_expires_at": link.expires_at},
-            organisation_id=repository.pct_of(
-                session, repository.organisation(session, user.organisation_id)
-            )
-            or user.organisation_id,
+            organisation_id=_filed_under(session, user),
         )
     session.commit()
 

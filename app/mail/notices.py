@@ -212,6 +212,14 @@ def _send(session: Session, notice: Notice, people: list[User], organisation_id:
     return len(people)
 
 
+def _pct_and_cycle(session: Session, assessment: Assessment) -> tuple[Organisation, Cycle]:
+    """The assessment's PCT and cycle (both held by foreign keys, so always there)."""
+    pct = session.get(Organisation, assessment.organisation_id)
+    cycle = session.get(Cycle, assessment.cycle_id)
+    assert pct is not None and cycle is not None
+    return pct, cycle
+
+
 def after_move(
     session: Session,
     actor: Actor,
@@ -223,10 +231,7 @@ def after_move(
     telling = TOLD_OF.get(move)
     if telling is None:
         return 0
-    pct = session.get(Organisation, assessment.organisation_id)
-    cycle = session.get(Cycle, assessment.cycle_id)
-    if pct is None or cycle is None:
-        return 0
+    pct, cycle = _pct_and_cycle(session, assessment)
     moved = Moved(actor=actor, assessment=assessment, pct=pct, cycle=cycle, detail=detail or {})
     return _send(session, telling.write(moved), telling.audience(session, moved), pct.id or 0)
 
@@ -249,10 +254,7 @@ def after_message(
     first: bool,
 ) -> int:
     """Tell the other side of a thread about a new message; how many were told."""
-    pct = session.get(Organisation, assessment.organisation_id)
-    cycle = session.get(Cycle, assessment.cycle_id)
-    if pct is None or cycle is None:
-        return 0
+    pct, cycle = _pct_and_cycle(session, assessment)
     if actor.is_pct_side:
         people = recipients.reviewers_of(session, pct, leave_out=actor.user_id)
         side = pct.name

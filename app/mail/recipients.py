@@ -20,16 +20,8 @@ def _active(
 ) -> list[User]:
     if organisation_id is None:
         return []
-    statement = (
-        select(User)
-        .where(
-            col(User.organisation_id) == organisation_id,
-            col(User.role).in_(list(roles)),
-            col(User.is_active).is_(True),
-        )
-        .order_by(col(User.full_name), col(User.id))
-    )
-    return [user for user in session.exec(statement).all() if user.id != leave_out]
+    people = active_in(session, [organisation_id], roles).get(organisation_id, [])
+    return [user for user in people if user.id != leave_out]
 
 
 def of_pct(
@@ -37,6 +29,28 @@ def of_pct(
 ) -> list[User]:
     """The PCT's own active users in ``roles``."""
     return _active(session, pct.id, roles, leave_out)
+
+
+def active_in(
+    session: Session, organisation_ids: Iterable[int], roles: Iterable[Role]
+) -> dict[int, list[User]]:
+    """The active users in ``roles`` of each organisation, by its id, in one statement."""
+    wanted = list(organisation_ids)
+    if not wanted:
+        return {}
+    statement = (
+        select(User)
+        .where(
+            col(User.organisation_id).in_(wanted),
+            col(User.role).in_(list(roles)),
+            col(User.is_active).is_(True),
+        )
+        .order_by(col(User.full_name), col(User.id))
+    )
+    found: dict[int, list[User]] = {}
+    for user in session.exec(statement).all():
+        found.setdefault(user.organisation_id or 0, []).append(user)
+    return found
 
 
 def reviewers_of(

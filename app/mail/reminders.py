@@ -99,7 +99,11 @@ def send_reminders(session: Session, today: date) -> Sent:
         .where(col(Organisation.kind) == OrganisationKind.PCT)
         .order_by(col(Organisation.code))
     ).all()
-    for cycle, threshold in _cycles_due(session, today):
+    due = _cycles_due(session, today)
+    leads = (
+        recipients.active_in(session, [p.id for p in pcts if p.id], recipients.LEADS) if due else {}
+    )
+    for cycle, threshold in due:
         assessments = {
             a.organisation_id: a
             for a in session.exec(select(Assessment).where(col(Assessment.cycle_id) == cycle.id))
@@ -112,7 +116,7 @@ def send_reminders(session: Session, today: date) -> Sent:
                 continue
             pcts_told += 1
             page = f"/assessments/{assessment.id}" if assessment is not None else "/"
-            for lead in recipients.of_pct(session, pct, recipients.LEADS):
+            for lead in leads.get(pct.id or 0, []):
                 mail = enqueue(
                     session,
                     to=lead.email,
