@@ -63,16 +63,7 @@ def latest_invitation(session: Session, user_id: int) -> OneTimeLink | None:
 def is_waiting_invitee(session: Session, user: User) -> bool:
     """An account made by an invitation that has not been accepted yet: inactive, invited at
     least once, and no invitation link of theirs ever used."""
-    if user.is_active or user.id is None:
-        return False
-    used = sa.func.count(col(OneTimeLink.used_at))
-    invited, accepted = session.exec(
-        select(sa.func.count(), used).where(
-            col(OneTimeLink.user_id) == user.id,
-            col(OneTimeLink.purpose) == LinkPurpose.INVITATION,
-        )
-    ).one()
-    return invited > 0 and accepted == 0
+    return user.id is not None and user.id in waiting_invitees(session, [user.id])
 
 
 def waiting_invitees(session: Session, user_ids: list[int]) -> set[int]:
