@@ -76,7 +76,6 @@ def _time_left(days_left: int) -> tuple[str, str]:
 
 
 def _cycles_due(session: Session, today: date) -> list[tuple[Cycle, int]]:
-    furthest = max(THRESHOLDS)
     cycles = session.exec(
         select(Cycle).where(col(Cycle.opens_on) <= today, col(Cycle.submission_due) >= today)
     ).all()
@@ -84,7 +83,7 @@ def _cycles_due(session: Session, today: date) -> list[tuple[Cycle, int]]:
     for cycle in cycles:
         days_left = (cycle.submission_due - today).days
         threshold = threshold_for(days_left)
-        if threshold is not None and days_left <= furthest:
+        if threshold is not None:
             due.append((cycle, threshold))
     return due
 
