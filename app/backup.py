@@ -24,7 +24,9 @@ from sqlalchemy.engine import Connection, Engine
 from app.db import UTCDateTime, utcnow
 from app.evidence import storage
 from app.schema_migrations import current_revision, head_revision
-from app.tables import DERIVED_TABLES, metadata
+from app.storage import ObjectMissing, StorageUnavailable
+from app.storage import current as current_store
+from app.tables import DERIVED_TABLES, TRANSIENT_TABLES, metadata
 
 FORMAT = "wcc-assurance-backup"
 FORMAT_VERSION = 1
@@ -46,7 +48,7 @@ def _plain(value: Any) -> Any:
 
 def _tables() -> list[sa.Table]:
     """The tables a backup holds: all but those the database derives from others."""
-    return [t for t in metadata.sorted_tables if t.name not in DERIVED_TABLES]
+    return [t for t in metadata.sorted_tables if t.name not in DERIVED_TABLES | TRANSIENT_TABLES]
 
 
 def _rows(connection: Connection, table: sa.Table) -> list[dict[str, Any]]:
@@ -63,10 +65,17 @@ def export_database(engine: Engine, path: Path) -> dict[str, int]:
     hashes = sorted({row["sha256"] for row in tables.get("attachment", [])})
     files: dict[str, str] = {}
     for digest in hashes:
-        blob = storage.blob_path(digest)
-        if not blob.is_file():
-            raise BackupError(f"attachment file {digest} is missing from the data folder")
-        files[digest] = base64.b64encode(blob.read_bytes()).decode("ascii")
+        try:
+            content = storage.read_blob(digest)
+        except ObjectMissing:
+            raise BackupError(
+                f"attachment file {digest} is missing from {current_store().describe()}"
+            ) from None
+        except StorageUnavailable:
+            raise BackupError(f"{current_store().describe()} cannot be reached") from None
+        if hashlib.sha256(content).hexdigest() != digest:
+            raise BackupError(f"attachment file {digest} does not match its SHA-256: corrupt")
+        files[digest] = base64.b64encode(content).decode("ascii")
     document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -199,8 +208,11 @@ def import_database(engine: Engine, path: Path, *, replace: bool = False) -> dic
                     ) from None
             counts[table.name] = len(converted)
         _reset_sequences(connection)
-        for content in files.values():
-            blob = storage.TempBlob(max_bytes=len(content) + 1)
-            blob.write(content)
-            blob.keep()
+        try:
+            for content in files.values():
+                with storage.TempBlob(max_bytes=len(content) + 1) as blob:
+                    blob.write(content)
+                    blob.keep()
+        except StorageUnavailable:
+            raise BackupError(f"{current_store().describe()} cannot be reached") from None
     return counts | {"files": len(files)}

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     env: Environment = Environment.DEVELOPMENT
     database_url: str = ""
     data_dir: Path = BASE_DIR / "var" / "files"
+    # Where attachments and cached reports are kept (app.storage.location): unset, the folder
+    # data_dir; s3://BUCKET?endpoint=http://HOST:PORT for object storage shared by machines.
+    storage_url: str = ""
     secret_key: SecretStr | None = None
     max_upload_mb: int = 25
     cookie_secure: bool = False
@@ -86,6 +89,12 @@ class Settings(BaseSettings):
                 "WCC_DATABASE_POOL_SIZE must be at least WCC_DATABASE_CONCURRENCY "
                 f"({self.database_pool_size} < {self.database_concurrency})"
             )
+        from app.storage.location import StorageUrlError, parse
+
+        try:
+            parse(self.storage_url, self.data_dir)
+        except StorageUrlError as exc:
+            raise ValueError(f"WCC_STORAGE_URL: {exc}") from None
         if self.max_upload_mb < 1:
             raise ValueError("WCC_MAX_UPLOAD_MB must be at least 1")
         return self

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +15,7 @@ from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, Operationa
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import storage as file_store
 from app.admin import pages as admin_pages
 from app.admin import user_pages as admin_user_pages
 from app.assessments import api as assessments_api
@@ -70,7 +73,18 @@ from app.web import (
     render,
 )
 
+log = logging.getLogger(__name__)
 NHSUK_ASSETS = f"static/vendor/nhsuk-frontend-{NHSUK_FRONTEND_VERSION}/assets"
+
+
+def _check_file_store() -> None:
+    """Make the bucket if it is new; a store that is down now is only reported (uploads and
+    downloads answer 503 until it is back)."""
+    store = file_store.current()
+    try:
+        store.check()
+    except file_store.StorageUnavailable:
+        log.warning("file storage: %s cannot be reached", store.describe())
 
 
 @asynccontextmanager
@@ -78,6 +92,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # A bad framework file raises FrameworkError here and stops start-up.
     app.state.frameworks = framework_service.loaded_frameworks()
     storage.clean_temp()
+    await asyncio.to_thread(_check_file_store)
     setattr(app.state, SESSION_SLOTS, session_slots())
     # The outbox delivered from this process when set up so (app.mail.worker).
     embedded_mail = mail_worker.start_embedded()

@@ -33,6 +33,7 @@ from app.organisations.models import Organisation
 from app.outcomes.models import Outcome, OutcomeActual, PresentedOutcome
 from app.panel.models import Panel
 from app.pbc.models import BusinessCase, PbcRegister
+from app.reports.models import ReportRender
 from app.threads.models import Thread, ThreadMessage, ThreadRead
 from app.users.models import User
 
@@ -68,6 +69,7 @@ __all__ = [
     "PresentedOutcome",
     "ProgressNote",
     "ProvisionalRating",
+    "ReportRender",
     "ReturnPoint",
     "ReviewCriterionScore",
     "ReviewScore",
@@ -84,3 +86,7 @@ __all__ = [
 # Tables the database keeps itself, by trigger (a tally derived from other tables): never
 # exported or imported.
 DERIVED_TABLES = frozenset({CompetencyEvidenceCount.__tablename__})
+
+# Tables of work under way between servers (a report being rendered): meaningless in another
+# database, never exported or imported.
+TRANSIENT_TABLES = frozenset({ReportRender.__tablename__})

@@ -100,12 +100,12 @@ def test_backup_round_trips_every_row_and_file_across_databases(
     counts = export_database(source, backup)
     assert counts["files"] == 1 and counts["evidence_item"] > 60
 
-    storage.blob_path(digest).unlink()  # the restore must bring the file back
+    storage.remove_blob(digest)  # the restore must bring the file back
     target_gen = _database(run_dir, second)
     target = next(target_gen)
     import_database(target, backup)
     assert _snapshot(target) == before
-    assert hashlib.sha256(storage.blob_path(digest).read_bytes()).hexdigest() == digest
+    assert hashlib.sha256(storage.read_blob(digest)).hexdigest() == digest
 
     again = tmp_path / "again.json"
     export_database(target, again)

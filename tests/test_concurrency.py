@@ -194,5 +194,5 @@ def test_twenty_concurrent_uploads_are_all_kept(engine: sa.Engine) -> None:
             select(Attachment).where(col(Attachment.evidence_id) == item_id)
         ).all()
     assert len(stored) == 20
-    assert all(storage.blob_path(a.sha256).is_file() for a in stored)
+    assert all(storage.read_blob(a.sha256) for a in stored)
     assert list(storage.temp_dir().glob("*")) == []

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import ValidationError
 
 from app.config import get_settings
@@ -202,14 +202,17 @@ def content_disposition(filename: str) -> str:
 def download_attachment(
     attachment_id: PathId, session: SessionDep, actor: CurrentActor
 ) -> Response:
-    """The file, with its stored type, as a download."""
+    """The file, with its stored type, as a download (streamed from wherever it is stored)."""
     attachment = repository.get_attachment(session, actor, attachment_id)
-    return FileResponse(
-        storage.blob_path(attachment.sha256),
-        media_type=attachment.content_type,
-        headers={
-            "Content-Disposition": content_disposition(attachment.filename),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    headers = {
+        "Content-Disposition": content_disposition(attachment.filename),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    }
+    download = storage.open_blob(attachment.sha256)
+    path = storage.local_path(attachment.sha256)
+    if path is not None:
+        download.close()
+        return FileResponse(path, media_type=attachment.content_type, headers=headers)
+    headers["Content-Length"] = str(download.size)
+    return StreamingResponse(download.chunks(), media_type=attachment.content_type, headers=headers)

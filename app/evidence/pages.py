@@ -249,7 +249,7 @@ def create_evidence(
         command=log,
         done=lambda item: hx_redirect(request, f"/evidence/{item.id}/logged"),
         page=_form_page(request, session, actor, values, refusal),
-        shown_refusals=frozenset({404}),
+        shown_refusals=frozenset({404, 503}),
     )
 
 
@@ -320,7 +320,7 @@ def change_evidence(
         command=change,
         done=lambda _: hx_redirect(request, f"/evidence/{evidence_id}", flash="Changes saved."),
         page=_form_page(request, session, actor, values, refusal, item),
-        shown_refusals=frozenset({404}),
+        shown_refusals=frozenset({404, 503}),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from app.permissions import (
     may_edit_evidence,
     require,
 )
+from app.storage import StorageUnavailable
 
 
 def _audit_view(item: EvidenceItem, numbers: list[int]) -> dict[str, object]:
@@ -377,12 +379,17 @@ def _commit_with(
             select(sa.func.count()).select_from(Attachment).where(Attachment.sha256 == blob.sha256)
         ).one()
         attachment = _attach(session, actor, item, file)
-        blob.keep()
+        try:
+            blob.keep()
+        except StorageUnavailable as exc:
+            raise StorageUnavailable(field="file") from exc
         try:
             session.commit()
         except BaseException:
             if not already_stored:
-                storage.remove_blob(attachment.sha256)
+                # If the store cannot be reached now, the sweep removes it later.
+                with contextlib.suppress(StorageUnavailable):
+                    storage.remove_blob(attachment.sha256)
             raise
         return attachment
     finally:

@@ -1,42 +1,50 @@
-"""Attachment files on disk: written to a temporary file while hashed, then moved into place
-under their SHA-256. Nothing half-written is ever visible under ``objects/``."""
+"""Attachment files: received into a temporary file on this machine while hashed and
+checked, then stored under their SHA-256 (``objects/ab/ab12…``) in the configured store.
+Nothing half-received is ever stored: the store sees only whole, checked files."""
 
 from __future__ import annotations
 
 import errno
 import hashlib
 import os
+import re
 import secrets
+import socket
 import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
 
+from app import storage
 from app.config import get_settings
-from app.errors import InsufficientStorage, PayloadTooLarge
+from app.errors import InsufficientStorage, NotFound, PayloadTooLarge
+from app.storage.base import Download
+from app.storage.local import LocalStore
 
 TEMP_SUFFIX = ".part"
-
-
-def _data_dir() -> Path:
-    return get_settings().data_dir
+FETCH_UNAVAILABLE = (
+    "The file cannot be fetched just now: file storage cannot be reached. "
+    "Try again in a few minutes"
+)
+HOST = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())[:64] or "host"
+HEX = frozenset("0123456789abcdef")
 
 
 def temp_dir() -> Path:
-    return _data_dir() / "tmp"
+    return get_settings().data_dir / "tmp"
 
 
-def blob_path(sha256: str) -> Path:
-    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+def blob_key(sha256: str) -> str:
+    if len(sha256) != 64 or not set(sha256) <= HEX:
         raise ValueError("not a SHA-256 hex digest")
-    return _data_dir() / "objects" / sha256[:2] / sha256
+    return f"objects/{sha256[:2]}/{sha256}"
 
 
 @dataclass
 class TempBlob:
-    """A file being received. ``write`` refuses to go past ``max_bytes``; ``keep`` moves the
-    finished file into place; anything else leaves no trace."""
+    """A file being received. ``write`` refuses to go past ``max_bytes``; ``keep`` stores the
+    finished file; anything else leaves no trace."""
 
     max_bytes: int
     path: Path = field(init=False)
@@ -46,7 +54,8 @@ class TempBlob:
     def __post_init__(self) -> None:
         folder = temp_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / f"{secrets.token_hex(16)}{TEMP_SUFFIX}"
+        # The receiving machine and process lead the name: its files are swept once it has gone.
+        self.path = folder / f"{HOST}_{os.getpid()}_{secrets.token_hex(16)}{TEMP_SUFFIX}"
         self._file = self.path.open("xb")
 
     def __enter__(self) -> Self:
@@ -76,20 +85,23 @@ class TempBlob:
 
     def finish(self) -> None:
         """All bytes received: flush them to disk so the content can be inspected."""
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        if not self._file.closed:
+            self._file.flush()
+            os.fsync(self._file.fileno())
 
-    def keep(self) -> Path:
-        """Move the complete file to ``objects/`` under its hash (idempotent)."""
+    def keep(self) -> str:
+        """Store the complete file under its hash and return its key. Storing a key that exists
+        stores it again, which also marks it as new (see ``app.storage.sweep``)."""
         self.finish()
         self._file.close()
-        target = blob_path(self.sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            self.path.unlink(missing_ok=True)
+        key = blob_key(self.sha256)
+        store = storage.current()
+        if isinstance(store, LocalStore):
+            store.move_file(key, self.path)
         else:
-            os.replace(self.path, target)
-        return target
+            store.put_file(key, self.path)
+            self.path.unlink(missing_ok=True)
+        return key
 
     def discard(self) -> None:
         if not self._file.closed:
@@ -98,19 +110,63 @@ class TempBlob:
 
 
 def remove_blob(sha256: str) -> None:
-    blob_path(sha256).unlink(missing_ok=True)
+    storage.current().delete(blob_key(sha256))
+
+
+def blob_stored(sha256: str) -> bool:
+    return storage.current().exists(blob_key(sha256))
+
+
+def open_blob(sha256: str) -> Download:
+    """Start reading a stored file: 503 if the store cannot be reached, and 404 if the file
+    is not there (which only an operator's mistake can cause)."""
+    try:
+        return storage.current().open(blob_key(sha256))
+    except storage.StorageUnavailable as exc:
+        raise storage.StorageUnavailable(FETCH_UNAVAILABLE) from exc
+    except storage.ObjectMissing:
+        raise NotFound(
+            "The attachment's file is missing from storage: tell your administrator"
+        ) from None
+
+
+def local_path(sha256: str) -> Path | None:
+    """The stored file on this machine's disk, when files are kept in a local folder."""
+    return storage.current().local_path(blob_key(sha256))
+
+
+def read_blob(sha256: str) -> bytes:
+    return storage.current().read_bytes(blob_key(sha256))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def clean_temp(older_than_seconds: float = 3600) -> int:
-    """Delete temporary files left by uploads that were cut off; returns how many."""
+    """Delete temporary files left by uploads that were cut off: those of a process that is
+    no longer running, and any older than ``older_than_seconds``. Returns how many."""
     folder = temp_dir()
     if not folder.is_dir():
         return 0
     cutoff = time.time() - older_than_seconds
     removed = 0
     for path in folder.glob(f"*{TEMP_SUFFIX}"):
+        host, _, owner = path.name.rpartition("_")[0].rpartition("_")
         try:
-            if path.stat().st_mtime < cutoff:
+            gone = (
+                host == HOST
+                and owner.isdigit()
+                and int(owner) != os.getpid()
+                and not _alive(int(owner))
+            )
+            if gone or path.stat().st_mtime < cutoff:
                 path.unlink()
                 removed += 1
         except FileNotFoundError:

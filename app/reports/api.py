@@ -14,7 +14,7 @@ from app.deps import CurrentActor, SessionDep
 from app.openapi_errors import errors
 from app.params import PathId
 from app.reports import context, documents, sha_summary, spreadsheet
-from app.reports.cache import cached_pdf
+from app.reports.cache import CachedPdf, cached_pdf
 from app.reports.pool import render_pdf_in_pool
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
@@ -37,6 +37,13 @@ def _download(body: bytes | str, media_type: str, filename: str) -> Response:
     )
 
 
+def _pdf(pdf: CachedPdf, filename: str) -> Response:
+    """The report, saying whether it was rendered now or kept (``X-Report-Source``)."""
+    response = _download(pdf.body, "application/pdf", filename)
+    response.headers["X-Report-Source"] = pdf.source
+    return response
+
+
 @router.get(
     "/assessments/{assessment_id}/report.pdf",
     response_class=Response,
@@ -48,8 +55,9 @@ async def assessment_report(
     """The PCT assurance report as PDF; marked as a draft on every page until finalised."""
     report = await run_in_threadpool(context.assessment_report, session, actor, assessment_id)
     pdf = await cached_pdf(documents.assessment_html(report), render_pdf_in_pool)
-    name = _filename("wcc", report.organisation.code, report.cycle.name, "report") + ".pdf"
-    return _download(pdf, "application/pdf", name)
+    return _pdf(
+        pdf, _filename("wcc", report.organisation.code, report.cycle.name, "report") + ".pdf"
+    )
 
 
 @router.get(
@@ -95,8 +103,7 @@ async def sha_report(
     since the previous cycle's finalised assessments."""
     report = await run_in_threadpool(sha_summary.sha_report, session, actor, cycle_id, sha_code)
     pdf = await cached_pdf(documents.sha_html(report), render_pdf_in_pool)
-    name = _filename("wcc", report.sha.code, report.cycle.name, "summary") + ".pdf"
-    return _download(pdf, "application/pdf", name)
+    return _pdf(pdf, _filename("wcc", report.sha.code, report.cycle.name, "summary") + ".pdf")
 
 
 class HeatmapGovernance(BaseModel):

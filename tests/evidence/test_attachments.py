@@ -54,7 +54,7 @@ def test_pdf_is_stored_by_hash_and_downloads_as_an_attachment(client: TestClient
         len(PDF),
         "JSNA 2009 \u2013 summary.pdf",
     )
-    assert storage.blob_path(digest).read_bytes() == PDF
+    assert storage.read_blob(digest) == PDF
     download = client.get(f"/api/v1/attachments/{body['id']}", headers=auth(world.a.board))
     assert download.status_code == 200
     assert download.content == PDF
@@ -123,7 +123,8 @@ def test_path_traversal_filename_is_kept_only_as_a_safe_display_name(
         201,
     )
     assert body["filename"] == "passwd.txt"
-    stored = storage.blob_path(body["sha256"])
+    stored = storage.local_path(body["sha256"])
+    assert stored is not None and stored.is_file()
     assert stored.is_relative_to(get_settings().data_dir / "objects")
     assert stored.name == body["sha256"]
     windows = ok(
@@ -144,7 +145,7 @@ def test_oversized_file_is_413_and_leaves_no_file_and_no_row(
     response = _upload(client, world.a.lead, item["id"], "big.pdf", big)
     assert response.status_code == 413
     assert "1 MB" in response.json()["detail"]
-    assert not storage.blob_path(hashlib.sha256(big).hexdigest()).exists()
+    assert not storage.blob_stored(hashlib.sha256(big).hexdigest())
     assert session.exec(select(Attachment).where(Attachment.evidence_id == item["id"])).all() == []
     assert _temp_files() == []
 

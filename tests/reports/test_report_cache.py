@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from app.reports import api, cache, context
+from app.storage.local import LocalStore
 from tests.api_steps import ok
 from tests.factories import auth
 from tests.reports.steps import put, year_one
@@ -32,7 +33,7 @@ def _run(main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """Counts the renders the API asks of the pool; the cache gets a folder of its own."""
-    monkeypatch.setattr(cache, "folder", lambda: tmp_path / "report-cache")
+    _keep_in(monkeypatch, tmp_path)
     seen: list[str] = []
     real = api.render_pdf_in_pool
 
@@ -42,6 +43,12 @@ def renders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
 
     monkeypatch.setattr(api, "render_pdf_in_pool", counting)
     return seen
+
+
+def _keep_in(monkeypatch: pytest.MonkeyPatch, root: Path) -> Path:
+    """Reports kept in a folder store of their own; returns the cache's folder in it."""
+    monkeypatch.setattr(cache.get_settings(), "storage_url", f"file://{root}")
+    return root / "report-cache"
 
 
 def _text(pdf: bytes) -> str:
@@ -163,7 +170,7 @@ async def _until(event: asyncio.Event) -> None:
 def test_renders_of_the_same_content_at_once_share_one(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(cache, "folder", lambda: tmp_path)
+    tmp_path = _keep_in(monkeypatch, tmp_path)
     calls: list[str] = []
 
     async def main() -> list[bytes]:
@@ -176,7 +183,7 @@ def test_renders_of_the_same_content_at_once_share_one(
 
         return await asyncio.gather(*(cache.cached_pdf("<p>same</p>", render) for _ in range(5)))
 
-    assert _run(main) == [b"%PDF <p>same</p>"] * 5
+    assert [pdf.body for pdf in _run(main)] == [b"%PDF <p>same</p>"] * 5
     assert calls == ["<p>same</p>"]
     assert [p.name for p in tmp_path.glob("*.pdf")] == [f"{cache.key('<p>same</p>')}.pdf"]
 
@@ -184,7 +191,7 @@ def test_renders_of_the_same_content_at_once_share_one(
 def test_a_failed_render_keeps_nothing_and_others_waiting_try_for_themselves(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(cache, "folder", lambda: tmp_path)
+    tmp_path = _keep_in(monkeypatch, tmp_path)
     calls: list[int] = []
 
     async def main() -> list[object]:
@@ -204,23 +211,26 @@ def test_a_failed_render_keeps_nothing_and_others_waiting_try_for_themselves(
         )
 
     outcomes = _run(main)
-    assert sorted(type(o).__name__ for o in outcomes) == ["RuntimeError", "bytes"]
-    assert b"%PDF fine" in outcomes and len(calls) == 2
+    assert sorted(type(o).__name__ for o in outcomes) == ["CachedPdf", "RuntimeError"]
+    assert b"%PDF fine" in [o.body for o in outcomes if isinstance(o, cache.CachedPdf)]
+    assert len(calls) == 2
     assert len(list(tmp_path.glob("*.pdf"))) == 1
     assert not list(tmp_path.glob("*.part"))
 
 
 def test_the_folder_is_trimmed_least_recently_used_first(tmp_path: Path) -> None:
+    folder = tmp_path / "report-cache"
+    folder.mkdir()
     for age, name in enumerate(("newest", "middle", "oldest")):
-        path = tmp_path / f"{name}.pdf"
+        path = folder / f"{name}.pdf"
         path.write_bytes(b"x" * 1000)
         os.utime(path, (1_000_000 - age * 100, 1_000_000 - age * 100))
-    cache._trim(tmp_path, limit_bytes=2500)
-    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["middle.pdf", "newest.pdf"]
+    cache._trim(LocalStore(tmp_path), limit_bytes=2500)
+    assert sorted(p.name for p in folder.glob("*.pdf")) == ["middle.pdf", "newest.pdf"]
 
 
 def test_a_zero_limit_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(cache, "folder", lambda: tmp_path)
+    tmp_path = _keep_in(monkeypatch, tmp_path)
     monkeypatch.setattr(cache.get_settings(), "report_cache_mb", 0)
     calls: list[str] = []
 
@@ -233,4 +243,4 @@ def test_a_zero_limit_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch, tmp_p
             await cache.cached_pdf("<p>x</p>", render)
 
     _run(main)
-    assert len(calls) == 2 and not list(tmp_path.iterdir())
+    assert len(calls) == 2 and not tmp_path.exists()
