@@ -88,3 +88,26 @@ def world(session: Session):
     from tests.world import build_world
 
     return build_world(session)
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(run_dir: Path) -> Iterator[object]:
+    """A real S3 server (SeaweedFS) for the whole run, started on first use."""
+    from tests.seaweed import S3_CREDENTIALS, running_seaweedfs
+
+    os.environ.update(S3_CREDENTIALS)
+    with running_seaweedfs(run_dir / "seaweedfs") as server:
+        yield server
+
+
+@pytest.fixture
+def s3_storage(seaweedfs, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Files kept in the test S3 server, under a new, empty prefix; returns the storage URL."""
+    from app import storage
+    from app.config import get_settings
+    from tests.seaweed import new_prefix
+
+    url = seaweedfs.storage_url(prefix=new_prefix())
+    monkeypatch.setattr(get_settings(), "storage_url", url)
+    storage.current().check()  # makes the bucket
+    return url
