@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import storage
 from app.db import get_engine
 from app.deps import SessionDep
 from app.schema_migrations import current_revision, head_revision
@@ -25,6 +26,19 @@ def healthz_database(session: SessionDep) -> dict[str, str]:
     """The database answers a query (one statement, no schema check: see /readyz)."""
     session.exec(sa.select(sa.literal(1))).one()
     return {"status": "ok", "database": "ok"}
+
+
+@router.get("/healthz/storage", responses={503: {"description": "File storage unreachable"}})
+def healthz_storage() -> JSONResponse:
+    """The file store (a folder, or the S3 bucket) answers. Not part of /readyz: with the
+    store down, pages and reports still work and only files wait, so a server stays in use."""
+    try:
+        storage.current().check()
+    except storage.StorageUnavailable:
+        return JSONResponse(
+            {"status": "unavailable", "detail": "File storage is not reachable"}, status_code=503
+        )
+    return JSONResponse({"status": "ok", "storage": "ok"})
 
 
 @router.get("/readyz", responses={503: {"description": "Database unreachable or not migrated"}})

@@ -25,6 +25,7 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         413: "File too large",
         415: "File type not accepted",
         422: "Invalid input",
+        503: "Busy, or file storage cannot be reached: try again in a few minutes",
     }
     return {
         code: {

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, Response
 from pydantic import ValidationError
 
 from app.config import get_settings
 from app.deps import CurrentActor, SessionDep
-from app.evidence import repository, service, storage
+from app.evidence import downloads, repository, service
 from app.evidence.models import EvidenceKind
 from app.evidence.schemas import (
     AttachmentRead,
@@ -58,7 +57,7 @@ def _item_part(received: ReceivedFile) -> EvidenceCreate:
     "/evidence/with-file",
     status_code=201,
     response_model=EvidenceRead,
-    responses=errors(401, 403, 404, 413, 415, 422),
+    responses=errors(401, 403, 404, 413, 415, 422, 503),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -160,7 +159,7 @@ def delete_evidence(
     "/evidence/{evidence_id}/attachments",
     status_code=201,
     response_model=AttachmentRead,
-    responses=errors(401, 403, 404, 409, 413, 415, 422),
+    responses=errors(401, 403, 404, 409, 413, 415, 422, 503),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -193,26 +192,11 @@ async def upload_attachment(
     return AttachmentRead.model_validate(attachment, from_attributes=True)
 
 
-def content_disposition(filename: str) -> str:
-    ascii_name = "".join(c if 32 <= ord(c) < 127 and c not in '"\\;' else "_" for c in filename)
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-@router.get("/attachments/{attachment_id}", response_class=FileResponse, responses=errors(401, 404))
+@router.get(
+    "/attachments/{attachment_id}", response_class=FileResponse, responses=errors(401, 404, 503)
+)
 def download_attachment(
     attachment_id: PathId, session: SessionDep, actor: CurrentActor
 ) -> Response:
     """The file, with its stored type, as a download (streamed from wherever it is stored)."""
-    attachment = repository.get_attachment(session, actor, attachment_id)
-    headers = {
-        "Content-Disposition": content_disposition(attachment.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-    }
-    download = storage.open_blob(attachment.sha256)
-    path = storage.local_path(attachment.sha256)
-    if path is not None:
-        download.close()
-        return FileResponse(path, media_type=attachment.content_type, headers=headers)
-    headers["Content-Length"] = str(download.size)
-    return StreamingResponse(download.chunks(), media_type=attachment.content_type, headers=headers)
+    return downloads.attachment_response(session, actor, attachment_id)

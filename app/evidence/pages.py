@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from app.config import get_settings
 from app.deps import SessionDep
 from app.errors import DomainError, Forbidden, InvalidInput, PayloadTooLarge
-from app.evidence import presenters, repository, service, storage
+from app.evidence import downloads, presenters, repository, service, storage
 from app.evidence.models import EvidenceItem, EvidenceKind
 from app.evidence.schemas import EvidenceCreate, EvidenceRead, EvidenceUpdate, EvidenceVersion
 from app.evidence.uploads import ReceivedFile
@@ -262,6 +262,12 @@ def _read_item(session: SessionDep, actor: PageActor, evidence_id: int) -> Evide
     return repository.read_models(session, [repository.get_evidence(session, actor, evidence_id)])[
         0
     ]
+
+
+@router.get("/attachments/{attachment_id}", response_class=Response)
+def download(session: SessionDep, actor: PageActor, attachment_id: PathId) -> Response:
+    """The file, as the API gives it; a refusal or a store that is down gets a page."""
+    return downloads.attachment_response(session, actor, attachment_id)
 
 
 @router.get("/evidence/deleted", response_class=HTMLResponse)

@@ -97,3 +97,41 @@ def test_with_the_store_down_uploads_are_503_in_plain_words_and_nothing_is_lost(
     assert fetched.content == later
     kept = client.get(f"/api/v1/attachments/{before['id']}", headers=auth(world.a.lead))
     assert kept.content == PDF
+
+
+def test_a_download_from_the_pages_with_the_store_down_is_a_page_in_plain_words(
+    client: TestClient, world, own_seaweedfs: SeaweedFS
+) -> None:
+    item = log_evidence(client, world.a.lead, world.a.pct.code, [5])
+    attached = ok(_upload(client, world.a.lead, item["id"], "minutes.pdf", PDF), 201)
+    sign_in(client, world.a.lead)
+    page = client.get(f"/evidence/{item['id']}").text
+    assert f'href="/attachments/{attached["id"]}"' in page
+    assert client.get(f"/attachments/{attached['id']}").content == PDF
+    assert client.get("/healthz/storage").json() == {"status": "ok", "storage": "ok"}
+
+    own_seaweedfs.stop()
+    refused = client.get(f"/attachments/{attached['id']}")
+    assert refused.status_code == 503
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "The file cannot be fetched just now" in refused.text
+    health = client.get("/healthz/storage")
+    assert health.status_code == 503
+    assert health.json()["detail"] == "File storage is not reachable"
+    assert client.get("/readyz").status_code == 200  # pages still work: the server stays in use
+    own_seaweedfs.start()
+    assert client.get(f"/attachments/{attached['id']}").content == PDF
+
+
+def test_a_server_starts_with_the_store_down_and_answers_503_for_files_only(
+    client: TestClient, world, monkeypatch: pytest.MonkeyPatch, seaweedfs: SeaweedFS
+) -> None:
+    from app.main import create_app
+
+    closed = SeaweedFS(Path("/nonexistent"))  # never started: its ports answer nothing
+    monkeypatch.setattr(get_settings(), "storage_url", closed.storage_url(prefix=new_prefix()))
+    with TestClient(create_app()) as fresh:
+        assert fresh.get("/readyz").status_code == 200
+        assert fresh.get("/healthz/storage").status_code == 503
+    item = log_evidence(client, world.a.lead, world.a.pct.code, [5])
+    assert _upload(client, world.a.lead, item["id"], "a.pdf", PDF).status_code == 503

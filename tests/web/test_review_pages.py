@@ -193,7 +193,7 @@ def test_the_competency_page_shows_the_self_assessment_and_each_item_in_place(
     assert "Forty-one practices answered." in words
     assert f"for {world.practice.name}" in words
     assert "58 clinicians involved, 41 practices" in words
-    assert re.search(r'href="/api/v1/attachments/\d+" download>Download survey.txt', page.text)
+    assert re.search(r'href="/attachments/\d+" download>Download survey.txt', page.text)
     assert f"Your rating of “{SURVEY}”" in html.unescape(page.text)
     # The form starts with the levels: the first control after its hidden fields.
     form = page.text[page.text.index('id="review-form"') :]
