@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # counted from it. `make run WCC_TODAY=` counts them from today.
 WCC_TODAY ?= 2010-05-26
 
-.PHONY: run test install lint format bench bench-suite load clean
+.PHONY: run test install lint format bench bench-suite bench-storage load clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x)")'
@@ -38,6 +38,9 @@ bench: install
 
 bench-suite: install
 	$(BIN)/python bench/suite.py
+
+bench-storage: install
+	$(BIN)/python bench/storage.py
 
 load: install
 	$(BIN)/python bench/load.py
