@@ -16,7 +16,7 @@ from app import storage as file_store
 from app.config import get_settings
 from app.evidence import storage
 from app.evidence.models import Attachment, EvidenceItem
-from tests.api_steps import log_evidence, ok
+from tests.api_steps import log_evidence, ok, ready_to_sign
 from tests.evidence.test_attachments import PDF, _temp_files, _upload
 from tests.evidence.test_logging_pages import FORM, _post
 from tests.factories import auth
@@ -135,3 +135,23 @@ def test_a_server_starts_with_the_store_down_and_answers_503_for_files_only(
         assert fresh.get("/healthz/storage").status_code == 503
     item = log_evidence(client, world.a.lead, world.a.pct.code, [5])
     assert _upload(client, world.a.lead, item["id"], "a.pdf", PDF).status_code == 503
+
+
+def test_with_the_store_down_reports_are_rendered_and_served_all_the_same(
+    client: TestClient, world, own_seaweedfs: SeaweedFS
+) -> None:
+    assessment = ready_to_sign(client, world.a.lead, world.a.pct.code, world.cycle.id)
+    url = f"/api/v1/assessments/{assessment['id']}/report.pdf"
+    first = client.get(url, headers=auth(world.a.lead))
+    assert (first.status_code, first.headers["x-report-source"]) == (200, "render")
+    assert [e.key.startswith("report-cache/") for e in file_store.current().list("")] == [True]
+
+    own_seaweedfs.stop()
+    during = client.get(url, headers=auth(world.a.lead))
+    assert (during.status_code, during.headers["x-report-source"]) == (200, "render")
+    assert during.content.startswith(b"%PDF")
+
+    own_seaweedfs.start()
+    after = client.get(url, headers=auth(world.a.lead))
+    assert (after.status_code, after.headers["x-report-source"]) == (200, "cache")
+    assert after.content == first.content
