@@ -13,7 +13,7 @@ from app.errors import ServiceUnavailable
 CHUNK_BYTES = 256 * 1024
 
 UNAVAILABLE = (
-    "File storage cannot be reached just now. Nothing was saved: try again in a few minutes"
+    "File storage cannot be reached just now, so nothing was saved. Try again in a few minutes"
 )
 
 

@@ -69,7 +69,9 @@ def test_with_the_store_down_uploads_are_503_in_plain_words_and_nothing_is_lost(
     refused = _upload(client, world.a.lead, item["id"], "during.pdf", later)
     assert refused.status_code == 503
     detail = refused.json()["detail"]
-    assert detail.startswith("File storage cannot be reached just now. Nothing was saved")
+    assert detail == (
+        "File storage cannot be reached just now, so nothing was saved. Try again in a few minutes"
+    )
     assert "S3" not in detail and "endpoint" not in detail.lower()
     rows = session.exec(select(Attachment).where(Attachment.evidence_id == item["id"])).all()
     assert [row.filename for row in rows] == ["before.pdf"]
