@@ -18,6 +18,8 @@ from app.framework.loader import FrameworkError
 
 if TYPE_CHECKING:
     from app.config import Settings
+    from app.storage import ObjectStore
+    from app.storage.migrate import MigrationResult
 
 app = typer.Typer(
     help="WCC Assurance Tracker: World Class Commissioning assurance.",
@@ -28,9 +30,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 framework_app = typer.Typer(help="Competency framework files.", no_args_is_help=True)
+storage_app = typer.Typer(help="Where attachment files are kept.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(framework_app, name="framework")
+app.add_typer(storage_app, name="storage")
 
 T = TypeVar("T")
 
@@ -325,6 +329,182 @@ def framework_check(
     typer.echo(
         f"{file}: ok: {framework.version}, {len(framework.competencies)} competencies"
         f"{parts}, 4 levels each{rule}, sha256 {loaded.sha256}"
+    )
+
+
+LISTED = 20
+
+
+def _store(option: str, url: str) -> ObjectStore:
+    """The store ``url`` names; a URL naming none is a one-line error about ``option``."""
+    from app.storage import StorageUrlError, open_store
+
+    try:
+        return open_store(url)
+    except StorageUrlError as exc:
+        raise fail(f"{option}: {exc}") from None
+
+
+def _url_of(url: str) -> str:
+    """A storage URL as it could be given again (the data folder when empty)."""
+    from app.config import get_settings
+
+    return url.strip() or f"file://{get_settings().data_dir.absolute()}"
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return wording.count(count, "byte")
+
+
+def _list_some(lines: list[str]) -> None:
+    """The first few lines on stderr, and how many more there are."""
+    for line in lines[:LISTED]:
+        typer.echo(f"  {line}", err=True)
+    if len(lines) > LISTED:
+        typer.echo(f"  … and {len(lines) - LISTED} more", err=True)
+
+
+@storage_app.command("migrate")
+def storage_migrate(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", help="The store to copy into: s3://BUCKET?endpoint=… or file:///folder."
+        ),
+    ],
+    source_url: Annotated[
+        str | None,
+        typer.Option("--from", help="The store to copy from (by default WCC_STORAGE_URL's)."),
+    ] = None,
+) -> None:
+    """Copy every attachment file into another store, each checked there by SHA-256.
+
+    Files the other store holds already are skipped; nothing is removed from the store
+    copied from, and cached reports are not copied (they are rendered again)."""
+    from app.config import get_settings
+    from app.db import get_engine
+    from app.storage.location import parse
+    from app.storage.migrate import copy_files
+
+    with _cli_errors():
+        settings = get_settings()
+        origin = settings.storage_url if source_url is None else source_url
+        source, target = _store("--from", origin), _store("--to", to)
+        if parse(origin, settings.data_dir) == parse(to, settings.data_dir):
+            raise fail(f"--to names {target.describe()}, which the files are copied from")
+        try:
+            result = copy_files(source, target, engine=get_engine())
+        except OSError as exc:
+            raise fail(f"{exc.filename or 'copying'}: {exc.strerror or exc}") from None
+    _report_migration(result, source, target, origin, to)
+
+
+def _report_migration(
+    result: MigrationResult, source: ObjectStore, target: ObjectStore, origin: str, to: str
+) -> None:
+    """What was copied, and then either what could not be or what to do next."""
+    import shlex
+
+    copied = wording.count(result.copied, "file")
+    checked = "every file verified by SHA-256" if result.ok else "those verified by SHA-256"
+    typer.echo(
+        f"Copied {copied} ({_size(result.bytes_copied)}) to {target.describe()}; "
+        f"{result.already_there} already there; {checked}."
+    )
+    if not result.ok:
+        _list_some(result.problems)
+        raise fail(
+            f"{wording.count(len(result.problems), 'file')} could not be copied (listed above); "
+            "restore them in the old store and run this again: what is copied is skipped"
+        )
+    url = to.strip()
+    setting = f"set WCC_STORAGE_URL={shlex.quote(url)}" if url else "unset WCC_STORAGE_URL"
+    typer.echo(
+        f"Next: {setting} for every server and worker, and restart them. Files uploaded "
+        f"meanwhile are only in {source.describe()}: then run this again with "
+        f"--from {shlex.quote(_url_of(origin))} to copy them."
+    )
+
+
+@storage_app.command("sweep")
+def storage_sweep(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only list what would be removed.")
+    ] = False,
+    older_than_minutes: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Leave younger files (an upload stores its file before its record)."
+        ),
+    ] = 60,
+) -> None:
+    """Remove attachment files no attachment uses, once they are old.
+
+    They are left by an upload cut short, or by a deleted evidence item."""
+    from datetime import timedelta
+
+    from app.db import get_engine
+    from app.storage import StorageUnavailable, current
+    from app.storage.sweep import sweep
+
+    with _cli_errors():
+        store = current()
+        try:
+            result = sweep(
+                store,
+                get_engine(),
+                older_than=timedelta(minutes=older_than_minutes),
+                dry_run=dry_run,
+            )
+        except StorageUnavailable as exc:
+            raise fail(
+                f"{store.describe()} cannot be reached ({exc.reason or 'no answer'}); "
+                "try again later"
+            ) from None
+    files = f"{wording.count(len(result.removed), 'file')} ({_size(result.bytes_removed)})"
+    if dry_run:
+        listing = ":" if result.removed else "."
+        typer.echo(f"Would remove {files} no attachment uses from {store.describe()}{listing}")
+        for item in result.removed:
+            typer.echo(f"  {item.key} ({_size(item.size)}, {item.modified:%Y-%m-%d %H:%M} UTC)")
+        typer.echo("Nothing was removed (--dry-run).")
+    else:
+        typer.echo(f"Removed {files} no attachment uses from {store.describe()}.")
+    if result.kept_young:
+        typer.echo(
+            f"Left {wording.count(result.kept_young, 'unused file')} younger than "
+            f"{older_than_minutes} minutes, as an upload may still be under way."
+        )
+
+
+@storage_app.command("check")
+def storage_check() -> None:
+    """Say which store holds the files, and check every attachment's file is there."""
+    from app.db import get_engine
+    from app.storage import StorageUnavailable, current
+    from app.storage.migrate import missing_files
+
+    with _cli_errors():
+        store = current()
+        typer.echo(f"Files are kept in {store.describe()}.")
+        try:
+            store.check()
+            total, missing = missing_files(store, get_engine())
+        except StorageUnavailable as exc:
+            raise fail(
+                f"{store.describe()} does not answer ({exc.reason or 'no answer'})"
+            ) from None
+    if missing:
+        _list_some([f"{digest} is missing" for digest in missing])
+        raise fail(
+            f"{len(missing)} of {wording.count(total, 'attachment file')} "
+            f"{'is' if len(missing) == 1 else 'are'} missing from {store.describe()}"
+        )
+    typer.echo(
+        f"It answers, and every attachment's file is there ({wording.count(total, 'file')})."
     )
 
 

@@ -78,13 +78,13 @@ NHSUK_ASSETS = f"static/vendor/nhsuk-frontend-{NHSUK_FRONTEND_VERSION}/assets"
 
 
 def _check_file_store() -> None:
-    """Make the bucket if it is new; a store that is down now is only reported (uploads and
-    downloads answer 503 until it is back)."""
+    """Make the folder or bucket if it is new; a store that is down now is only reported
+    (uploads and downloads answer 503 until it is back)."""
     store = file_store.current()
     try:
-        store.check()
-    except file_store.StorageUnavailable:
-        log.warning("file storage: %s cannot be reached", store.describe())
+        store.prepare()
+    except file_store.StorageUnavailable as exc:
+        log.warning("file storage: %s cannot be used: %s", store.describe(), exc.reason)
 
 
 @asynccontextmanager

@@ -399,7 +399,7 @@ def main() -> None:
                 S3: S3Store(BUCKET, endpoint=seaweed.endpoint, prefix=STORE_PREFIX),
             }
             for store in stores.values():
-                store.check()
+                store.prepare()
 
             for size, count in zip(sizes, store_counts, strict=True):
                 started = time.perf_counter()

@@ -109,5 +109,5 @@ def s3_storage(seaweedfs, monkeypatch: pytest.MonkeyPatch) -> str:
 
     url = seaweedfs.storage_url(prefix=new_prefix())
     monkeypatch.setattr(get_settings(), "storage_url", url)
-    storage.current().check()  # makes the bucket
+    storage.current().prepare()  # makes the bucket
     return url

@@ -267,6 +267,25 @@ def remind(session_factory: SessionFactory, today: date | None = None) -> Sent:
         return send_reminders(session, today or today_in_england())
 
 
+def sweep_files(session_factory: SessionFactory) -> int:
+    """Remove the attachment files no attachment uses that are over an hour old (see
+    ``app.storage.sweep``); returns how many. The database is read on short connections of
+    its own, never inside a transaction held while the store is listed."""
+    from app import storage
+    from app.storage.sweep import sweep
+
+    with session_factory() as session:
+        database = session.get_bind()
+    result = sweep(storage.current(), database)
+    if result.removed:
+        log.info(
+            "storage: removed %d unused attachment files (%d bytes)",
+            len(result.removed),
+            result.bytes_removed,
+        )
+    return len(result.removed)
+
+
 def run_forever(
     session_factory: SessionFactory,
     stop: threading.Event,
@@ -276,8 +295,8 @@ def run_forever(
     reminders_every: float | None = REMINDER_SECONDS,
 ) -> None:
     """Deliver every ``poll_seconds`` until ``stop`` is set, and write the deadline reminders
-    every ``reminders_every`` seconds (never, with None); a failed pass is logged and the next
-    one tries again."""
+    and remove unused attachment files every ``reminders_every`` seconds (never, with None); a
+    failed pass is logged and the next one tries again."""
     next_reminders = time.monotonic()
     while not stop.is_set():
         if reminders_every is not None and time.monotonic() >= next_reminders:
@@ -286,6 +305,10 @@ def run_forever(
                 remind(session_factory)
             except Exception:
                 log.exception("mail: writing the deadline reminders failed")
+            try:
+                sweep_files(session_factory)
+            except Exception:
+                log.exception("storage: removing unused attachment files failed")
         try:
             sent = deliver_due(session_factory)
         except Exception:

@@ -18,10 +18,14 @@ UNAVAILABLE = (
 
 
 class StorageUnavailable(ServiceUnavailable):
-    """The store did not answer, or answered that it cannot serve now (503)."""
+    """The store did not answer, or answered that it cannot serve now (503). ``detail`` is
+    for the user; ``reason`` says what went wrong, for the operator's log and the command."""
 
-    def __init__(self, detail: str = UNAVAILABLE, *, field: str | None = None) -> None:
+    def __init__(
+        self, detail: str = UNAVAILABLE, *, field: str | None = None, reason: str = ""
+    ) -> None:
         super().__init__(detail, field=field)
+        self.reason = reason
 
 
 class ObjectMissing(LookupError):
@@ -54,7 +58,11 @@ class ObjectStore(Protocol):
         ...
 
     def check(self) -> None:
-        """Raise ``StorageUnavailable`` if the store cannot be used now."""
+        """Raise ``StorageUnavailable`` if the store cannot be used now (changes nothing)."""
+        ...
+
+    def prepare(self) -> None:
+        """Make the folder or the bucket if it does not exist yet; then as ``check``."""
         ...
 
     def put_file(self, key: str, path: Path) -> None:

@@ -59,6 +59,10 @@ class LocalStore:
         return self.root.joinpath(*parts)
 
     def check(self) -> None:
+        if not self.root.is_dir():
+            raise StorageUnavailable(reason=f"{self.root} is not a folder")
+
+    def prepare(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -7,6 +7,7 @@ request open. An object is stored by one PUT: it is visible whole or not at all.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from app.storage.base import CHUNK_BYTES, ObjectMissing, StorageUnavailable, StoredObject
 
+log = logging.getLogger(__name__)
 MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
 # One PUT up to this size (SeaweedFS and AWS take up to 5 GB): no half-finished multipart
 # uploads to clean up after a crash.
@@ -26,7 +28,9 @@ SINGLE_PUT = TransferConfig(multipart_threshold=4 * 1024**3, max_concurrency=1)
 
 
 def _unavailable(exc: Exception) -> StorageUnavailable:
-    error = StorageUnavailable()
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    log.warning("file storage: %s", reason)
+    error = StorageUnavailable(reason=reason)
     error.__cause__ = exc
     return error
 
@@ -110,7 +114,12 @@ class S3Store:
             raise _unavailable(exc) from None
 
     def check(self) -> None:
-        """The bucket answers; made if it does not exist yet."""
+        try:
+            self._call("head_bucket")
+        except ObjectMissing:
+            raise StorageUnavailable(reason=f"the bucket {self.bucket} does not exist") from None
+
+    def prepare(self) -> None:
         try:
             self._call("head_bucket")
         except ObjectMissing:

@@ -54,7 +54,7 @@ def own_seaweedfs(
     """A SeaweedFS of this test's own, to be stopped and started again."""
     with running_seaweedfs(tmp_path / "seaweedfs") as server:
         monkeypatch.setattr(get_settings(), "storage_url", server.storage_url(prefix=new_prefix()))
-        file_store.current().check()
+        file_store.current().prepare()
         yield server
 
 
