@@ -23,7 +23,7 @@ from app.invitations.models import LinkPurpose, OneTimeLink
 from app.organisations.models import Organisation, OrganisationKind
 from app.users import service as user_service
 from app.users.models import Role, User
-from app.users.passwords import verify_password
+from app.users.passwords import verify_or_spend_the_same
 
 BAD_CREDENTIALS = "Incorrect email address or password"
 
@@ -60,9 +60,8 @@ def sign_in(session: Session, *, email: str, password: str, address: str) -> Use
     address = address[:64]
     _check_throttle(session, email, address)
     user = user_service.find_by_email(session, email)
-    succeeded = (
-        user is not None and user.is_active and verify_password(user.password_hash, password)
-    )
+    usable = user.password_hash if user is not None and user.is_active else None
+    succeeded = verify_or_spend_the_same(usable, password)
     session.add(SignInAttempt(email=email[:254], address=address, succeeded=succeeded))
     if not succeeded:
         if user is not None and (

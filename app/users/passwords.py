@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -29,3 +31,18 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _stand_in_hash() -> str:
+    return _hasher.hash("a stand-in that matches no password typed at sign-in")
+
+
+def verify_or_spend_the_same(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches; with no usable hash (an unknown or deactivated account),
+    one Argon2 verification all the same, so that a failure takes as long whichever the
+    account, and its timing does not tell which addresses have accounts."""
+    if password_hash is None:
+        verify_password(_stand_in_hash(), password)
+        return False
+    return verify_password(password_hash, password)
