@@ -30,7 +30,11 @@ def optional_actor(
     request: Request, session: SessionDep, token: Annotated[str | None, Depends(bearer_scheme)]
 ) -> Actor | None:
     """The caller if signed in by bearer token or session cookie; None if not signed in.
-    An invalid or expired credential raises 401."""
+    An invalid or expired credential raises 401, and so does an ``Authorization`` header
+    without a usable bearer token: a request that sends one is never signed in by the cookie
+    instead (the CSRF check is skipped for bearer requests)."""
+    if request.headers.get("authorization") is not None and not token:
+        raise NotSignedIn("Send a bearer token: Authorization: Bearer followed by the token")
     if token:
         claims = claims_from_token(token)
         actor = (
