@@ -1,7 +1,12 @@
 """Security headers on every response, as plain ASGI middleware (no per-request task or
-response wrapping)."""
+response wrapping): the fixed headers below; ``Cache-Control: no-store`` on everything but the
+static assets (pages and answers carry people's data, and a shared machine's browser or a
+proxy must not keep them); and redirects to this site given as paths, so that a forged
+``Host`` header can never send a browser elsewhere."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,6 +26,27 @@ SECURITY_HEADERS = {
 }
 # Swagger UI loads its own inline bootstrap script.
 NO_CSP_PREFIX = "/docs"
+# Files that are the same for everyone and may be kept by browsers.
+CACHEABLE_PREFIXES = ("/static/", "/assets/")
+NO_STORE = "no-store"
+
+
+def _relative(location: str, host: str) -> str:
+    """A redirect to this site (the host the request named) as a path; others unchanged."""
+    parts = urlsplit(location)
+    if not parts.netloc or parts.netloc.lower() != host.lower():
+        return location
+    path = parts.path or "/"
+    if path.startswith("//"):
+        path = "/" + path.lstrip("/")
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def _host(scope: Scope) -> str:
+    for name, value in scope.get("headers", []):
+        if name == b"host":
+            return value.decode("latin-1")
+    return ""
 
 
 class SecurityHeadersMiddleware:
@@ -31,7 +57,9 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        without_csp = scope["path"].startswith(NO_CSP_PREFIX)
+        path = scope["path"]
+        without_csp = path.startswith(NO_CSP_PREFIX)
+        cacheable = path.startswith(CACHEABLE_PREFIXES)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -41,6 +69,10 @@ class SecurityHeadersMiddleware:
                         without_csp and name == CONTENT_SECURITY_POLICY
                     ):
                         headers.append(name, value)
+                if not cacheable and "cache-control" not in headers:
+                    headers.append("Cache-Control", NO_STORE)
+                if "location" in headers:
+                    headers["Location"] = _relative(headers["location"], _host(scope))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

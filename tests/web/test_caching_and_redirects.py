@@ -1,0 +1,42 @@
+"""Pages and answers are never kept by a browser's or a proxy's cache; static assets may be.
+A redirect never names the host a request claimed: a forged Host header cannot send a browser
+to another site."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.factories import auth
+from tests.web.steps import sign_in
+
+
+def test_signed_in_pages_and_api_answers_are_not_stored(client: TestClient, world) -> None:
+    answers = [
+        client.get("/api/v1/users/me", headers=auth(world.a.lead)),
+        client.get("/api/v1/evidence", headers=auth(world.a.lead)),
+        client.get("/login"),
+        client.get("/healthz"),
+    ]
+    sign_in(client, world.a.lead)
+    answers += [client.get("/"), client.get("/evidence"), client.get("/no-such-page")]
+    for answer in answers:
+        assert "no-store" in answer.headers["cache-control"], answer.url
+
+
+def test_static_assets_may_be_kept(client: TestClient) -> None:
+    css = client.get("/static/css/report.css")
+    assert css.status_code == 200
+    assert "no-store" not in css.headers.get("cache-control", "")
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "EVIL.example"])
+def test_a_forged_host_header_never_reaches_a_redirect(
+    client: TestClient, world, host: str
+) -> None:
+    for path in ["/admin/", "/evidence/", "/"]:
+        answer = client.get(path, headers={"Host": host}, follow_redirects=False)
+        if answer.is_redirect:
+            location = answer.headers["location"]
+            assert location.startswith("/") and not location.startswith("//"), (path, location)
+            assert "evil" not in location.lower()
