@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 from sqlmodel import Session
 
 from app.actors import Actor
-from app.evidence import repository, storage
+from app.evidence import filetypes, repository, storage
 
 
 def content_disposition(filename: str) -> str:
@@ -22,7 +22,10 @@ def attachment_response(session: Session, actor: Actor, attachment_id: int) -> R
     cannot be reached now."""
     attachment = repository.get_attachment(session, actor, attachment_id)
     headers = {
-        "Content-Disposition": content_disposition(attachment.filename),
+        # Files recorded before names followed their content are served as they now would be.
+        "Content-Disposition": content_disposition(
+            filetypes.name_for_type(attachment.filename, attachment.content_type)
+        ),
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
     }

@@ -40,6 +40,37 @@ _OLE_BY_SUFFIX = {
 
 DESCRIPTION = "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, plain text, PNG or JPEG"
 
+# The name endings each kept type is saved under; the first is the one added to a name that
+# has none of them. A file's name may say anything (minutes.hta, page.html): the name it is
+# recorded and served under always ends as its content is, so no program or browser opens a
+# plain text file as a script or a web page.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "application/pdf": ("pdf",),
+    "application/msword": ("doc", "dot"),
+    "application/vnd.ms-excel": ("xls", "xlt"),
+    "application/vnd.ms-powerpoint": ("ppt", "pps", "pot"),
+    f"{OOXML}.wordprocessingml.document": ("docx",),
+    f"{OOXML}.spreadsheetml.sheet": ("xlsx",),
+    f"{OOXML}.presentationml.presentation": ("pptx",),
+    f"{ODF}.text": ("odt",),
+    f"{ODF}.spreadsheet": ("ods",),
+    f"{ODF}.presentation": ("odp",),
+    "text/csv": ("csv",),
+    "text/plain": ("txt", "text", "log", "md"),
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg"),
+}
+
+
+def name_for_type(filename: str, content_type: str) -> str:
+    """``filename`` ending as its content is: unchanged if its ending belongs to the type,
+    else with the type's own ending added (``minutes.hta`` as text: ``minutes.hta.txt``)."""
+    endings = EXTENSIONS.get(content_type)
+    if not endings:
+        return filename
+    suffix = filename.rpartition(".")[2].lower() if "." in filename else ""
+    return filename if suffix in endings else f"{filename}.{endings[0]}"
+
 
 def sniff(path: Path, filename: str) -> str:
     """The media type to store for the file at ``path``, by content; 415 if not allowed."""

@@ -99,7 +99,8 @@ def check_file(received: ReceivedFile) -> CheckedFile:
             f"The file is larger than the {limit // (1024 * 1024)} MB limit", field="file"
         )
     filename = storage.safe_filename(received.filename)
-    return CheckedFile(received, filename, filetypes.sniff(received.blob.path, filename))
+    content_type = filetypes.sniff(received.blob.path, filename)
+    return CheckedFile(received, filetypes.name_for_type(filename, content_type), content_type)
 
 
 def check_may_log(actor: Actor) -> None:

@@ -133,7 +133,7 @@ def test_path_traversal_filename_is_kept_only_as_a_safe_display_name(
         ),
         201,
     )
-    assert windows["filename"] == "boot.ini"
+    assert windows["filename"] == "boot.ini.txt"  # plain text, and named so
 
 
 def test_oversized_file_is_413_and_leaves_no_file_and_no_row(
