@@ -107,6 +107,16 @@ def skip(scope: Scope) -> bool:
     return scope["method"] in SAFE_METHODS and scope["path"].startswith(READS_WITHOUT_PAGE)
 
 
+def _checked(scope: Scope, headers: dict[bytes, bytes]) -> bool:
+    """Whether asgi-csrf checks this post: it carries a cookie (or is the sign-in form), is
+    not exempt, and is not sent with a bearer token."""
+    if not headers.get(b"cookie") and scope["path"] not in ALWAYS_PROTECT:
+        return False
+    if scope["path"] in NO_AMBIENT_CREDENTIAL:
+        return False
+    return not headers.get(b"authorization", b"").decode("latin-1").startswith("Bearer ")
+
+
 class CSRFMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         settings = get_settings()
@@ -131,9 +141,13 @@ class CSRFMiddleware:
             scope["method"] == "POST"
             and content_type == b"multipart/form-data"
             and HEADER not in headers
-            and params.get(b"boundary")
         ):
-            token, consumed = await _leading_token(params[b"boundary"], receive)
+            boundary = params.get(b"boundary")
+            token, consumed = await _leading_token(boundary, receive) if boundary else (None, [])
+            if token is None and _checked(scope, headers):
+                # No token where asgi-csrf would look for one with a parser it no longer has.
+                await _send_refusal(scope, send, None)
+                return
 
             async def replay() -> Message:
                 return consumed.pop(0) if consumed else await receive()
