@@ -29,6 +29,7 @@ NO_CSP_PREFIX = "/docs"
 # Files that are the same for everyone and may be kept by browsers.
 CACHEABLE_PREFIXES = ("/static/", "/assets/")
 NO_STORE = "no-store"
+FAULT = b"Sorry, something went wrong on our side. Try again later."
 
 
 def _relative(location: str, host: str) -> str:
@@ -60,9 +61,12 @@ class SecurityHeadersMiddleware:
         path = scope["path"]
         without_csp = path.startswith(NO_CSP_PREFIX)
         cacheable = path.startswith(CACHEABLE_PREFIXES)
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     if name not in headers and not (
@@ -75,4 +79,17 @@ class SecurityHeadersMiddleware:
                     headers["Location"] = _relative(headers["location"], _host(scope))
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # A fault of ours: answered here, with the headers, before the server logs it.
+            if not started:
+                await send_with_headers(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                    }
+                )
+                await send_with_headers({"type": "http.response.body", "body": FAULT})
+            raise

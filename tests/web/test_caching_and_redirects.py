@@ -40,3 +40,22 @@ def test_a_forged_host_header_never_reaches_a_redirect(
             location = answer.headers["location"]
             assert location.startswith("/") and not location.startswith("//"), (path, location)
             assert "evil" not in location.lower()
+
+
+def test_an_unexpected_fault_is_answered_with_the_security_headers() -> None:
+    from app.main import create_app
+
+    app = create_app()
+
+    @app.get("/api/v1/fault-for-test")
+    def fault() -> None:
+        raise RuntimeError("a fault of ours")
+
+    with TestClient(app, raise_server_exceptions=False) as plain:
+        answer = plain.get("/api/v1/fault-for-test")
+    assert answer.status_code == 500
+    assert "something went wrong on our side" in answer.text
+    assert "a fault of ours" not in answer.text
+    assert answer.headers["content-security-policy"].startswith("default-src 'self'")
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["cache-control"] == "no-store"
