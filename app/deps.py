@@ -38,7 +38,7 @@ def optional_actor(
     if token:
         claims = claims_from_token(token)
         actor = (
-            auth_service.actor_for_bearer(session, claims.user_id, issued_at=claims.issued_at)
+            auth_service.actor_for_bearer(session, claims.user_id, generation=claims.generation)
             if claims is not None
             else None
         )

@@ -182,4 +182,6 @@ def make_evidence(
 
 def auth(user: User) -> dict[str, str]:
     assert user.id is not None
-    return {"Authorization": f"Bearer {issue_token(user.id)}"}
+    return {
+        "Authorization": f"Bearer {issue_token(user.id, generation=user.credential_generation)}"
+    }

@@ -36,4 +36,4 @@ def sign_in(
         session, email=form.username, password=form.password, address=client_address(request)
     )
     assert user.id is not None
-    return Token(access_token=issue_token(user.id))
+    return Token(access_token=issue_token(user.id, generation=user.credential_generation))

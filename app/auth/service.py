@@ -17,9 +17,8 @@ from app import audit
 from app.actors import SYSTEM, Actor
 from app.auth.models import BrowserSession, SignInAttempt
 from app.config import get_settings
-from app.db import UTCDateTime, begin_write, utcnow
+from app.db import begin_write, utcnow
 from app.errors import NotSignedIn, TooManyRequests
-from app.invitations.models import LinkPurpose, OneTimeLink
 from app.organisations.models import Organisation, OrganisationKind
 from app.users import service as user_service
 from app.users.models import Role, User
@@ -118,14 +117,10 @@ def _actor_by_user_query() -> sa.Select[Any]:
 
 @cache
 def _actor_by_bearer_query() -> sa.Select[Any]:
-    """The actor of an API token: refused when the account's password was reset by link
-    after the token was issued (app.invitations)."""
+    """The actor of an API token: refused once the account's credentials have changed since
+    the token was issued (``User.credential_generation``)."""
     return _actor_by_user_query().where(
-        ~sa.exists().where(
-            col(OneTimeLink.user_id) == col(User.id),
-            col(OneTimeLink.purpose) == LinkPurpose.RESET,
-            col(OneTimeLink.used_at) >= sa.bindparam("not_before", type_=UTCDateTime()),
-        )
+        col(User.credential_generation) == sa.bindparam("generation")
     )
 
 
@@ -184,13 +179,12 @@ def actor_for_user(session: Session, user_id: int) -> Actor | None:
     return _actor_from_row(row)
 
 
-def actor_for_bearer(session: Session, user_id: int, *, issued_at: datetime) -> Actor | None:
-    """The Actor of an API token issued at ``issued_at`` (whole seconds, as the token keeps
-    it), in one query: None once the password has been reset since. A token issued in the
-    same second as the reset, before or after it, cannot be told apart: it is kept."""
+def actor_for_bearer(session: Session, user_id: int, *, generation: int) -> Actor | None:
+    """The Actor of an API token issued in credential generation ``generation``, in one
+    query: None once the account's password, role or organisation has changed or it has been
+    deactivated since."""
     row = session.exec(
-        _actor_by_bearer_query(),
-        params={"user_id": user_id, "not_before": issued_at + timedelta(seconds=1)},
+        _actor_by_bearer_query(), params={"user_id": user_id, "generation": generation}
     ).first()
     return _actor_from_row(row)
 

@@ -14,19 +14,23 @@ ALGORITHM = "HS256"
 AUDIENCE = "wcc-api"
 
 
-def issue_token(user_id: int, *, lifetime: timedelta | None = None) -> str:
+def issue_token(user_id: int, *, generation: int, lifetime: timedelta | None = None) -> str:
+    """A bearer token for the user, valid while their credential generation is
+    ``generation`` (``User.credential_generation``) and until it expires."""
     settings = get_settings()
     now = utcnow()
     expires = now + (lifetime or timedelta(minutes=settings.token_minutes))
-    claims = {"sub": str(user_id), "iat": now, "exp": expires, "aud": AUDIENCE}
+    claims = {"sub": str(user_id), "gen": generation, "iat": now, "exp": expires, "aud": AUDIENCE}
     return jwt.encode(claims, settings.signing_key(), algorithm=ALGORITHM)
 
 
 class TokenClaims(NamedTuple):
-    """Whom a valid token names, and when it was issued (to the second)."""
+    """Whom a valid token names, when it was issued (to the second), and in which of the
+    user's credential generations."""
 
     user_id: int
     issued_at: datetime
+    generation: int
 
 
 def claims_from_token(token: str) -> TokenClaims | None:
@@ -39,7 +43,11 @@ def claims_from_token(token: str) -> TokenClaims | None:
             audience=AUDIENCE,
             options={"require": ["sub", "exp", "iat"]},
         )
-        return TokenClaims(int(claims["sub"]), datetime.fromtimestamp(int(claims["iat"]), UTC))
+        return TokenClaims(
+            int(claims["sub"]),
+            datetime.fromtimestamp(int(claims["iat"]), UTC),
+            int(claims.get("gen", 1)),
+        )
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError, OSError):
         return None
 

@@ -550,7 +550,7 @@ def reset_password(session: Session, *, token: str, password: str, password_conf
     and API token of the account ends (those issued before now are refused from now on)."""
     user = _use_link(session, token, LinkPurpose.RESET, password, password_confirm)
     assert user.id is not None
-    user_service.end_sessions(session, user.id)
+    user_service.revoke_credentials(session, user)
     _record_own(session, user, "password_reset", {"password_changed": True, "sessions_ended": True})
     session.commit()
     return user

@@ -44,5 +44,9 @@ class User(UserBase, table=True):
     password_hash: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1, sa_column=_user_version)
+    credential_generation: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    """Counted up when the password, the role or the organisation changes or the account is
+    deactivated: every API token names the generation it was issued in, and one of an
+    earlier generation is refused (browser sessions are ended at the same moment)."""
 
     __mapper_args__ = {"version_id_col": _user_version}

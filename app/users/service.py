@@ -151,15 +151,16 @@ def update_user(
         user.full_name = full_name.strip()
     if job_title is not None:
         user.job_title = job_title.strip() or None
+    placed = (user.role, user.organisation_id)
     if role is not None or organisation_code is not None:
         _place(session, actor, user, role=role, code=organisation_code)
     if is_active is not None:
         user.is_active = is_active
-        if not is_active:
-            _end_sessions(session, user_id)
     if password is not None:
         check_password_rules(password, email=user.email)
         user.password_hash = hash_password(password)
+    if password is not None or is_active is False or (user.role, user.organisation_id) != placed:
+        revoke_credentials(session, user)
     session.add(user)
     session.flush()
     after = audit.snapshot(user)
@@ -206,9 +207,14 @@ def _end_sessions(session: Session, user_id: int) -> None:
         session.add(browser)
 
 
-def end_sessions(session: Session, user_id: int) -> None:
-    """End every live browser session of the user (adds to the caller's transaction)."""
-    _end_sessions(session, user_id)
+def revoke_credentials(session: Session, user: User) -> None:
+    """Every browser session and API token of the user ends: their sessions are ended and
+    their credential generation counted up, so tokens issued before are refused (adds to the
+    caller's transaction)."""
+    assert user.id is not None
+    _end_sessions(session, user.id)
+    user.credential_generation += 1
+    session.add(user)
 
 
 def _place(

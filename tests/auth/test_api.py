@@ -55,7 +55,7 @@ def test_missing_garbage_and_expired_tokens_are_401(client: TestClient, world) -
     assert client.get("/api/v1/users/me").status_code == 401
     garbage = client.get("/api/v1/users/me", headers={"Authorization": "Bearer not-a-token"})
     assert garbage.status_code == 401
-    expired = issue_token(world.a.lead.id, lifetime=timedelta(seconds=-5))
+    expired = issue_token(world.a.lead.id, generation=1, lifetime=timedelta(seconds=-5))
     response = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert "sign in again" in response.json()["detail"]

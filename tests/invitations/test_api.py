@@ -282,7 +282,7 @@ def test_a_reset_ends_the_api_tokens_issued_before_it(
 ) -> None:
     user = world.a.board
     with frozen_at(utcnow() - timedelta(minutes=5)):
-        old_token = issue_token(user.id)
+        old_token = issue_token(user.id, generation=user.credential_generation)
     old = {"Authorization": f"Bearer {old_token}"}
     assert client.get("/api/v1/users/me", headers=old).status_code == 200
     _reset(client, user.email)
