@@ -20,7 +20,7 @@ from app.db import create_db_engine, get_engine, get_session
 from app.evidence import storage
 from app.evidence.models import Attachment
 from app.main import create_app
-from app.schema_migrations import upgrade
+from app.schema_migrations import head_revision, upgrade
 from tests.api_steps import log_evidence
 from tests.databases import fresh_database, server_url
 from tests.factories import auth
@@ -152,6 +152,7 @@ def test_readyz_is_503_until_the_schema_is_migrated(
         response = client.get("/readyz")
     assert response.status_code == 503
     assert "run `wcc db upgrade`" in response.json()["detail"]
+    assert head_revision() not in response.text
 
 
 def test_an_upload_cut_off_midway_leaves_no_file_and_no_row(

@@ -40,14 +40,9 @@ def reviews(request: Request, session: SessionDep, actor: PageActor) -> HTMLResp
 def home(request: Request, session: SessionDep, actor: OptionalActor) -> HTMLResponse:
     request.state.actor = actor
     if actor is None:
-        return render(
-            request,
-            "home/index.html",
-            {
-                "framework": framework_service.current_framework().framework,
-                "overview": service.overview(session),
-            },
-        )
+        # What the service is for, and the framework: nothing of anyone's data.
+        framework = framework_service.current_framework().framework
+        return render(request, "home/index.html", {"framework": framework})
     if actor.role is Role.SHA_REVIEWER:
         return render(
             request,

@@ -369,3 +369,11 @@ def test_admin_adds_a_user_and_deactivates_another(client: TestClient, world) ->
         ).status_code
         == 401
     )
+
+
+def test_the_signed_out_home_page_shows_nothing_of_anyones_data(client: TestClient, world) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Sign in" in page.text and "The eleven competencies" in page.text
+    for counted in ("This service today", "Evidence items", "Assessments:", "app-overview"):
+        assert counted not in page.text
