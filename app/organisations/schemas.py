@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.organisations.models import MAX_PRACTICES, OrganisationKind
 from app.params import MAX_ID
+
+
+# A name is words: spaces around it are dropped, and nothing but spaces is no name.
+OrganisationName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
 
 
 class OrganisationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=2, max_length=12, pattern=r"^\s*[A-Za-z0-9][A-Za-z0-9-]*\s*$")
-    name: str = Field(min_length=1, max_length=200)
+    name: OrganisationName
     kind: OrganisationKind
     parent_code: str | None = Field(default=None, max_length=12)
     population: int | None = Field(default=None, ge=0, le=100_000_000)
@@ -40,7 +48,7 @@ class OrganisationUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: OrganisationName | None = None
     parent_code: str | None = Field(default=None, max_length=12)
     population: int | None = Field(default=None, ge=0, le=100_000_000)
     practice_count: int | None = Field(
