@@ -243,6 +243,19 @@ def may_edit_evidence(actor: Actor, item: EvidenceItem) -> bool:
     return can(actor, Action.EDIT_ANY_EVIDENCE) or item.author_id == actor.user_id
 
 
+def may_log_for_place(actor: Actor, place: Organisation) -> bool:
+    """Whether evidence this actor logs may be attributed to ``place``, a practice or PBC
+    group of their PCT (already found inside it): a lead, or a clinician of the PCT itself,
+    for any; a clinician of a group, for the group and its practices; of a practice, for that
+    practice only."""
+    if actor.role is not Role.CLINICIAN or actor.organisation_id == actor.pct_id:
+        return True
+    return actor.organisation_id is not None and actor.organisation_id in (
+        place.id,
+        place.parent_id,
+    )
+
+
 def acts_for_pct(actor: Actor, organisation_id: int) -> bool:
     return actor.is_pct_side and actor.pct_id == organisation_id
 

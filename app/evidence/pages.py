@@ -23,6 +23,7 @@ from app.framework import service as framework_service
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation
 from app.params import PathId
+from app.permissions import may_log_for_place
 from app.users.models import Role
 from app.web import PageActor, hx_redirect, render
 from app.wording import today_in_england
@@ -85,7 +86,11 @@ def library(
 
 
 def _places(session: SessionDep, actor: PageActor) -> list[presenters.PlaceChoice]:
-    organisations = [o for o, _parent in organisation_service.list_organisations(session, actor)]
+    organisations = [
+        o
+        for o, _parent in organisation_service.list_organisations(session, actor)
+        if may_log_for_place(actor, o)
+    ]
     return presenters.place_choices(organisations)
 
 

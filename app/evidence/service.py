@@ -26,6 +26,7 @@ from app.organisations.models import Organisation, OrganisationKind
 from app.permissions import (
     Action,
     may_edit_evidence,
+    may_log_for_place,
     require,
 )
 from app.storage import StorageUnavailable
@@ -47,9 +48,12 @@ def _owning_pct(session: Session, actor: Actor, organisation_code: str) -> Organ
     return organisation
 
 
-def _practice_in_pct(session: Session, pct: Organisation, code: str | None) -> int | None:
+def _practice_in_pct(
+    session: Session, actor: Actor, pct: Organisation, code: str | None
+) -> int | None:
     """The id of a practice or PBC group inside ``pct``; 404 if it is not one of them (one of
-    another PCT is not the caller's to know about)."""
+    another PCT is not the caller's to know about), 403 if it is not one this actor may log
+    evidence for (``permissions.may_log_for_place``)."""
     if not code:
         return None
     practice = organisation_service.find_by_code(session, code)
@@ -63,6 +67,12 @@ def _practice_in_pct(session: Session, pct: Organisation, code: str | None) -> i
     if not inside or practice is None:
         raise NotFound(
             f"There is no practice or PBC group {code.strip().upper()} in {pct.name}",
+            field="practice_code",
+        )
+    if not may_log_for_place(actor, practice):
+        raise Forbidden(
+            f"You can log evidence for {actor.organisation_name or 'your own practice'} or for "
+            "the whole PCT, not for another practice or group",
             field="practice_code",
         )
     return practice.id
@@ -136,7 +146,7 @@ def create_evidence(
     require(actor, Action.LOG_EVIDENCE)
     pct = _owning_pct(session, actor, data.organisation_code)
     assert actor.user_id is not None and pct.id is not None
-    practice_id = _practice_in_pct(session, pct, data.practice_code)
+    practice_id = _practice_in_pct(session, actor, pct, data.practice_code)
     _check_practices_involved(session, pct, data.practices_involved)
     item = EvidenceItem(
         organisation_id=pct.id,
@@ -215,7 +225,7 @@ def update_evidence(
     pct = session.get(Organisation, item.organisation_id)
     assert pct is not None
     if "practice_code" in changes:
-        item.practice_id = _practice_in_pct(session, pct, changes.pop("practice_code"))
+        item.practice_id = _practice_in_pct(session, actor, pct, changes.pop("practice_code"))
     if "practices_involved" in changes:
         _check_practices_involved(session, pct, changes["practices_involved"])
     for required in ("title", "kind", "occurred_on"):

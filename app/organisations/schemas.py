@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.organisations.models import MAX_PRACTICES, OrganisationKind
 from app.params import MAX_ID
 
-
 # A name is words: spaces around it are dropped, and nothing but spaces is no name.
 OrganisationName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
