@@ -80,6 +80,8 @@ class Assessment(SQLModel, table=True):
     )
     signed_off_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     signed_off_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    # The signer's name as it was when they signed: the record keeps it whatever it becomes.
+    signed_off_by_name: str | None = Field(default=None, max_length=200)
     signed_off_fingerprint: str | None = Field(default=None, max_length=64)
     signed_off_meeting_date: date | None = None
     signed_off_minute_reference: str | None = Field(default=None, max_length=100)

@@ -509,6 +509,7 @@ def sign_off(
         )
     assessment.signed_off_at = utcnow()
     assessment.signed_off_by_id = actor.user_id
+    assessment.signed_off_by_name = actor.full_name or actor.label
     assessment.signed_off_fingerprint = record.fingerprint
     assessment.last_signed_digests = record.digests()
     assessment.signed_off_meeting_date = data.meeting_date
@@ -565,6 +566,7 @@ def withdraw_sign_off(
     assessment.sign_off_withdrawn_reason = reason.strip()
     assessment.signed_off_at = None
     assessment.signed_off_by_id = None
+    assessment.signed_off_by_name = None
     assessment.signed_off_fingerprint = None
     assessment.signed_off_meeting_date = None
     assessment.signed_off_minute_reference = None

@@ -249,6 +249,12 @@ class AssessmentReport(RecordView):
         return self.record.signed_off and not self.awaiting_sign_off
 
     @property
+    def signer(self) -> str:
+        """Who signed off, named as they were when they signed."""
+        a = self.assessment
+        return a.signed_off_by_name or self.person(a.signed_off_by_id)
+
+    @property
     def meeting_clause(self) -> Markup:
         """Where the board signed off: "at its meeting of 15 December 2009 (minute …)", with a
         short minute reference kept on one line."""
@@ -284,7 +290,7 @@ class AssessmentReport(RecordView):
                     )
                 ]
             return [Fact("Board sign-off", "Not yet signed off by the board")]
-        who = self.person(a.signed_off_by_id)
+        who = self.signer
         facts = [
             Fact("Board meeting", long_date(a.signed_off_meeting_date) or "Not recorded"),
             Fact("Minute reference", a.signed_off_minute_reference or "Not recorded"),
