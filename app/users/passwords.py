@@ -6,10 +6,17 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 from app.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 10
+# zxcvbn's score, 0 to 4: 3 is "safely unguessable" against an attacker guessing offline.
+MIN_STRENGTH = 3
+TOO_EASY = (
+    "Password is too easy to guess: use three or four words that do not belong together, "
+    "or a longer mix of words, numbers and symbols"
+)
 _hasher = PasswordHasher()
 
 
@@ -20,6 +27,10 @@ def check_password_rules(password: str, *, email: str) -> None:
         )
     if password.strip().lower() == email.strip().lower():
         raise InvalidInput("Password must not be the email address", field="password")
+    person = email.strip().lower().partition("@")[0]
+    # zxcvbn's time grows with the length; the form's own limit keeps it bounded.
+    if zxcvbn(password[:200], user_inputs=[email, person])["score"] < MIN_STRENGTH:
+        raise InvalidInput(TOO_EASY, field="password")
 
 
 def hash_password(password: str) -> str:

@@ -37,7 +37,16 @@ def test_session_cookie_is_secure_when_configured(client: TestClient, world, mon
 
 @pytest.mark.parametrize(
     ("password", "reason"),
-    [("short", "at least 10 characters"), ("new.user@test.nhs.test", "must not be the email")],
+    [
+        ("short", "at least 10 characters"),
+        ("new.user@test.nhs.test", "must not be the email"),
+        ("aaaaaaaaaa", "too easy to guess"),
+        ("          ", "too easy to guess"),
+        ("password123", "too easy to guess"),
+        ("qwertyuiop", "too easy to guess"),
+        ("new.user2009", "too easy to guess"),
+        ("1234567890", "too easy to guess"),
+    ],
 )
 def test_password_rules(session: Session, world, password: str, reason: str) -> None:
     with pytest.raises(InvalidInput, match=reason):
@@ -61,3 +70,19 @@ def test_lock_out_is_audited(client: TestClient, world, session: Session) -> Non
         )
     ).all()
     assert [e.action for e in events] == ["sign_in_locked"]
+
+
+@pytest.mark.parametrize(
+    "password", ["world-class-2008", "correct-horse-battery", "Leeds PCT board 1848"]
+)
+def test_a_password_hard_to_guess_is_taken(session: Session, world, password: str) -> None:
+    user = user_service.create_user(
+        session,
+        SYSTEM,
+        email="new.user@test.nhs.test",
+        full_name="New User",
+        password=password,
+        role=Role.CLINICIAN,
+        organisation_code=world.a.pct.code,
+    )
+    assert user.id is not None
