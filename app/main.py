@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, Operationa
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import api_docs
 from app import storage as file_store
 from app.admin import pages as admin_pages
 from app.admin import user_pages as admin_user_pages
@@ -231,6 +232,9 @@ def create_app() -> FastAPI:
         version="0.1.0",
         summary="World Class Commissioning self-assessment, evidence, sign-off and SHA review.",
         lifespan=lifespan,
+        # Served by app.api_docs from this service's own files, not from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
 
     app.add_exception_handler(SignInRequired, _sign_in_required)
@@ -249,6 +253,7 @@ def create_app() -> FastAPI:
     # The NHS.UK frontend stylesheet refers to its icons at /assets/images/...
     app.mount("/assets", StaticFiles(directory=BASE_DIR / NHSUK_ASSETS), name="assets")
     app.include_router(health_router)
+    app.include_router(api_docs.router)
     for router in (
         auth_api.router,
         users_api.router,

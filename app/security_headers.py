@@ -24,8 +24,11 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-# Swagger UI loads its own inline bootstrap script.
-NO_CSP_PREFIX = "/docs"
+# Swagger UI (/docs) sets style attributes on what it draws; its scripts are files like any.
+DOCS_PATH = "/docs"
+DOCS_CONTENT_SECURITY_POLICY = SECURITY_HEADERS[CONTENT_SECURITY_POLICY].replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
 # Files that are the same for everyone and may be kept by browsers.
 CACHEABLE_PREFIXES = ("/static/", "/assets/")
 NO_STORE = "no-store"
@@ -59,7 +62,9 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        without_csp = path.startswith(NO_CSP_PREFIX)
+        policies = (
+            {CONTENT_SECURITY_POLICY: DOCS_CONTENT_SECURITY_POLICY} if path == DOCS_PATH else {}
+        )
         cacheable = path.startswith(CACHEABLE_PREFIXES)
         started = False
 
@@ -69,10 +74,8 @@ class SecurityHeadersMiddleware:
                 started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
-                    if name not in headers and not (
-                        without_csp and name == CONTENT_SECURITY_POLICY
-                    ):
-                        headers.append(name, value)
+                    if name not in headers:
+                        headers.append(name, policies.get(name, value))
                 if not cacheable and "cache-control" not in headers:
                     headers.append("Cache-Control", NO_STORE)
                 if "location" in headers:
