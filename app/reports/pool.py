@@ -52,9 +52,21 @@ async def render_pdf_in_pool(html: str) -> bytes:
 
 
 def shutdown() -> None:
+    """Stop the renderers with the server: waiting reports are dropped and every renderer
+    process is stopped, at work or not (no one is left to receive its report), so that none
+    outlives the server; a large report's process can hold hundreds of MB."""
     global _executor, _slots
     with _lock:
-        if _executor is not None:
-            _executor.shutdown(wait=False, cancel_futures=True)
-        _executor = None
-        _slots = None
+        executor, _executor, _slots = _executor, None, None
+    if executor is None:
+        return
+    # The pool's processes, read before shutting it down forgets them.
+    processes = list(getattr(executor, "_processes", {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
