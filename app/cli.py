@@ -128,6 +128,7 @@ def serve(
         reload=reload,
         access_log=settings.env != "production",
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     report_queue: int = 16
     # Rendered reports kept on disk (app.reports.cache); 0 turns the cache off.
     report_cache_mb: int = Field(default=256, ge=0)
+    # The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (uvicorn's
+    # forwarded_allow_ips): a comma-separated list of addresses or networks, or "*". Behind a
+    # proxy on another machine, name it here, or every sign-in seems to come from the proxy.
+    forwarded_allow_ips: str = "127.0.0.1"
     sign_in_failures_per_account: int = 5
     sign_in_failures_per_address: int = 30
     sign_in_window_minutes: int = 15

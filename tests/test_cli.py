@@ -110,3 +110,19 @@ def test_user_create_explains_a_missing_organisation(session: Session, monkeypat
     )
     assert result.exit_code == 1
     assert "Organisation 'NOPE' not found" in result.output
+
+
+def test_serve_believes_forwarded_addresses_only_from_the_proxies_named(monkeypatch) -> None:
+    import uvicorn
+
+    from app.config import get_settings
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    # It would set up the embedded mail worker for the rest of the run: not its concern here.
+    monkeypatch.setattr("app.cli._embedded_mail_worker", lambda settings: None)
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    assert seen["proxy_headers"] is True and seen["forwarded_allow_ips"] == "127.0.0.1"
+    monkeypatch.setattr(get_settings(), "forwarded_allow_ips", "10.0.0.0/8,192.168.1.5")
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    assert seen["forwarded_allow_ips"] == "10.0.0.0/8,192.168.1.5"
