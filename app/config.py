@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # forwarded_allow_ips): a comma-separated list of addresses or networks, or "*". Behind a
     # proxy on another machine, name it here, or every sign-in seems to come from the proxy.
     forwarded_allow_ips: str = "127.0.0.1"
+    # The host names the service answers to, comma-separated ("*.example.nhs.uk" allowed);
+    # unset, any. Redirects never name the requested host either way (app.security_headers).
+    allowed_hosts: str = ""
     sign_in_failures_per_account: int = 5
     sign_in_failures_per_address: int = 30
     sign_in_window_minutes: int = 15

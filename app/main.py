@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app import api_docs
 from app import storage as file_store
@@ -29,7 +30,7 @@ from app.auth import form_keeping
 from app.auth import pages as auth_pages
 from app.comparison import api as comparison_api
 from app.comparison import pages as comparison_pages
-from app.config import BASE_DIR
+from app.config import BASE_DIR, get_settings
 from app.csrf import CSRFMiddleware
 from app.cycles import api as cycles_api
 from app.db import SESSION_SLOTS, session_slots
@@ -242,6 +243,9 @@ def create_app() -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(CSRFMiddleware)
+    hosts = [host.strip() for host in get_settings().allowed_hosts.split(",") if host.strip()]
+    if hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     # Outermost, so that refusals from the CSRF check carry the headers too.
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(StaleDataError, _stale_write)

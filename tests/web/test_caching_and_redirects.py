@@ -59,3 +59,17 @@ def test_an_unexpected_fault_is_answered_with_the_security_headers() -> None:
     assert answer.headers["content-security-policy"].startswith("default-src 'self'")
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert answer.headers["cache-control"] == "no-store"
+
+
+def test_with_allowed_hosts_set_another_host_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.config import get_settings
+    from app.main import create_app
+
+    monkeypatch.setattr(get_settings(), "allowed_hosts", "wcc.example.nhs.uk, testserver")
+    with TestClient(create_app()) as named:
+        assert named.get("/healthz").status_code == 200
+        assert named.get("/healthz", headers={"Host": "wcc.example.nhs.uk"}).status_code == 200
+        refused = named.get("/admin/", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert refused.status_code == 400
+    assert "evil" not in refused.headers.get("location", "")
+    assert refused.headers["content-security-policy"]
