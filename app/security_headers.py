@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = "Content-Security-Policy"
@@ -46,13 +46,6 @@ def _relative(location: str, host: str) -> str:
     return path + (f"?{parts.query}" if parts.query else "")
 
 
-def _host(scope: Scope) -> str:
-    for name, value in scope.get("headers", []):
-        if name == b"host":
-            return value.decode("latin-1")
-    return ""
-
-
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -79,7 +72,8 @@ class SecurityHeadersMiddleware:
                 if not cacheable and "cache-control" not in headers:
                     headers.append("Cache-Control", NO_STORE)
                 if "location" in headers:
-                    headers["Location"] = _relative(headers["location"], _host(scope))
+                    host = Headers(scope=scope).get("host", "")
+                    headers["Location"] = _relative(headers["location"], host)
             await send(message)
 
         try:

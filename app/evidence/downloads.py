@@ -29,10 +29,9 @@ def attachment_response(session: Session, actor: Actor, attachment_id: int) -> R
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
     }
-    download = storage.open_blob(attachment.sha256)
     path = storage.local_path(attachment.sha256)
-    if path is not None:
-        download.close()
+    if path is not None and path.is_file():  # a folder store: sent straight from the disk
         return FileResponse(path, media_type=attachment.content_type, headers=headers)
+    download = storage.open_blob(attachment.sha256)  # 404 if missing, 503 if unreachable
     headers["Content-Length"] = str(download.size)
     return StreamingResponse(download.chunks(), media_type=attachment.content_type, headers=headers)

@@ -12,10 +12,7 @@ mid-send are claimed again once it runs out.
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 import smtplib
-import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -34,6 +31,7 @@ from app.mail import smtp as smtp_server
 from app.mail.models import AttemptOutcome, MailStatus, OutboxAttempt, OutboxMail
 from app.mail.reminders import Sent, send_reminders
 from app.mail.secret_links import CARRY_SECRET_LINKS, hide_secret_links
+from app.processes import process_name
 from app.wording import today_in_england
 
 log = logging.getLogger("wcc.mail")
@@ -54,10 +52,6 @@ SessionFactory = Callable[[], Session]
 def retry_delay(attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failure: 30 s, 2 min, 8 min, 32 min, then 1 hour."""
     return min(FIRST_RETRY * RETRY_GROWTH ** max(attempts - 1, 0), LONGEST_RETRY)
-
-
-def _worker_name() -> str:
-    return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def _due(now: datetime) -> sa.ColumnElement[bool]:
@@ -251,7 +245,7 @@ def deliver_due(
     moment = now or utcnow()
     sent = 0
     while True:
-        worker = _worker_name()
+        worker = process_name()
         mails = claim(session_factory, worker, moment, batch)
         if not mails:
             return sent

@@ -4,18 +4,16 @@ it only until it expires."""
 
 from __future__ import annotations
 
-import os
-import secrets
-import socket
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from app.processes import process_name
 from app.reports.models import HOLDER_MAX, ReportRender
 
-HOLDER = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"[:HOLDER_MAX]
+HOLDER = process_name()[:HOLDER_MAX]
 _table = ReportRender.__table__  # type: ignore[attr-defined]
 
 
@@ -47,13 +45,9 @@ def held(engine: Engine, key: str) -> bool:
         expires = connection.execute(
             sa.select(_table.c.expires_at).where(_table.c.key == key)
         ).scalar_one_or_none()
-    return expires is not None and _as_utc(expires) > _now()
+    return expires is not None and expires > _now()  # UTCDateTime gives it with its zone
 
 
 def release(engine: Engine, key: str) -> None:
     with engine.begin() as connection:
         connection.execute(sa.delete(_table).where(_table.c.key == key, _table.c.holder == HOLDER))
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

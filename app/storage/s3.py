@@ -77,8 +77,8 @@ class S3Store:
             s3={"addressing_style": "path"},
             region_name=region or "us-east-1",
         )
-        self._local = threading.local()
-        self._bucket_checked = False
+        self._lock = threading.Lock()
+        self._made: Any = None
 
     def __repr__(self) -> str:
         return f"S3Store({self.bucket!r}, endpoint={self.endpoint!r})"
@@ -89,14 +89,15 @@ class S3Store:
 
     @property
     def _client(self) -> Any:
-        # boto3 clients may be shared between threads, but creating one is not thread-safe.
-        client = getattr(self._local, "client", None)
-        if client is None:
-            client = boto3.session.Session().client(
-                "s3", endpoint_url=self.endpoint, config=self._config
-            )
-            self._local.client = client
-        return client
+        """One client for every thread: boto3 clients may be shared between threads, though
+        making one is not thread-safe, so it is made once, under a lock."""
+        if self._made is None:
+            with self._lock:
+                if self._made is None:
+                    self._made = boto3.session.Session().client(
+                        "s3", endpoint_url=self.endpoint, config=self._config
+                    )
+        return self._made
 
     def _key(self, key: str) -> str:
         if not key or key.startswith("/") or ".." in key.split("/"):
