@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.ports import free_block
 
 S3_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "wcc-test",
@@ -46,31 +46,13 @@ def weed_binary() -> str:
     return on_path
 
 
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _free_ports(count: int) -> list[int]:
-    for _ in range(200):
-        base = random.randrange(20_000, 44_000 - count)
-        ports = list(range(base, base + count))
-        if all(_free(port) for port in ports):
-            return ports
-    raise RuntimeError("no free block of ports for SeaweedFS")
-
-
 @dataclass
 class SeaweedFS:
     """One ``weed server`` with S3; ``stop`` and ``start`` keep its folder, so what was
     stored is there again after a restart."""
 
     folder: Path
-    ports: list[int] = field(default_factory=lambda: _free_ports(len(PORT_FLAGS)))
+    ports: list[int] = field(default_factory=lambda: free_block(len(PORT_FLAGS)))
     process: subprocess.Popen[bytes] | None = None
 
     @property

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from app.db import create_db_engine
 from app.demo import load_demo
 from app.schema_migrations import upgrade
 from tests.databases import fresh_database, new_database_url
+from tests.ports import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,12 +34,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(run_dir: Path) -> Iterator[str]:
     with fresh_database(new_database_url(run_dir, "browser")) as url:
@@ -48,7 +42,7 @@ def live_server(run_dir: Path) -> Iterator[str]:
         with Session(engine) as session:
             load_demo(session)
         engine.dispose()
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "WCC_DATABASE_URL": url,

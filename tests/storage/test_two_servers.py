@@ -29,17 +29,12 @@ from app.demo import load_demo
 from app.schema_migrations import upgrade
 from tests.databases import fresh_database, new_database_url
 from tests.evidence.test_attachments import PDF
+from tests.ports import free_port
 from tests.seaweed import S3_CREDENTIALS, SeaweedFS, new_prefix
 
 LEAD = "lead.5n1@demo.wcc.nhs.test"
 REVIEWER = "reviewer.q32@demo.wcc.nhs.test"
 PASSWORD = "world-class-2008"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -57,7 +52,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         log = (self.disk / "server.log").open("ab")
         self.process = subprocess.Popen(
             [str(Path(sys.executable).with_name("wcc")), "serve", "--port", str(self.port)],
