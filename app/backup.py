@@ -23,10 +23,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.db import UTCDateTime, utcnow
 from app.evidence import storage
+from app.plain_text import unstorable, without_unstorable
 from app.schema_migrations import current_revision, head_revision
 from app.storage import ObjectMissing, StorageUnavailable
 from app.storage import current as current_store
 from app.tables import DERIVED_TABLES, TRANSIENT_TABLES, metadata
+from app.wording import count
 
 FORMAT = "wcc-assurance-backup"
 FORMAT_VERSION = 1
@@ -129,6 +131,35 @@ def _convert(table: sa.Table, row: Any, number: int) -> dict[str, Any]:
     return converted
 
 
+def _row_name(table: sa.Table, row: dict[str, Any], number: int) -> str:
+    """A row as the restore names it: by its id, or by its whole key, or else its place."""
+    key = [column.name for column in table.primary_key.columns]
+    if key == ["id"] and row.get("id") is not None:
+        return f"row {row['id']}"
+    if key and all(name in row for name in key):
+        return "row " + ", ".join(f"{name} {row[name]}" for name in key)
+    return f"row number {number}"
+
+
+def _unstorable_rows(tables: dict[str, Any]) -> list[str]:
+    """Every field of every row holding text the service refuses to store
+    (``app.plain_text``): a NUL, which PostgreSQL cannot hold at all, or another control
+    character, which no database the service writes should hold."""
+    found: list[str] = []
+    for table in _tables():
+        rows = tables.get(table.name, [])
+        if not isinstance(rows, list):
+            continue
+        for number, row in enumerate(rows, 1):
+            if not isinstance(row, dict):
+                continue
+            fields = [name for name, value in row.items() if unstorable(value)]
+            if fields:
+                where = _row_name(table, row, number)
+                found.append(f"table {table.name}, {where}: {', '.join(fields)}")
+    return found
+
+
 def _organisations_parents_first(rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     placed: set[Any] = set()
     pending = list(rows)
@@ -160,8 +191,12 @@ def _reset_sequences(connection: Connection) -> None:
             )
 
 
-def import_database(engine: Engine, path: Path, *, replace: bool = False) -> dict[str, int]:
-    """Load a backup into this database; refuses a non-empty one unless ``replace``."""
+def import_database(
+    engine: Engine, path: Path, *, replace: bool = False, strip_control_characters: bool = False
+) -> dict[str, int]:
+    """Load a backup into this database; refuses a non-empty one unless ``replace``, and a
+    backup with control characters in its text (listing every row) unless
+    ``strip_control_characters``, which takes them out (``cleaned`` counts those rows)."""
     document = _read(path)
     files: dict[str, bytes] = {}
     for digest, encoded in document["files"].items():
@@ -176,6 +211,15 @@ def import_database(engine: Engine, path: Path, *, replace: bool = False) -> dic
     unknown = set(document["tables"]) - known
     if unknown:
         raise BackupError(f"{path}: unknown tables {sorted(unknown)}")
+    unstorable_rows = _unstorable_rows(document["tables"])
+    if unstorable_rows and not strip_control_characters:
+        listed = "\n".join(f"  {where}" for where in unstorable_rows)
+        raise BackupError(
+            f"{path}: {count(len(unstorable_rows), 'row')} with control characters (such as "
+            "a NUL) that cannot be stored, so nothing was restored. Correct them in the "
+            "database the backup came from and export it again, or restore with "
+            f"--strip-control-characters to load them without those characters:\n{listed}"
+        )
     with engine.begin() as connection:
         revision = current_revision(connection)
         if revision != head_revision():
@@ -198,6 +242,8 @@ def import_database(engine: Engine, path: Path, *, replace: bool = False) -> dic
             if table.name == "organisation":
                 rows = list(_organisations_parents_first(rows))
             converted = [_convert(table, row, i + 1) for i, row in enumerate(rows)]
+            if unstorable_rows:
+                converted = [without_unstorable(row) for row in converted]
             if converted:
                 try:
                     connection.execute(table.insert(), converted)
@@ -215,4 +261,4 @@ def import_database(engine: Engine, path: Path, *, replace: bool = False) -> dic
                     blob.keep()
         except StorageUnavailable:
             raise BackupError(f"{current_store().describe()} cannot be reached") from None
-    return counts | {"files": len(files)}
+    return counts | {"files": len(files), "cleaned": len(unstorable_rows)}

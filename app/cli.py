@@ -300,18 +300,35 @@ def import_command(
     replace: Annotated[
         bool, typer.Option("--replace", help="Overwrite a database that already has data.")
     ] = False,
+    strip_control_characters: Annotated[
+        bool,
+        typer.Option(
+            "--strip-control-characters",
+            help="Take control characters (such as a NUL) out of the rows holding them, "
+            "instead of refusing the backup.",
+        ),
+    ] = False,
 ) -> None:
-    """Restore a backup into this database (empty, unless --replace)."""
+    """Restore a backup into this database (empty, unless --replace). A backup with control
+    characters in its text is refused, naming every row, and nothing is restored."""
     from app.backup import BackupError, import_database
     from app.db import get_engine
 
     with _cli_errors():
         try:
-            counts = import_database(get_engine(), file, replace=replace)
+            counts = import_database(
+                get_engine(),
+                file,
+                replace=replace,
+                strip_control_characters=strip_control_characters,
+            )
         except BackupError as exc:
             raise fail(str(exc)) from None
+    cleaned = counts.pop("cleaned", 0)
     rows = sum(v for k, v in counts.items() if k != "files")
     typer.echo(f"Restored {file}: {rows} rows, {counts['files']} files.")
+    if cleaned:
+        typer.echo(f"Control characters taken out of {wording.count(cleaned, 'row')}.")
 
 
 @framework_app.command("check")

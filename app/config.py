@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     storage_url: str = ""
     secret_key: SecretStr | None = None
     max_upload_mb: int = 25
+    # The largest request body other than a file upload (JSON, a plain form), in MB.
+    max_body_mb: int = Field(default=4, ge=1, le=1024)
     cookie_secure: bool = False
     frameworks_dir: Path = BASE_DIR / "competencies"
     default_framework: str = "wcc-2008"
@@ -59,8 +61,14 @@ class Settings(BaseSettings):
     # How long what was typed into a form whose session had ended is kept for its author to
     # sign in again and find it back in the form (app.auth.kept_forms).
     kept_form_hours: int = Field(default=24, ge=1, le=7 * 24)
-    report_workers: int = max(1, (os.cpu_count() or 2) - 1)
+    # Renderer processes (app.reports.pool). At least two, so that one organisation's reports
+    # never hold every renderer: there is always one for another organisation's report.
+    report_workers: int = Field(default=max(2, (os.cpu_count() or 2) - 1), ge=1, le=64)
     report_queue: int = 16
+    # The longest one report may render: past it, its renderer is stopped and the caller told
+    # (503). Below the render lease (app.reports.cache.LEASE_SECONDS) so no other server
+    # takes over a render still under way.
+    report_render_seconds: float = Field(default=120, gt=0, le=170)
     # Rendered reports kept on disk (app.reports.cache); 0 turns the cache off.
     report_cache_mb: int = Field(default=256, ge=0)
     # The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (uvicorn's
@@ -70,6 +78,10 @@ class Settings(BaseSettings):
     # The host names the service answers to, comma-separated ("*.example.nhs.uk" allowed);
     # unset, any. Redirects never name the requested host either way (app.security_headers).
     allowed_hosts: str = ""
+    # Sign-in throttling (app.auth.service): this many failures for one account from one
+    # address lock that address out of the account for the window; as many for one account
+    # from anywhere make its failing addresses wait, longer with each failure; this many from
+    # one address for any account make that address wait likewise. No account is locked.
     sign_in_failures_per_account: int = 5
     sign_in_failures_per_address: int = 30
     sign_in_window_minutes: int = 15
@@ -120,6 +132,10 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def max_body_bytes(self) -> int:
+        return self.max_body_mb * 1024 * 1024
 
     def signing_key(self) -> str:
         """The key that signs tokens and cookies.

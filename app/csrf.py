@@ -4,6 +4,14 @@ Forms carry the token in a hidden ``csrftoken`` field; htmx sends it in the ``X-
 header (set once on ``<body>``). API calls with a bearer token carry no ambient credential
 and are not checked. The sign-in form is always checked, even before any cookie exists.
 
+Signed out, the token is asgi-csrf's own: a random value signed with the service's key, held
+in the ``csrftoken`` cookie. Signed in, the token belongs to the browser session: it is a keyed
+hash of the session cookie (``token_for_session``), signed as asgi-csrf signs its tokens, and
+stands in for whatever ``csrftoken`` cookie the browser sent. So a token read or planted
+before sign-in (a shared machine, a cookie set from a sibling domain) is refused once the
+browser has signed in, and one session's token is refused with another session's cookie.
+Signing in issues the new session's token as the cookie, and signing out forgets it.
+
 asgi-csrf reads the token from a multipart body with a python-multipart API that current
 releases no longer have, so multipart posts are bridged here: the token must be the form's
 first field (as asgi-csrf also requires); it is read from the leading bytes of the stream,
@@ -12,15 +20,24 @@ which are then replayed, and handed on in the header asgi-csrf checks.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from typing import Any
 
-from asgi_csrf import asgi_csrf
-from python_multipart.exceptions import MultipartParseError
+from asgi_csrf import DEFAULT_SIGNING_NAMESPACE, asgi_csrf, cookies_from_scope
+from itsdangerous import BadSignature
+from itsdangerous.url_safe import URLSafeSerializer
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import cookie_parser
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
+from app.deps import SESSION_COOKIE
 
+COOKIE = "csrftoken"
 FIELD = b"csrftoken"
 HEADER = b"x-csrftoken"
 ALWAYS_PROTECT = {"/login"}
@@ -55,8 +72,10 @@ class _Found(Exception):
 
 
 async def _leading_token(boundary: bytes, receive: Receive) -> tuple[str | None, list[Message]]:
-    """The value of a leading ``csrftoken`` field, and the messages read to find it."""
-    state: dict[str, Any] = {"name": b"", "value": b"", "headers": b"", "is_token": False}
+    """The value of a leading ``csrftoken`` field, and the messages read to find it; None when
+    the body does not begin with a whole one (another field first, a body cut short or not
+    multipart at all, a boundary the parser refuses)."""
+    state: dict[str, Any] = {"value": b"", "headers": b"", "is_token": False, "ended": False}
     consumed: list[Message] = []
 
     def on_header_value(data: bytes, start: int, end: int) -> None:
@@ -72,17 +91,21 @@ async def _leading_token(boundary: bytes, receive: Receive) -> tuple[str | None,
         state["value"] += data[start:end]
 
     def on_part_end() -> None:
+        state["ended"] = True
         raise _Found
 
-    parser = MultipartParser(
-        boundary,
-        {
-            "on_header_value": on_header_value,
-            "on_headers_finished": on_headers_finished,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-        },
-    )
+    try:
+        parser = MultipartParser(
+            boundary,
+            {
+                "on_header_value": on_header_value,
+                "on_headers_finished": on_headers_finished,
+                "on_part_data": on_part_data,
+                "on_part_end": on_part_end,
+            },
+        )
+    except FormParserError:
+        return None, consumed
     size = 0
     try:
         while size <= MAX_PREAMBLE:
@@ -95,10 +118,73 @@ async def _leading_token(boundary: bytes, receive: Receive) -> tuple[str | None,
                 break
     except _Found:
         pass
-    except MultipartParseError:
+    except FormParserError:
         return None, consumed
-    token = state["value"].decode("latin-1") if state["is_token"] else None
-    return token, consumed
+    whole = state["is_token"] and state["ended"]
+    return (state["value"].decode("latin-1") if whole else None), consumed
+
+
+def _token_for_session(signing_key: str, session_cookie: str) -> str:
+    digest = hmac.new(
+        signing_key.encode("utf-8"),
+        b"csrf-token-of-session\0" + session_cookie.encode("utf-8"),
+        hashlib.sha256,
+    ).hexdigest()
+    return URLSafeSerializer(signing_key).dumps(digest, salt=DEFAULT_SIGNING_NAMESPACE)
+
+
+def token_for_session(session_cookie: str) -> str:
+    """The form token of the browser session whose cookie holds ``session_cookie``."""
+    return _token_for_session(get_settings().signing_key(), session_cookie)
+
+
+def issue_for_session(response: Response, session_cookie: str) -> None:
+    """Give the browser the form token of the session it has just begun (at sign-in)."""
+    response.set_cookie(
+        COOKIE,
+        token_for_session(session_cookie),
+        path="/",
+        samesite="lax",
+        secure=get_settings().cookie_secure,
+    )
+
+
+def forget(response: Response) -> None:
+    """Drop the browser's form token (at sign-out): the next page issues a fresh one."""
+    response.delete_cookie(COOKIE, path="/")
+
+
+def _bound_to_session(scope: Scope, signing_key: str) -> Scope:
+    """The request as asgi-csrf is to see it: when it carries a session cookie, with the
+    session's own token as its ``csrftoken`` cookie in place of any the browser sent. The
+    cookie headers are joined into one, so that this check and the application read the same
+    session cookie."""
+    headers: list[tuple[bytes, bytes]] = list(scope.get("headers") or [])
+    sent = [value.decode("latin-1") for name, value in headers if name == b"cookie"]
+    if not sent:
+        return scope
+    joined = "; ".join(sent)
+    session_cookie = cookie_parser(joined).get(SESSION_COOKIE)
+    if not session_cookie:
+        return scope
+    others = [
+        chunk.strip()
+        for chunk in joined.split(";")
+        if chunk.strip() and chunk.split("=", 1)[0].strip() != COOKIE
+    ]
+    # First, so that asgi-csrf's stricter parser reads it whatever follows.
+    cookie = "; ".join([f"{COOKIE}={_token_for_session(signing_key, session_cookie)}", *others])
+    kept = [(name, value) for name, value in headers if name != b"cookie"]
+    return {**scope, "headers": [*kept, (b"cookie", cookie.encode("latin-1"))]}
+
+
+def _without_unreadable_token_header(scope: Scope) -> Scope:
+    """The request without an ``X-CSRFToken`` header that is not plain ASCII (no token is):
+    asgi-csrf's comparison cannot take one, so it is treated as no token at all."""
+    headers = scope.get("headers") or []
+    if all(name != HEADER or value.isascii() for name, value in headers):
+        return scope
+    return {**scope, "headers": [(n, v) for n, v in headers if n != HEADER or v.isascii()]}
 
 
 def skip(scope: Scope) -> bool:
@@ -121,9 +207,10 @@ class CSRFMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         settings = get_settings()
         self.app = app
+        self.signing_key = settings.signing_key()
         self.protected = asgi_csrf(
             app,
-            signing_secret=settings.signing_key(),
+            signing_secret=self.signing_key,
             always_protect=ALWAYS_PROTECT,
             cookie_secure=settings.cookie_secure,
             cookie_samesite="Lax",
@@ -131,29 +218,52 @@ class CSRFMiddleware:
             skip_if_scope=lambda scope: scope["path"] in NO_AMBIENT_CREDENTIAL,
         )
 
+    def _cookie_token(self, scope: Scope) -> str | None:
+        """The browser's token as asgi-csrf reads it: its ``csrftoken`` cookie, if signed by
+        this service."""
+        token = cookies_from_scope(scope).get(COOKIE)
+        if not token:
+            return None
+        try:
+            URLSafeSerializer(self.signing_key).loads(token, salt=DEFAULT_SIGNING_NAMESPACE)
+        except BadSignature:
+            return None
+        return token
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or skip(scope):
             await self.app(scope, receive, send)
             return
+        scope = _without_unreadable_token_header(_bound_to_session(scope, self.signing_key))
         headers = dict(scope.get("headers") or [])
         content_type, params = parse_options_header(headers.get(b"content-type", b""))
         if (
-            scope["method"] == "POST"
+            scope["method"] not in SAFE_METHODS
             and content_type == b"multipart/form-data"
-            and HEADER not in headers
+            and _checked(scope, headers)
         ):
-            boundary = params.get(b"boundary")
-            token, consumed = await _leading_token(boundary, receive) if boundary else (None, [])
-            if token is None and _checked(scope, headers):
-                # No token where asgi-csrf would look for one with a parser it no longer has.
+            # Checked here in full: asgi-csrf's own multipart path needs a python-multipart
+            # API that current releases no longer have.
+            token: str | None = headers.get(HEADER, b"").decode("latin-1") or None
+            consumed: list[Message] = []
+            if token is None:
+                boundary = params.get(b"boundary")
+                if boundary:
+                    token, consumed = await _leading_token(boundary, receive)
+            expected = self._cookie_token(scope)
+            if (
+                token is None
+                or expected is None
+                or not secrets.compare_digest(token.encode("latin-1"), expected.encode("latin-1"))
+            ):
                 await _send_refusal(scope, send, None)
                 return
 
             async def replay() -> Message:
                 return consumed.pop(0) if consumed else await receive()
 
-            if token is not None:
-                scope = {**scope, "headers": [*scope["headers"], (HEADER, token.encode("latin-1"))]}
+            kept = [(name, value) for name, value in scope["headers"] if name != HEADER]
+            scope = {**scope, "headers": [*kept, (HEADER, token.encode("latin-1"))]}
             await self.protected(scope, replay, send)
             return
         await self.protected(scope, receive, send)

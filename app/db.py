@@ -14,11 +14,15 @@ import anyio
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Session, SQLModel
 from starlette.requests import Request
 
 from app import clock
 from app.config import get_settings
+from app.errors import InvalidInput
+from app.plain_text import unstorable, unstorable_message
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,6 +58,44 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+# Tables that copy text from other rows as it stands (the audit trail, what a submission
+# froze, mail composed from it) or keep a post that is checked when it is sent again (a kept
+# form): a control character an older release stored is copied too, so that no change is
+# refused for text its user did not type now.
+TEXT_COPIES = frozenset(
+    {"audit_event", "evidence_snapshot", "submission", "kept_form", "outbox_mail", "outbox_attempt"}
+)
+
+
+def _unstorable_field(session: OrmSession) -> str | None:
+    """The first changed attribute, of any row about to be written, whose new value breaks
+    the stored-text rule (``app.plain_text``); text columns before JSON ones."""
+    changed = [
+        state
+        for state in (sa.inspect(row) for row in (*session.new, *session.dirty))
+        if getattr(state.mapper.local_table, "name", None) not in TEXT_COPIES
+    ]
+    for nested in (False, True):
+        for state in changed:
+            for attribute in state.mapper.column_attrs:
+                for value in state.attrs[attribute.key].history.added:
+                    if isinstance(value, str) != nested and unstorable(value):
+                        return attribute.key
+    return None
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _refuse_unstorable_text(
+    session: OrmSession, flush_context: UOWTransaction, instances: object
+) -> None:
+    """Every row written through a session, on every database, is held to the stored-text
+    rule: a control character is refused (422, naming the field) before the database sees
+    it, whichever API route, page form or command sent it."""
+    name = _unstorable_field(session)
+    if name is not None:
+        raise InvalidInput(unstorable_message(name), field=name)
 
 
 def version_column() -> sa.Column[int]:

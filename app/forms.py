@@ -23,8 +23,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import DomainError, StaleEdit, WorkflowError
+from app.plain_text import unstorable, unstorable_form_message
 
 T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
@@ -84,17 +86,23 @@ def blank_to_none(data: dict[str, Any], *fields: str) -> dict[str, Any]:
 def parse_form(
     schema: type[T], data: Mapping[str, Any], labels: Mapping[str, str]
 ) -> tuple[T | None, dict[str, str]]:
-    """The schema, or the error message for each field (keyed by field name, first only)."""
+    """The schema, or the error message for each field (keyed by field name, first only).
+    A field holding a control character the service cannot store (``app.plain_text``) is
+    refused here too, in the form's words, unless its value is wrong in another way."""
+    errors: dict[str, str] = {}
+    parsed: T | None = None
     try:
-        return schema.model_validate(dict(data)), {}
+        parsed = schema.model_validate(dict(data))
     except ValidationError as exc:
-        errors: dict[str, str] = {}
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else "form"
             if name in errors:
                 continue
             errors[name] = _friendly(error, labels.get(name, name.replace("_", " ")))
-        return None, errors
+    for name, value in data.items():
+        if name not in errors and unstorable(value):
+            errors[name] = unstorable_form_message(labels.get(name, name.replace("_", " ")))
+    return (None, errors) if errors else (parsed, {})
 
 
 def posted(form: FormData, *names: str, lists: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -218,10 +226,28 @@ def submit_form(
     return done(result)
 
 
+# The most fields a page's form may send (the largest sends a few hundred), and files: the
+# multipart library's own limits, so that a post cannot make it handle thousands of parts.
+FORM_FIELDS = 1000
+
+
+async def read_form(request: Request, *, files: int = 0, fields: int = FORM_FIELDS) -> FormData:
+    """The posted form, holding no more than ``files`` files and ``fields`` fields."""
+    try:
+        return await request.form(max_files=files, max_fields=fields)
+    except StarletteHTTPException as exc:
+        if exc.status_code != 400:
+            raise
+        raise DomainError(
+            "The form could not be read: it sent more than the page holds, or was cut short. "
+            "Go back, reload the page and try again."
+        ) from None
+
+
 async def _form_post(request: Request) -> FormData:
     """The posted form, read on the event loop so that a plain ``def`` route (run in the
     thread pool) can use it without blocking other requests."""
-    return await request.form()
+    return await read_form(request)
 
 
 FormPost = Annotated[FormData, Depends(_form_post)]

@@ -28,6 +28,7 @@ from app.audit import pages as audit_pages
 from app.auth import api as auth_api
 from app.auth import form_keeping
 from app.auth import pages as auth_pages
+from app.body_limits import BodyLimitMiddleware
 from app.comparison import api as comparison_api
 from app.comparison import pages as comparison_pages
 from app.config import BASE_DIR, get_settings
@@ -246,6 +247,8 @@ def create_app() -> FastAPI:
     hosts = [host.strip() for host in get_settings().allowed_hosts.split(",") if host.strip()]
     if hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
+    # Outside the CSRF check, which reads a form's body to find its token.
+    app.add_middleware(BodyLimitMiddleware)
     # Outermost, so that refusals from the CSRF check carry the headers too.
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(StaleDataError, _stale_write)

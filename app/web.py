@@ -34,6 +34,7 @@ from app.config import Environment as AppEnvironment
 from app.db import get_session
 from app.deps import SESSION_COOKIE, OptionalActor, SessionDep
 from app.permissions import Action, can
+from app.plain_text import neutralise_bidi
 from app.users.models import Role
 from app.wording import long_date
 
@@ -68,6 +69,8 @@ def _make_templates() -> Jinja2Blocks:
         # In production the templates do not change under a running server: skip checking
         # each template file (and every one it imports) for changes on every render.
         auto_reload=get_settings().env is not AppEnvironment.PRODUCTION,
+        # Every value a page or a PDF prints: without right-to-left overrides and the like.
+        finalize=neutralise_bidi,
     )
     env.filters["long_date"] = long_date
     env.globals.update(

@@ -390,7 +390,12 @@ def check_facts(
     """The PCT's factual-accuracy comments on the provisional ratings, each on a competency
     or general; an empty list accepts them as they stand. Once for each sharing."""
     shared = provisional.check_facts(
-        session, actor, assessment_id, body.comments, expected_version=body.version
+        session,
+        actor,
+        assessment_id,
+        body.comments,
+        expected_version=body.version,
+        sharing=body.provisional_id,
     )
     names = repository.names(session, serialisers.people([shared]))
     return serialisers.provisionals([shared], names)[0]

@@ -13,6 +13,10 @@ to its own address in three steps, named by the button pressed:
 
 One address for the three steps means a post kept when a session ended
 (``app.auth.form_keeping``) goes back into the form it came from, and nothing typed is lost.
+
+Each decision form sends back what its page showed (``seen``, see ``assessments.seen``; the
+return's check page carries the form page's): a decision on an assessment that changed since
+is refused (409), saying what changed, with the page as it stands now and what was typed.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from app.assessments.models import AssessmentStatus, ReturnPoint
 from app.assessments.presenters import AssessmentPage, ReviewPage
 from app.assessments.record import PresentedItem
 from app.assessments.schemas import RequiredText, ReturnPointWrite, TransitionRequest
+from app.assessments.seen import MAX_TOKEN
+from app.assessments.seen import token as seen_token
 from app.assessments.workflow import Move
 from app.deps import SessionDep
 from app.forms import (
@@ -80,6 +86,7 @@ class ReturnForm(BaseModel):
     reason: RequiredText
     points: list[str]
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
+    seen: str | None = Field(default=None, max_length=MAX_TOKEN)
 
     @field_validator("points")
     @classmethod
@@ -135,7 +142,9 @@ def _return_page(
     errors = problem.errors if problem else {}
     values = dict(typed)
     if problem is not None and problem.current_version is not None:
+        # Stale: the form now carries the assessment as it is shown again below.
         values["version"] = problem.current_version
+        values["seen"] = seen_token(view.record, Move.RETURN)
     # "No point given" is said on the group of points, and the summary leads to the first box.
     first = point_field(view.framework.numbers[0]) if view.framework.numbers else GENERAL_POINT
     summary = {(first if field == "points" else field): text for field, text in errors.items()}
@@ -171,7 +180,13 @@ def _return_check(request: Request, view: AssessmentPage, form: ReturnForm) -> R
         )
         for p in form.requests()
     ]
-    context = {"view": view, "reason": form.reason, "points": points, "version": form.version}
+    context = {
+        "view": view,
+        "reason": form.reason,
+        "points": points,
+        "version": form.version,
+        "seen": form.seen,
+    }
     return render(request, "assessments/return_confirm.html", context)
 
 
@@ -180,7 +195,8 @@ def return_start(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
     view = presenters.step_page(session, actor, assessment_id, Move.RETURN)
-    return _return_page(request, view, {"version": view.assessment.version})
+    shown = seen_token(view.record, Move.RETURN)
+    return _return_page(request, view, {"version": view.assessment.version, "seen": shown})
 
 
 @router.post("/assessments/{assessment_id}/return", response_class=HTMLResponse)
@@ -189,7 +205,7 @@ def return_assessment(
 ) -> Response:
     view = presenters.step_page(session, actor, assessment_id, Move.RETURN)
     numbers = view.framework.numbers
-    typed = posted(form, "reason", *_point_fields(numbers), "version")
+    typed = posted(form, "reason", *_point_fields(numbers), "version", "seen")
     step = posted(form, "step")["step"]
     if step == "change":
         return _return_page(request, view, typed)
@@ -198,7 +214,7 @@ def return_assessment(
     return submit_form(
         session,
         schema=return_form(numbers),
-        data={**blank_to_none(typed, "version"), "points": filled},
+        data={**blank_to_none(typed, "version", "seen"), "points": filled},
         labels=return_labels(numbers),
         form_field="reason",
         command=lambda data: (
@@ -209,6 +225,7 @@ def return_assessment(
                 reason=data.reason,
                 points=data.requests(),
                 expected_version=data.version,
+                shown=data.seen,
             )
             if confirm
             else data
@@ -312,6 +329,7 @@ def _provisional_page(
         "errors": problem.errors if problem else {},
         "missing": problem.missing if problem else [],
         "version": (problem.current_version if problem else None) or review.view.assessment.version,
+        "seen": seen_token(review.record, Move.SHARE_PROVISIONAL),
     }
     return render_form(request, "assessments/provisional.html", context, problem)
 
@@ -331,6 +349,7 @@ def share_provisional(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
 ) -> Response:
     presenters.review_page(session, actor, assessment_id, action=Action.SHARE_PROVISIONAL)
+    shown = posted(form, "seen")["seen"] or None
     return submit_form(
         session,
         schema=TransitionRequest,
@@ -338,7 +357,7 @@ def share_provisional(
         labels={},
         form_field=SHARE_FORM,
         command=lambda data: provisional.share_provisional(
-            session, actor, assessment_id, expected_version=data.version
+            session, actor, assessment_id, expected_version=data.version, shown=shown
         ),
         done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}/provisional/done"),
         page=lambda problem: _provisional_page(
@@ -375,6 +394,7 @@ def _finalise_page(
         "refusal": record.why_not_now(Move.FINALISE) or waiting or None,
         "errors": problem.errors if problem else {},
         "version": (problem.current_version if problem else None) or record.assessment.version,
+        "seen": seen_token(record, Move.FINALISE),
     }
     return render_form(request, "assessments/finalise.html", context, problem)
 
@@ -392,6 +412,7 @@ def finalise_check(
 def finalise(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
 ) -> Response:
+    shown = posted(form, "seen")["seen"] or None
     return submit_form(
         session,
         schema=TransitionRequest,
@@ -399,7 +420,7 @@ def finalise(
         labels={},
         form_field="finalise",
         command=lambda data: service.finalise(
-            session, actor, assessment_id, expected_version=data.version
+            session, actor, assessment_id, expected_version=data.version, shown=shown
         ),
         done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}/finalise/done"),
         page=lambda problem: _finalise_page(
@@ -430,6 +451,7 @@ class ReopenForm(BaseModel):
 
     reason: RequiredText
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
+    seen: str | None = Field(default=None, max_length=MAX_TOKEN)
 
 
 REOPEN_LABELS = {"reason": "why you are reopening the review"}
@@ -444,6 +466,7 @@ def _reopen_page(
     values = dict(typed)
     if problem is not None and problem.current_version is not None:
         values["version"] = problem.current_version
+        values["seen"] = seen_token(view.record, Move.REOPEN)
     context = {
         "view": view,
         "values": values,
@@ -459,7 +482,12 @@ def reopen_start(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId
 ) -> Response:
     view = presenters.step_page(session, actor, assessment_id, Move.REOPEN, full=True)
-    return _reopen_page(request, view, {"reason": "", "version": view.assessment.version})
+    typed = {
+        "reason": "",
+        "version": view.assessment.version,
+        "seen": seen_token(view.record, Move.REOPEN),
+    }
+    return _reopen_page(request, view, typed)
 
 
 @router.post("/assessments/{assessment_id}/reopen", response_class=HTMLResponse)
@@ -467,14 +495,19 @@ def reopen(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
 ) -> Response:
     presenters.step_page(session, actor, assessment_id, Move.REOPEN)
-    typed = posted(form, "reason", "version")
+    typed = posted(form, "reason", "version", "seen")
     return submit_form(
         session,
         schema=ReopenForm,
-        data=blank_to_none(typed, "version"),
+        data=blank_to_none(typed, "version", "seen"),
         labels=REOPEN_LABELS,
         command=lambda data: service.reopen(
-            session, actor, assessment_id, reason=data.reason, expected_version=data.version
+            session,
+            actor,
+            assessment_id,
+            reason=data.reason,
+            expected_version=data.version,
+            shown=data.seen,
         ),
         done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}/reopen/done"),
         page=lambda problem: _reopen_page(

@@ -12,10 +12,16 @@ from app.actors import Actor
 from app.assessments import repository, workflow
 from app.assessments.models import Assessment, ProvisionalRating
 from app.assessments.schemas import FactualAccuracyComment
-from app.assessments.service import apply_move, check_reviewed, check_version, lock
+from app.assessments.service import (
+    apply_move,
+    check_reviewed,
+    check_seen,
+    check_version,
+    lock,
+)
 from app.assessments.workflow import Move
 from app.db import utcnow
-from app.errors import InvalidInput, WorkflowError
+from app.errors import InvalidInput, StaleEdit, WorkflowError
 from app.permissions import Action
 from app.wording import long_date
 
@@ -39,11 +45,17 @@ def _levels(session: Session, assessment_id: int) -> dict[str, Any]:
 
 
 def share_provisional(
-    session: Session, actor: Actor, assessment_id: int, *, expected_version: int | None = None
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    *,
+    expected_version: int | None = None,
+    shown: str | None = None,
 ) -> Assessment:
     """Share the SHA's ratings with the PCT as provisional: every assessed competency needs a
     review score and every governance area the SHA's rating (409 listing what is missing)."""
     assessment, framework = lock(session, actor, assessment_id, Action.SHARE_PROVISIONAL)
+    check_seen(session, actor, assessment, Move.SHARE_PROVISIONAL, shown)
     check_version(assessment, expected_version)
     workflow.next_status(Move.SHARE_PROVISIONAL, assessment.status)
     check_reviewed(session, assessment_id, framework, "share provisional ratings")
@@ -77,14 +89,23 @@ def check_facts(
     comments: list[FactualAccuracyComment],
     *,
     expected_version: int | None = None,
+    sharing: int | None = None,
 ) -> ProvisionalRating:
     """The PCT's answer to the provisional ratings: its factual-accuracy comments, each on a
     competency or general, or (with none) acceptance of the ratings as they stand. Once
-    only for each sharing."""
+    only for each sharing. ``sharing`` is the id of the sharing the PCT was shown, if it was
+    shown one: refused (409) when the SHA has shared other ratings since."""
     assessment, framework = lock(session, actor, assessment_id, Action.CHECK_FACTS)
     check_version(assessment, expected_version)
-    workflow.next_status(Move.CHECK_FACTS, assessment.status)
     shared = repository.current_provisional(session, assessment_id)
+    if sharing is not None and (shared is None or shared.id != sharing):
+        since = f" on {long_date(shared.issued_at)}" if shared else ""
+        raise StaleEdit(
+            f"Since you opened this page, the SHA shared other provisional ratings{since}. "
+            "Check them again before you send your answer.",
+            current_version=assessment.version,
+        )
+    workflow.next_status(Move.CHECK_FACTS, assessment.status)
     assert shared is not None  # the status is provisional only once ratings are shared
     if shared.responded_at is not None:
         who = repository.names(session, [shared.responded_by_id]).get(

@@ -160,7 +160,16 @@ def _field(number: int | None) -> str:
 
 def _typed(form: FormPost, page: FactsPage) -> dict[str, str]:
     names = [_field(line.competency.number) for line in page.lines] + [_field(None)]
-    return posted(form, *names)
+    return posted(form, *names, "sharing")
+
+
+def _sharing(typed: dict[str, str]) -> int | None:
+    """The sharing the form was shown (None for a form that names none); a value that is not
+    a sharing's id names none that exists, so the answer is refused as out of date."""
+    text = typed.get("sharing", "").strip()
+    if not text:
+        return None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0
 
 
 def _comments(page: FactsPage, typed: dict[str, str]) -> list[dict[str, Any]]:
@@ -233,14 +242,19 @@ def answer(
     if step != "confirm":
         return _page(request, page, typed, template="assessments/factual_accuracy_check.html")
     try:
-        provisional.check_facts(session, actor, assessment_id, answer.comments)
+        provisional.check_facts(
+            session, actor, assessment_id, answer.comments, sharing=_sharing(typed)
+        )
     except DomainError as error:
         session.rollback()
         if error.status_code in (401, 404):
             raise
         # A refusal (already answered, say) names no box: it links to the page's heading.
         problem = FormProblem.from_error(error, form_field="facts")
-        return _page(request, facts_page(session, actor, assessment_id), typed, problem)
+        now = facts_page(session, actor, assessment_id)
+        # The form again carries the ratings it shows now, and everything typed.
+        kept = {**typed, "sharing": str(now.shared.id) if now.shared else ""}
+        return _page(request, now, kept, problem)
     return hx_redirect(request, f"/assessments/{assessment_id}/factual-accuracy/done")
 
 

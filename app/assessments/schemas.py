@@ -276,6 +276,13 @@ class FactualAccuracyRequest(BaseModel):
         max_length=100, description="The PCT's comments; an empty list accepts the ratings"
     )
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
+    provisional_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="The id of the provisional ratings answered (from GET .../provisional); "
+        "409 if the SHA has shared other ratings since",
+    )
 
 
 class ProvisionalRead(BaseModel):

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, delete
 
 from app import audit
 from app.actors import Actor
-from app.assessments import repository, snapshots, workflow
+from app.assessments import repository, seen, snapshots, workflow
 from app.assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -77,6 +77,18 @@ def check_version(assessment: Assessment, expected: int | None) -> None:
             f"(version {assessment.version}, you had {expected}); reload and try again",
             current_version=assessment.version,
         )
+
+
+def check_seen(
+    session: Session, actor: Actor, assessment: Assessment, move: Move, shown: str | None
+) -> None:
+    """409 naming what changed when the assessment no longer holds what the decision's page
+    showed (``shown``, its ``seen`` token); nothing to check without one."""
+    if shown is None:
+        return
+    full = move in seen.SELF_ASSESSMENT_MOVES
+    record = repository.load_assessment(session, actor, assessment.id or 0, full=full)
+    seen.check(session, record, move, shown)
 
 
 def apply_move(
@@ -243,7 +255,9 @@ def save_review_row(
     before: dict[str, Any] | None,
 ) -> None:
     """Save a reviewer's score or rating, audit it, and move a submitted assessment into
-    review; commits."""
+    review; commits. The assessment's version moves with every review change, so that a
+    decision sent with the version it read (share provisional ratings, finalise) is refused
+    when a score changed since."""
     session.add(row)
     session.flush()
     assert row.id is not None
@@ -259,7 +273,7 @@ def save_review_row(
     )
     if assessment.status is AssessmentStatus.SUBMITTED:
         apply_move(session, actor, assessment, Move.START_REVIEW)
-    elif assessment.status is AssessmentStatus.PROVISIONAL:
+    else:
         touch(session, assessment)
     session.commit()
 
@@ -486,13 +500,15 @@ def sign_off(
     *,
     data: SignOffRequest,
     read: str | None = None,
+    shown: str | None = None,
 ) -> Assessment:
     """The board's decision at a minuted meeting: records the meeting, the minute, who and
     when, and the fingerprint of what was signed. ``read`` is the fingerprint of what the
-    board was shown, if it was shown one: refused (409) when the assessment no longer holds
-    that."""
+    board was shown, and ``shown`` the page's ``seen`` token, if it was shown them: refused
+    (409) when the assessment no longer holds that, naming what changed."""
     assessment, _ = lock(session, actor, assessment_id, Action.SIGN_OFF)
     record = repository.load_assessment(session, actor, assessment_id, full=True)
+    seen.check(session, record, Move.SIGN_OFF, shown)
     if read is not None and read != record.fingerprint:
         raise StaleEdit(
             "The self-assessment or its evidence changed after you opened this page: check it "
@@ -539,10 +555,12 @@ def withdraw_sign_off(
     *,
     reason: str,
     expected_version: int | None = None,
+    shown: str | None = None,
 ) -> Assessment:
     """Undo the board's sign-off so that the PCT may change the assessment: back to draft, or
     to returned when the SHA had returned it since its last submission."""
     assessment, _ = lock(session, actor, assessment_id, Action.WITHDRAW_SIGN_OFF)
+    check_seen(session, actor, assessment, Move.WITHDRAW_SIGN_OFF, shown)
     check_version(assessment, expected_version)
     if not reason.strip():
         raise InvalidInput("Say why the sign-off is withdrawn", field="reason")
@@ -583,11 +601,17 @@ def withdraw_sign_off(
 
 
 def submit(
-    session: Session, actor: Actor, assessment_id: int, *, expected_version: int | None = None
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    *,
+    expected_version: int | None = None,
+    shown: str | None = None,
 ) -> Assessment:
     """Send to the SHA as the next round, freezing each presented item as it stands now and
     keeping the whole self-assessment as that round."""
     assessment, framework = lock(session, actor, assessment_id, Action.SUBMIT)
+    check_seen(session, actor, assessment, Move.SUBMIT, shown)
     check_version(assessment, expected_version)
     workflow.next_status(Move.SUBMIT, assessment.status)
     signed = repository.self_assessment_of(session, assessment_id)
@@ -768,10 +792,12 @@ def return_assessment(
     reason: str,
     points: list[ReturnPointWrite] | None = None,
     expected_version: int | None = None,
+    shown: str | None = None,
 ) -> Assessment:
     """Hand the assessment back to the PCT with the points it must address (without any
     points given, the reason is the one general point)."""
     assessment, framework = lock(session, actor, assessment_id, Action.RETURN)
+    check_seen(session, actor, assessment, Move.RETURN, shown)
     check_version(assessment, expected_version)
     if not reason.strip():
         raise InvalidInput("Give the PCT a reason for returning the assessment", field="reason")
@@ -885,11 +911,17 @@ def check_reviewed(session: Session, assessment_id: int, framework: Framework, d
 
 
 def finalise(
-    session: Session, actor: Actor, assessment_id: int, *, expected_version: int | None = None
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    *,
+    expected_version: int | None = None,
+    shown: str | None = None,
 ) -> Assessment:
     """Make the review final. In a cycle with the provisional step, only once the PCT has
     checked the ratings of this round, shared as provisional, for factual accuracy."""
     assessment, framework = lock(session, actor, assessment_id, Action.FINALISE)
+    check_seen(session, actor, assessment, Move.FINALISE, shown)
     check_version(assessment, expected_version)
     workflow.next_status(Move.FINALISE, assessment.status)
     check_reviewed(session, assessment_id, framework, "finalise")
@@ -917,10 +949,12 @@ def reopen(
     *,
     reason: str | None = None,
     expected_version: int | None = None,
+    shown: str | None = None,
 ) -> Assessment:
     begin_write(session)
     require(actor, Action.REOPEN)
     assessment = repository.get_assessment(session, actor, assessment_id, for_update=True)
+    check_seen(session, actor, assessment, Move.REOPEN, shown)
     check_version(assessment, expected_version)
     assessment.finalised_at = None
     assessment.finalised_by_id = None

@@ -3,7 +3,9 @@
 Each is a check-your-answers page (GET), a form post through ``forms.submit_form`` (POST),
 and a confirmation panel (GET ``…/done``): a plain post is answered with a 303 to the panel,
 an htmx post with ``HX-Redirect``; a refusal comes back as the same page, with the error
-summary linked to the field and everything typed still in the form.
+summary linked to the field and everything typed still in the form. Each form sends back
+what its page showed (``seen``, see ``assessments.seen``): a decision on an assessment that
+changed since is refused (409), saying what changed, with the page as it stands now.
 
     /assessments/{id}/sign-off            board member: the whole self-assessment, then the
                                           meeting date, the minute and the declaration
@@ -28,6 +30,7 @@ from app.assessments.models import AssessmentStatus
 from app.assessments.presenters import AssessmentPage
 from app.assessments.record import AssessmentRecord
 from app.assessments.schemas import SignOffRequest, TransitionRequest, WithdrawSignOffRequest
+from app.assessments.seen import token as seen_token
 from app.assessments.workflow import Move
 from app.deps import SessionDep
 from app.forms import FormPost, FormProblem, blank_to_none, posted, render_form, submit_form
@@ -100,6 +103,11 @@ class SigningPage:
         """Whether "ready for sign-off" means anything now: only while the PCT may change
         it (never once signed off or submitted)."""
         return self.view.assessment.status in workflow.PCT_EDITABLE
+
+    @property
+    def seen(self) -> str:
+        """What this page shows, for its form to send back (``assessments.seen``)."""
+        return seen_token(self.record, self.move)
 
     @property
     def short_fingerprint(self) -> str:
@@ -281,7 +289,7 @@ def sign_off_page(
 def sign_off(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
 ) -> Response:
-    typed = posted(form, "minute_reference", "declaration", "version", "fingerprint")
+    typed = posted(form, "minute_reference", "declaration", "version", "fingerprint", "seen")
     parts = _date_parts(form)
     data = {
         "meeting_date": parts,
@@ -293,7 +301,12 @@ def sign_off(
     def command(body: SignOffForm) -> object:
         # What the board read on the page is what it signs: refused if anything changed since.
         return service.sign_off(
-            session, actor, assessment_id, data=body, read=typed["fingerprint"] or None
+            session,
+            actor,
+            assessment_id,
+            data=body,
+            read=typed["fingerprint"] or None,
+            shown=typed["seen"] or None,
         )
 
     return submit_form(
@@ -362,13 +375,19 @@ def withdraw_sign_off(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
 ) -> Response:
     typed = posted(form, "reason", "version")
+    shown = posted(form, "seen")["seen"] or None
     return submit_form(
         session,
         schema=WithdrawSignOffRequest,
         data=blank_to_none(typed, "version"),
         labels=WITHDRAW_LABELS,
         command=lambda body: service.withdraw_sign_off(
-            session, actor, assessment_id, reason=body.reason, expected_version=body.version
+            session,
+            actor,
+            assessment_id,
+            reason=body.reason,
+            expected_version=body.version,
+            shown=shown,
         ),
         done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}/withdraw-sign-off/done"),
         page=lambda problem: _withdraw(
@@ -416,6 +435,7 @@ def submit_page(
 def submit(
     request: Request, session: SessionDep, actor: PageActor, assessment_id: PathId, form: FormPost
 ) -> Response:
+    shown = posted(form, "seen")["seen"] or None
     return submit_form(
         session,
         schema=TransitionRequest,
@@ -423,7 +443,7 @@ def submit(
         labels={},
         form_field=SUBMIT_FORM,
         command=lambda body: service.submit(
-            session, actor, assessment_id, expected_version=body.version
+            session, actor, assessment_id, expected_version=body.version, shown=shown
         ),
         done=lambda _: hx_redirect(request, f"/assessments/{assessment_id}/submit/done"),
         page=lambda problem: _submit(request, session, actor, assessment_id, problem),

@@ -28,6 +28,7 @@ from app.auth import kept_forms
 from app.auth import service as auth_service
 from app.config import get_settings
 from app.deps import SESSION_COOKIE
+from app.forms import FORM_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ async def _typed(request: Request) -> tuple[list[list[str]], bool] | None:
     if content_type not in FORM_TYPES:
         return None
     try:
-        form = await request.form()
+        form = await request.form(max_files=1, max_fields=FORM_FIELDS)
     except (HTTPException, ClientDisconnect, ValueError):
         return None
     field_values: list[list[str]] = []

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlmodel import Session
 
+from app import csrf
 from app.auth import kept_forms, service
 from app.auth.form_keeping import KEPT_FORM_COOKIE, forget_kept_form
 from app.config import get_settings
@@ -104,9 +105,21 @@ def login(request: Request, session: SessionDep, form: FormPost) -> Response:
             target = _safe_next(kept.page_url)
         response = RedirectResponse(target, status_code=303)
         _set_session_cookies(response, started)
+        csrf.issue_for_session(response, started.token)
         if kept_token and kept is None:
             forget_kept_form(response)
         return response
+
+    throttled: list[service.SignInThrottled] = []
+
+    def command(data: _SignInForm) -> User:
+        try:
+            return service.sign_in(
+                session, email=data.email, password=data.password, address=client_address(request)
+            )
+        except service.SignInThrottled as refusal:
+            throttled.append(refusal)
+            raise
 
     def page(problem: FormProblem) -> Response:
         context = {
@@ -115,16 +128,17 @@ def login(request: Request, session: SessionDep, form: FormPost) -> Response:
             "email": typed["email"],
             **_signed_out_context(request, session),
         }
-        return render(request, "auth/login.html", context, status_code=problem.status_code)
+        response = render(request, "auth/login.html", context, status_code=problem.status_code)
+        if throttled:
+            response.headers["Retry-After"] = str(throttled[0].retry_after)
+        return response
 
     return submit_form(
         session,
         schema=_SignInForm,
         data=typed,
         labels=SIGN_IN_LABELS,
-        command=lambda data: service.sign_in(
-            session, email=data.email, password=data.password, address=client_address(request)
-        ),
+        command=command,
         done=done,
         page=page,
         shown_refusals=frozenset({401, 429}),
@@ -150,6 +164,7 @@ def logout(request: Request, session: SessionDep) -> Response:
         service.end_browser_session(session, token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    csrf.forget(response)
     # Other pages still open in this browser learn that their user signed out on purpose.
     response.set_cookie(
         SESSION_EXPIRES_COOKIE,

@@ -4,6 +4,7 @@ call receives."""
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import datetime, timedelta
 from functools import cache
@@ -25,58 +26,170 @@ from app.users.models import Role, User
 from app.users.passwords import verify_or_spend_the_same
 
 BAD_CREDENTIALS = "Incorrect email address or password"
+# The first wait once failures reach a limit; it doubles with each failure beyond the limit,
+# up to the length of the window.
+FIRST_WAIT = timedelta(seconds=30)
 
 
-def _recent_failures(session: Session, column: sa.ColumnElement[str], value: str) -> int:
-    since = utcnow() - timedelta(minutes=get_settings().sign_in_window_minutes)
-    return session.exec(
-        select(sa.func.count())
-        .select_from(SignInAttempt)
-        .where(column == value, col(SignInAttempt.succeeded).is_(False))
-        .where(col(SignInAttempt.attempted_at) >= since)
-    ).one()
+class SignInThrottled(TooManyRequests):
+    """Too many recent failed sign-ins: ``retry_after`` is how many seconds to wait."""
 
-
-def _check_throttle(session: Session, email: str, address: str) -> None:
-    settings = get_settings()
-    too_many = (
-        _recent_failures(session, col(SignInAttempt.email), email)
-        >= settings.sign_in_failures_per_account
-        or _recent_failures(session, col(SignInAttempt.address), address)
-        >= settings.sign_in_failures_per_address
-    )
-    if too_many:
-        raise TooManyRequests(
-            "Too many failed sign-in attempts. Wait "
-            f"{settings.sign_in_window_minutes} minutes, then try again."
+    def __init__(self, *, retry_after: int) -> None:
+        super().__init__(
+            "Too many failed sign-in attempts from here. "
+            f"Wait {_wait_text(retry_after)}, then try again."
         )
+        self.retry_after = retry_after
 
 
-def sign_in(session: Session, *, email: str, password: str, address: str) -> User:
-    """The active user with these credentials. Failures are counted per account and per
-    address; past the limit every attempt is refused (429) until the window passes."""
-    email = user_service.normalise_email(email)
-    address = address[:64]
-    _check_throttle(session, email, address)
-    user = user_service.find_by_email(session, email)
-    usable = user.password_hash if user is not None and user.is_active else None
-    succeeded = verify_or_spend_the_same(usable, password)
-    session.add(SignInAttempt(email=email[:254], address=address, succeeded=succeeded))
-    if not succeeded:
-        if user is not None and (
-            _recent_failures(session, col(SignInAttempt.email), email) + 1
-            == get_settings().sign_in_failures_per_account
-        ):
-            assert user.id is not None
+def _wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+class _Failures(NamedTuple):
+    """Failed sign-ins within the window: for the account, for the account from this address,
+    and from this address for any account, with the latest of each."""
+
+    account: int
+    account_last: datetime | None
+    pair: int
+    address: int
+    address_last: datetime | None
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=get_settings().sign_in_window_minutes)
+
+
+def _failed_since(since: datetime) -> list[sa.ColumnElement[bool]]:
+    return [
+        col(SignInAttempt.succeeded).is_(False),
+        col(SignInAttempt.attempted_at) >= since,
+    ]
+
+
+def _recent_failures(session: Session, email: str, address: str) -> _Failures:
+    by_email = col(SignInAttempt.email) == email
+    by_address = col(SignInAttempt.address) == address
+    at = col(SignInAttempt.attempted_at)
+
+    def count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    def latest(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+        return sa.func.max(sa.case((condition, at)))
+
+    row = session.exec(
+        select(
+            count(by_email),
+            latest(by_email),
+            count(sa.and_(by_email, by_address)),
+            count(by_address),
+            latest(by_address),
+        ).where(sa.or_(by_email, by_address), *_failed_since(utcnow() - _window()))
+    ).one()
+    return _Failures(*row)
+
+
+def _pair_lock_lifts(session: Session, email: str, address: str) -> datetime:
+    """When the failures for this account from this address fall back below the limit: the
+    limit-th latest of them leaves the window."""
+    limit = get_settings().sign_in_failures_per_account
+    oldest_counted = session.exec(
+        select(SignInAttempt.attempted_at)
+        .where(
+            col(SignInAttempt.email) == email,
+            col(SignInAttempt.address) == address,
+            *_failed_since(utcnow() - _window()),
+        )
+        .order_by(col(SignInAttempt.attempted_at).desc())
+        .offset(limit - 1)
+        .limit(1)
+    ).one()
+    return oldest_counted + _window()
+
+
+def _growing_wait(failures: int, limit: int) -> timedelta:
+    """The wait after the latest failure once ``failures`` have reached ``limit``."""
+    doublings = min(failures - limit, 30)
+    return min(FIRST_WAIT * 2**doublings, _window())
+
+
+def _check_throttle(session: Session, email: str, address: str) -> _Failures:
+    """Refuse the attempt (429) while this address must wait: for this account after as many
+    failures from it as an account may have, for anything after as many failures from it as
+    an address may have. An account failing from many addresses is never locked: its failing
+    addresses wait longer with each failure, while an address that has not failed for it (its
+    user's own) is let through. Returns the failures counted."""
+    settings = get_settings()
+    per_account = settings.sign_in_failures_per_account
+    per_address = settings.sign_in_failures_per_address
+    failures = _recent_failures(session, email, address)
+    now = utcnow()
+    until = now
+    if failures.pair >= per_account:
+        until = max(until, _pair_lock_lifts(session, email, address))
+    elif failures.pair and failures.account >= per_account and failures.account_last:
+        until = max(until, failures.account_last + _growing_wait(failures.account, per_account))
+    if failures.address >= per_address and failures.address_last:
+        until = max(until, failures.address_last + _growing_wait(failures.address, per_address))
+    if until > now:
+        raise SignInThrottled(retry_after=math.ceil((until - now).total_seconds()))
+    return failures
+
+
+def _audit_throttles(
+    session: Session, user: User | None, attempt: SignInAttempt, before: _Failures
+) -> None:
+    """Record each throttle that this failed attempt sets off, once, as it takes effect."""
+    settings = get_settings()
+    detail = {"email": attempt.email, "address": attempt.address}
+    if user is not None and user.id is not None:
+        action = None
+        if before.pair + 1 == settings.sign_in_failures_per_account:
+            action = "sign_in_locked"  # for this account, from this address
+        elif before.account + 1 == settings.sign_in_failures_per_account:
+            action = "sign_in_slowed"  # for this account, from the addresses that failed
+        if action is not None:
             audit.record(
                 session,
                 SYSTEM,
                 entity="user",
                 entity_id=user.id,
-                action="sign_in_locked",
-                after={"address": address},
+                action=action,
+                after={**detail, "failures": settings.sign_in_failures_per_account},
                 organisation_id=user.organisation_id,
             )
+    if before.address + 1 == settings.sign_in_failures_per_address:
+        session.flush()
+        assert attempt.id is not None
+        audit.record(
+            session,
+            SYSTEM,
+            entity="sign_in_attempt",
+            entity_id=attempt.id,
+            action="sign_in_address_throttled",
+            after={**detail, "failures": settings.sign_in_failures_per_address},
+        )
+
+
+def sign_in(session: Session, *, email: str, password: str, address: str) -> User:
+    """The active user with these credentials. Failed attempts are counted per account and
+    address, per account, and per address (``_check_throttle``); a throttled attempt is
+    refused (429) before any password is checked, the same for every email address."""
+    email = user_service.normalise_email(email)[:254]
+    address = address[:64]
+    failures = _check_throttle(session, email, address)
+    user = user_service.find_by_email(session, email)
+    usable = user.password_hash if user is not None and user.is_active else None
+    succeeded = verify_or_spend_the_same(usable, password)
+    attempt = SignInAttempt(email=email, address=address, succeeded=succeeded)
+    session.add(attempt)
+    if not succeeded:
+        _audit_throttles(session, user, attempt, failures)
         session.commit()
         raise NotSignedIn(BAD_CREDENTIALS)
     session.commit()

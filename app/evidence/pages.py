@@ -8,6 +8,7 @@ from math import ceil
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
@@ -18,7 +19,15 @@ from app.evidence import downloads, presenters, repository, service, storage
 from app.evidence.models import EvidenceItem, EvidenceKind
 from app.evidence.schemas import EvidenceCreate, EvidenceRead, EvidenceUpdate, EvidenceVersion
 from app.evidence.uploads import ReceivedFile
-from app.forms import FormPost, FormProblem, blank_to_none, posted, render_form, submit_form
+from app.forms import (
+    FormPost,
+    FormProblem,
+    blank_to_none,
+    posted,
+    read_form,
+    render_form,
+    submit_form,
+)
 from app.framework import service as framework_service
 from app.organisations import service as organisation_service
 from app.organisations.models import Organisation
@@ -42,6 +51,8 @@ LABELS = {
     "practices_involved": "the number of practices involved",
     "file": "the file",
 }
+# The most text fields the form sends: each field once, a box per competency, and room.
+FORM_FIELDS = 100
 
 
 def _int(value: str | None) -> int | None:
@@ -171,7 +182,7 @@ class _Posted:
 async def _posted_with_file(request: Request) -> AsyncIterator[_Posted]:
     """The post, its file received; whatever the route does with it (attaches it, refuses the
     form, or is refused before it runs), a file not attached leaves nothing behind."""
-    form = await request.form()
+    form = await read_form(request, files=1, fields=FORM_FIELDS)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         yield _Posted(form, None, None)
@@ -187,7 +198,38 @@ async def _posted_with_file(request: Request) -> AsyncIterator[_Posted]:
         received.blob.discard()
 
 
-PostedWithFile = Annotated[_Posted, Depends(_posted_with_file)]
+async def _allowed_first(check: Callable[[], object]) -> bool:
+    """Whether the poster may do what the form does, asked before a byte of it is read. Who
+    may not (403) or what is not theirs to see (404) is refused at once; a refusal that the
+    page explains itself (an item frozen since the form was shown) is left to the route,
+    which asks again, and the body is not read."""
+    try:
+        await run_in_threadpool(check)
+    except DomainError as refusal:
+        if refusal.status_code in (401, 403, 404):
+            raise
+        return False
+    return True
+
+
+async def _posted_new_item(request: Request, actor: PageActor) -> AsyncIterator[_Posted]:
+    await _allowed_first(lambda: service.check_may_log(actor))
+    async for posted_form in _posted_with_file(request):
+        yield posted_form
+
+
+async def _posted_to_item(
+    request: Request, session: SessionDep, actor: PageActor, evidence_id: PathId
+) -> AsyncIterator[_Posted]:
+    if not await _allowed_first(lambda: service.check_may_change(session, actor, evidence_id)):
+        yield _Posted(FormData(), None, None)
+        return
+    async for posted_form in _posted_with_file(request):
+        yield posted_form
+
+
+PostedNewItem = Annotated[_Posted, Depends(_posted_new_item)]
+PostedToItem = Annotated[_Posted, Depends(_posted_to_item)]
 FIELDS = tuple(name for name in LABELS if name != "file")
 OPTIONAL = ("url", "practice_code", "clinicians_involved", "practices_involved")
 
@@ -232,7 +274,7 @@ def _refuse_file(refusal: DomainError | None) -> None:
 
 @router.post("/evidence", response_class=HTMLResponse)
 def create_evidence(
-    request: Request, session: SessionDep, actor: PageActor, post: PostedWithFile
+    request: Request, session: SessionDep, actor: PageActor, post: PostedNewItem
 ) -> Response:
     values = _typed(post.form)
     checked, refusal = post.checked_file()
@@ -312,7 +354,7 @@ def change_evidence(
     session: SessionDep,
     actor: PageActor,
     evidence_id: PathId,
-    post: PostedWithFile,
+    post: PostedToItem,
 ) -> Response:
     service.check_may_change(session, actor, evidence_id)
     item = _read_item(session, actor, evidence_id)
@@ -453,7 +495,7 @@ def upload(
     session: SessionDep,
     actor: PageActor,
     evidence_id: PathId,
-    post: PostedWithFile,
+    post: PostedToItem,
 ) -> Response:
     try:
         service.check_may_attach(session, actor, evidence_id)

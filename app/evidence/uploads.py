@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fastapi import Request
-from python_multipart.exceptions import MultipartParseError
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from app.errors import InvalidInput, PayloadTooLarge
@@ -92,17 +92,21 @@ async def receive_file(request: Request, *, field_name: str, max_bytes: int) -> 
             if sum(len(t) for t in texts.values()) > ENVELOPE_BYTES:
                 raise PayloadTooLarge("The form's fields are too long")
 
-    parser = MultipartParser(
-        boundary,
-        {
-            "on_part_begin": on_part_begin,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_headers_finished": on_headers_finished,
-            "on_part_data": on_part_data,
-        },
-    )
+    try:
+        parser = MultipartParser(
+            boundary,
+            {
+                "on_part_begin": on_part_begin,
+                "on_header_field": on_header_field,
+                "on_header_value": on_header_value,
+                "on_header_end": on_header_end,
+                "on_headers_finished": on_headers_finished,
+                "on_part_data": on_part_data,
+            },
+        )
+    except FormParserError:
+        blob.discard()
+        raise InvalidInput("The upload was not a well-formed multipart body") from None
     try:
         async for chunk in request.stream():
             parser.write(chunk)
@@ -110,7 +114,7 @@ async def receive_file(request: Request, *, field_name: str, max_bytes: int) -> 
         if "filename" not in found:
             raise InvalidInput(f"No file was sent in the field {field_name!r}")
         blob.finish()
-    except MultipartParseError:
+    except FormParserError:
         blob.discard()
         raise InvalidInput("The upload was not a well-formed multipart body") from None
     except BaseException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -47,14 +48,15 @@ def _pdf(pdf: CachedPdf, filename: str) -> Response:
 @router.get(
     "/assessments/{assessment_id}/report.pdf",
     response_class=Response,
-    responses={200: PDF, **errors(401, 404)},
+    responses={200: PDF, **errors(401, 404, 503)},
 )
 async def assessment_report(
     assessment_id: PathId, session: SessionDep, actor: CurrentActor
 ) -> Response:
     """The PCT assurance report as PDF; marked as a draft on every page until finalised."""
     report = await run_in_threadpool(context.assessment_report, session, actor, assessment_id)
-    pdf = await cached_pdf(documents.assessment_html(report), render_pdf_in_pool)
+    render = partial(render_pdf_in_pool, organisation=report.organisation.code)
+    pdf = await cached_pdf(documents.assessment_html(report), render)
     return _pdf(
         pdf, _filename("wcc", report.organisation.code, report.cycle.name, "report") + ".pdf"
     )
@@ -90,7 +92,7 @@ def assessment_csv(assessment_id: PathId, session: SessionDep, actor: CurrentAct
 @router.get(
     "/cycles/{cycle_id}/sha-report.pdf",
     response_class=Response,
-    responses={200: PDF, **errors(401, 403, 404, 422)},
+    responses={200: PDF, **errors(401, 403, 404, 422, 503)},
 )
 async def sha_report(
     cycle_id: PathId,
@@ -102,7 +104,8 @@ async def sha_report(
     self, with the gap), governance, outcomes against trajectory, status, and the movement
     since the previous cycle's finalised assessments."""
     report = await run_in_threadpool(sha_summary.sha_report, session, actor, cycle_id, sha_code)
-    pdf = await cached_pdf(documents.sha_html(report), render_pdf_in_pool)
+    render = partial(render_pdf_in_pool, organisation=report.sha.code)
+    pdf = await cached_pdf(documents.sha_html(report), render)
     return _pdf(pdf, _filename("wcc", report.sha.code, report.cycle.name, "summary") + ".pdf")
 
 

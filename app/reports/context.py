@@ -42,6 +42,11 @@ from app.reports.since_last_year import SinceLastYear
 from app.wording import count, long_date
 
 FINANCE_COMPETENCY = "make_sound_financial_investments"
+# The evidence items a competency lists in the PDF: past them, one line says how many more
+# there are and that the spreadsheet export lists them all (as appendix A does, once each), so
+# a report's length, and the time it takes to render, stay bounded however many items a PCT
+# presents for a competency.
+SECTION_ITEMS = 25
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,25 @@ class OpenPoint:
     """The competency it concerns ("4. Collaborate with clinicians"), or "General"."""
     round: int
     request: str
+
+
+@dataclass(frozen=True)
+class EvidenceSection:
+    """The evidence a competency lists in the PDF: the first of its presented items, and how
+    many more it has."""
+
+    shown: tuple[PresentedItem, ...]
+    more: int
+
+    @property
+    def more_line(self) -> str:
+        """ "and 350 more items: the full list is in the spreadsheet export"."""
+        if not self.more:
+            return ""
+        return (
+            f"and {count(self.more, 'more item', 'more items')}: the full list is in the "
+            "spreadsheet export"
+        )
 
 
 @dataclass(frozen=True)
@@ -811,6 +835,12 @@ class AssessmentReport(RecordView):
         if self.since_last_year is None:
             return ""
         return self.since_last_year.sentences[0]
+
+    @staticmethod
+    def evidence_section(s: CompetencyLine) -> EvidenceSection:
+        """The competency's evidence as its section lists it: at most ``SECTION_ITEMS``."""
+        shown = s.presented[:SECTION_ITEMS]
+        return EvidenceSection(shown, len(s.presented) - len(shown))
 
     def engagement_for(self, s: CompetencyLine) -> engagement_service.Engagement | None:
         """The engagement table beside the competency on clinician engagement, only."""

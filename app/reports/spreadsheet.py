@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from app.reports.context import AssessmentReport
@@ -74,8 +75,13 @@ def evidence_rows(report: AssessmentReport) -> list[list[Any]]:
 
 
 def _safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text as a spreadsheet can hold it: without the control characters it cannot (text an
+    older release stored with them still exports), and kept as text where a spreadsheet
+    would run it as a formula."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 

@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from app.reports import pool
 
 
@@ -23,10 +25,13 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_a_renderer_at_work_is_stopped_with_the_server(tmp_path: Path) -> None:
-    executor, _slots = pool._pool()
+def test_a_renderer_at_work_is_stopped_with_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool.shutdown()
+    monkeypatch.setattr(pool, "render_pdf", _work_for_minutes)
     marker = tmp_path / "working"
-    executor.submit(_work_for_minutes, str(marker))
+    pool._pool().submit("5QV", str(marker))
     deadline = time.monotonic() + 60
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -37,9 +37,9 @@ def renders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     seen: list[str] = []
     real = api.render_pdf_in_pool
 
-    async def counting(html: str) -> bytes:
+    async def counting(html: str, organisation: str = "") -> bytes:
         seen.append(html)
-        return await real(html)
+        return await real(html, organisation)
 
     monkeypatch.setattr(api, "render_pdf_in_pool", counting)
     return seen

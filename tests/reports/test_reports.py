@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -171,15 +172,19 @@ def test_a_full_pool_queue_refuses_at_once(monkeypatch: pytest.MonkeyPatch) -> N
 
     pool.shutdown()
     monkeypatch.setattr(pool.get_settings(), "report_queue", 1)
-    _, slots = pool._pool()
-    slots.acquire()
+    monkeypatch.setattr(pool, "render_pdf", _work_for_a_minute)
+    pool._pool().submit("5QV", "<p>A report at work</p>")
     try:
         # In a thread of its own: another test's browser may own this thread's event loop.
         with ThreadPoolExecutor(1) as runner, pytest.raises(ServiceUnavailable):
-            runner.submit(lambda: asyncio.run(pool.render_pdf_in_pool("<p>x</p>"))).result()
+            runner.submit(lambda: asyncio.run(pool.render_pdf_in_pool("<p>x</p>", "5QW"))).result()
     finally:
-        slots.release()
         pool.shutdown()
+
+
+def _work_for_a_minute(html: str) -> bytes:
+    time.sleep(60)
+    return b""
 
 
 def test_wcc_report_writes_a_pdf(tmp_path: Path, run_dir: Path) -> None:

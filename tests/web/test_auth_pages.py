@@ -88,12 +88,26 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client: TestCli
         assert sign_in(client, world.a.lead, password="guess-guess-guess").status_code == 401
     locked = sign_in(client, world.a.lead)
     assert locked.status_code == 429
-    assert "Too many failed sign-in attempts" in locked.text
+    assert "Too many failed sign-in attempts from here. Wait 15 minutes" in locked.text
+    assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
     api = client.post(
         "/api/v1/auth/token",
         data={"username": world.a.lead.email, "password": "correct-horse-battery"},
     )
     assert api.status_code == 429
+    assert api.json()["detail"] in locked.text
+    assert 0 < int(api.headers["Retry-After"]) <= 15 * 60
+
+
+def test_an_account_locked_from_one_address_signs_in_from_another(
+    client: TestClient, world
+) -> None:
+    for _ in range(5):
+        assert sign_in(client, world.a.lead, password="guess-guess-guess").status_code == 401
+    elsewhere = TestClient(client.app, client=("203.0.113.20", 50000))
+    signed = sign_in(elsewhere, world.a.lead)
+    assert signed.status_code == 303
+    assert "wcc_session=" in signed.headers["set-cookie"]
 
 
 def test_sign_out_ends_the_session_even_for_a_copied_cookie(client: TestClient, world) -> None:

@@ -62,7 +62,7 @@ def test_password_rules(session: Session, world, password: str, reason: str) -> 
 
 
 def test_lock_out_is_audited(client: TestClient, world, session: Session) -> None:
-    for _ in range(5):
+    for _ in range(6):
         sign_in(client, world.a.lead, password="wrong-wrong-wrong")
     events = session.exec(
         select(AuditEvent).where(
@@ -70,6 +70,11 @@ def test_lock_out_is_audited(client: TestClient, world, session: Session) -> Non
         )
     ).all()
     assert [e.action for e in events] == ["sign_in_locked"]
+    assert events[0].after == {
+        "email": world.a.lead.email,
+        "address": "testclient",
+        "failures": get_settings().sign_in_failures_per_account,
+    }
 
 
 @pytest.mark.parametrize(
