@@ -1,10 +1,10 @@
 """The size of a request body, limited as it arrives.
 
-A body is refused (413) as soon as it says, or turns out, to be larger than its kind may be:
-a file upload (multipart) up to the upload limit and room for the form around it, anything
-else (JSON, a plain form) up to ``WCC_MAX_BODY_MB``. The bytes beyond the limit are never
-read, so a client streaming hundreds of megabytes costs the server no more than the limit,
-whoever it is and wherever it sends them.
+A body is refused (413) as soon as it says (a form with a file: as soon as it turns out) to be
+larger than its kind may be: a file upload (multipart) up to the upload limit and room for
+the form around it, anything else (JSON, a plain form) up to ``WCC_MAX_BODY_MB``. The bytes
+beyond the limit are never read, so a client streaming hundreds of megabytes costs the
+server no more than the limit, whoever it is and wherever it sends them.
 
 Whatever reads the body past the limit (the route's parser, the CSRF check) hears it as a 413
 ``HTTPException``: inside the application it is answered like any other refusal (a page or a
@@ -62,7 +62,9 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit, refusal = limit_for(scope, get_settings())
-        declared = _declared_length(scope)
+        # A form with a file is read up to the limit even when it says it is larger: the page
+        # stops at the file and shows the form again with what was typed before it.
+        declared = None if _is_multipart(scope) else _declared_length(scope)
         received = 0
         started = False
 

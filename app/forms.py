@@ -229,6 +229,10 @@ def submit_form(
 # The most fields a page's form may send (the largest sends a few hundred), and files: the
 # multipart library's own limits, so that a post cannot make it handle thousands of parts.
 FORM_FIELDS = 1000
+UNREADABLE_FORM = (
+    "The form could not be read: it sent more than the page holds, or was cut short. "
+    "Go back, reload the page and try again."
+)
 
 
 async def read_form(request: Request, *, files: int = 0, fields: int = FORM_FIELDS) -> FormData:
@@ -238,10 +242,7 @@ async def read_form(request: Request, *, files: int = 0, fields: int = FORM_FIEL
     except StarletteHTTPException as exc:
         if exc.status_code != 400:
             raise
-        raise DomainError(
-            "The form could not be read: it sent more than the page holds, or was cut short. "
-            "Go back, reload the page and try again."
-        ) from None
+        raise DomainError(UNREADABLE_FORM) from None
 
 
 async def _form_post(request: Request) -> FormData:

@@ -175,23 +175,32 @@ def review_all(client: TestClient, reviewer: User, assessment_id: int, level: in
                 )
             )
     for number in detail["assessed_competencies"]:
-        ok(
-            client.put(
-                f"{base}/{number}",
-                json={"level": level, "comment": "Agreed."},
-                headers=auth(reviewer),
-            )
-        )
+        review_score(client, reviewer, assessment_id, number, level=level)
     review_governance(client, reviewer, assessment_id)
 
 
-def review_governance(client: TestClient, reviewer: User, assessment_id: int) -> None:
-    """The SHA's panel rates each governance area as the PCT did."""
-    for area in ("strategy", "finance", "board"):
+def review_score(
+    client: TestClient, reviewer: User, assessment_id: int, number: int, **body: Any
+) -> None:
+    """The panel's level for one competency (2, agreed, unless ``body`` says otherwise)."""
+    url = f"/api/v1/assessments/{assessment_id}/review-scores/{number}"
+    ok(client.put(url, json={"level": 2, "comment": "Agreed.", **body}, headers=auth(reviewer)))
+
+
+def review_governance(
+    client: TestClient,
+    reviewer: User,
+    assessment_id: int,
+    areas: tuple[str, ...] = ("strategy", "finance", "board"),
+    **body: Any,
+) -> None:
+    """The SHA's panel rates each governance area (amber, as the PCT did, unless ``body``
+    says otherwise)."""
+    for area in areas:
         ok(
             client.put(
                 f"/api/v1/assessments/{assessment_id}/governance-reviews/{area}",
-                json={"rating": "amber", "comment": "The panel agrees."},
+                json={"rating": "amber", "comment": "The panel agrees.", **body},
                 headers=auth(reviewer),
             )
         )

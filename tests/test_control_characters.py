@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -199,65 +202,85 @@ def test_spreadsheet_export_strips_control_characters_already_stored(
 # Backups -----------------------------------------------------------------------------------
 
 
-def _backup_holding_control_characters(run_dir: Path, tmp_path: Path) -> tuple[Path, int, int]:
+@contextmanager
+def _demo_database(run_dir: Path) -> Iterator[sa.Engine]:
+    """A SQLite database holding the demo, dropped afterwards."""
+    made = _database(run_dir, "sqlite")
+    source = next(made)
+    try:
+        with Session(source) as session:
+            load_demo(session)
+        yield source
+    finally:
+        made.close()
+
+
+@contextmanager
+def _empty_database(run_dir: Path) -> Iterator[sa.Engine]:
+    """An empty database to restore into (PostgreSQL where the suite has a server), dropped
+    afterwards."""
+    made = _database(run_dir, _kinds()[1])
+    try:
+        yield next(made)
+    finally:
+        made.close()
+
+
+@dataclass
+class HeldBackup:
+    """A backup holding control characters, and the ids of the rows that hold them."""
+
+    path: Path
+    item_id: int
+    organisation_id: int
+
+
+@pytest.fixture
+def held(run_dir: Path, data_dir: Path, tmp_path: Path) -> HeldBackup:  # noqa: F811
     """A backup of a SQLite database where an older release stored a NUL in an evidence
-    title and a \\x01 in an organisation's name: the backup, the item's and the
-    organisation's ids."""
-    source_gen = _database(run_dir, "sqlite")
-    source = next(source_gen)
-    with Session(source) as session:
-        load_demo(session)
-    with source.begin() as connection:
-        item_id = connection.execute(sa.select(sa.func.min(EvidenceItem.id))).scalar_one()
-        organisation_id = connection.execute(sa.select(sa.func.min(Organisation.id))).scalar_one()
-        connection.execute(
-            sa.update(EvidenceItem).where(EvidenceItem.id == item_id).values(title=NUL_TITLE)
-        )
-        connection.execute(
-            sa.update(Organisation)
-            .where(Organisation.id == organisation_id)
-            .values(name="NHS\x01 Somewhere")
-        )
-    backup = tmp_path / "backup.json"
-    export_database(source, backup)
-    source_gen.close()
-    return backup, item_id, organisation_id
+    title and a \\x01 in an organisation's name."""
+    with _demo_database(run_dir) as source:
+        with source.begin() as connection:
+            item_id = connection.execute(sa.select(sa.func.min(EvidenceItem.id))).scalar_one()
+            organisation_id = connection.execute(
+                sa.select(sa.func.min(Organisation.id))
+            ).scalar_one()
+            connection.execute(
+                sa.update(EvidenceItem).where(EvidenceItem.id == item_id).values(title=NUL_TITLE)
+            )
+            connection.execute(
+                sa.update(Organisation)
+                .where(Organisation.id == organisation_id)
+                .values(name="NHS\x01 Somewhere")
+            )
+        backup = tmp_path / "backup.json"
+        export_database(source, backup)
+    return HeldBackup(backup, item_id, organisation_id)
 
 
 def test_restore_lists_every_row_holding_a_control_character_and_loads_nothing(
-    run_dir: Path,
-    data_dir: Path,  # noqa: F811
-    tmp_path: Path,
+    run_dir: Path, held: HeldBackup
 ) -> None:
-    backup, item_id, organisation_id = _backup_holding_control_characters(run_dir, tmp_path)
-    target_gen = _database(run_dir, _kinds()[1])
-    target = next(target_gen)
-    with pytest.raises(BackupError) as refused:
-        import_database(target, backup)
-    message = str(refused.value)
-    assert f"table evidence_item, row {item_id}: title" in message
-    assert f"table organisation, row {organisation_id}: name" in message
-    assert "nothing was restored" in message
-    assert all(rows == [] for rows in _snapshot(target).values())
-    target_gen.close()
+    with _empty_database(run_dir) as target:
+        with pytest.raises(BackupError) as refused:
+            import_database(target, held.path)
+        message = str(refused.value)
+        assert f"table evidence_item, row {held.item_id}: title" in message
+        assert f"table organisation, row {held.organisation_id}: name" in message
+        assert "nothing was restored" in message
+        assert all(rows == [] for rows in _snapshot(target).values())
 
 
 def test_wcc_import_reports_the_rows_and_exits_1_without_a_traceback(
-    run_dir: Path,
-    data_dir: Path,  # noqa: F811
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    run_dir: Path, held: HeldBackup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    backup, item_id, _ = _backup_holding_control_characters(run_dir, tmp_path)
-    target_gen = _database(run_dir, _kinds()[1])
-    target = next(target_gen)
-    monkeypatch.setattr("app.db.get_engine", lambda: target)
-    result = CliRunner().invoke(cli.app, ["import", str(backup)])
-    assert result.exit_code == 1, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert f"table evidence_item, row {item_id}: title" in result.output
-    assert "Traceback" not in result.output
-    target_gen.close()
+    with _empty_database(run_dir) as target:
+        monkeypatch.setattr("app.db.get_engine", lambda: target)
+        result = CliRunner().invoke(cli.app, ["import", str(held.path)])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert f"table evidence_item, row {held.item_id}: title" in result.output
+        assert "Traceback" not in result.output
 
 
 def test_backup_round_trips_tabs_and_line_breaks(
@@ -265,27 +288,21 @@ def test_backup_round_trips_tabs_and_line_breaks(
     data_dir: Path,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    source_gen = _database(run_dir, "sqlite")
-    source = next(source_gen)
-    with Session(source) as session:
-        load_demo(session)
-    with source.begin() as connection:
-        connection.execute(
-            sa.update(EvidenceItem)
-            .where(EvidenceItem.id == 1)
-            .values(title="Tab\there", description="One\r\nTwo\nThree")
-        )
-    backup = tmp_path / "backup.json"
-    export_database(source, backup)
-    before = json.loads(backup.read_text())["tables"]["evidence_item"]
-    target_gen = _database(run_dir, _kinds()[1])
-    target = next(target_gen)
-    import_database(target, backup)
-    export_database(target, tmp_path / "again.json")
-    after = json.loads((tmp_path / "again.json").read_text())["tables"]["evidence_item"]
-    assert after == before
-    for gen in (source_gen, target_gen):
-        gen.close()
+    with _demo_database(run_dir) as source:
+        with source.begin() as connection:
+            connection.execute(
+                sa.update(EvidenceItem)
+                .where(EvidenceItem.id == 1)
+                .values(title="Tab\there", description="One\r\nTwo\nThree")
+            )
+        backup = tmp_path / "backup.json"
+        export_database(source, backup)
+        before = json.loads(backup.read_text())["tables"]["evidence_item"]
+        with _empty_database(run_dir) as target:
+            import_database(target, backup)
+            export_database(target, tmp_path / "again.json")
+            after = json.loads((tmp_path / "again.json").read_text())["tables"]["evidence_item"]
+            assert after == before
 
 
 # Right-to-left overrides: shown neutralised ------------------------------------------------
@@ -324,16 +341,11 @@ def test_a_right_to_left_override_in_a_title_is_neutralised_in_the_pdf(
 
 
 def test_restore_told_to_strip_control_characters_loads_every_row_without_them(
-    run_dir: Path,
-    data_dir: Path,  # noqa: F811
-    tmp_path: Path,
+    run_dir: Path, held: HeldBackup
 ) -> None:
-    backup, item_id, organisation_id = _backup_holding_control_characters(run_dir, tmp_path)
-    target_gen = _database(run_dir, _kinds()[1])
-    target = next(target_gen)
-    counts = import_database(target, backup, strip_control_characters=True)
-    assert counts["cleaned"] == 2
-    with Session(target) as session:
-        assert session.get(EvidenceItem, item_id).title == "Board minutes March"
-        assert session.get(Organisation, organisation_id).name == "NHS Somewhere"
-    target_gen.close()
+    with _empty_database(run_dir) as target:
+        counts = import_database(target, held.path, strip_control_characters=True)
+        assert counts["cleaned"] == 2
+        with Session(target) as session:
+            assert session.get(EvidenceItem, held.item_id).title == "Board minutes March"
+            assert session.get(Organisation, held.organisation_id).name == "NHS Somewhere"

@@ -241,8 +241,10 @@ def describe(
         return None
     if key == "status":
         label = AssessmentStatus(new).label.lower() if new else "gone"
-        was = f" (it was {AssessmentStatus(old).label.lower()})" if old in _STATUSES else ""
-        return f"the assessment is now {label}{was}"
+        if old in _STATUSES:
+            was = AssessmentStatus(old).label.lower()
+            return f"the assessment's status changed from {was} to {label}"
+        return f"the assessment's status is now {label}"
     if key == "round":
         return f"the PCT submitted round {new}"
     if key == "sign-off":

@@ -10,16 +10,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from app.config import get_settings
 from app.deps import SessionDep
 from app.errors import DomainError, Forbidden, InvalidInput, PayloadTooLarge
-from app.evidence import downloads, presenters, repository, service, storage
+from app.evidence import downloads, presenters, repository, service
 from app.evidence.models import EvidenceItem, EvidenceKind
 from app.evidence.schemas import EvidenceCreate, EvidenceRead, EvidenceUpdate, EvidenceVersion
-from app.evidence.uploads import ReceivedFile
+from app.evidence.uploads import ReceivedFile, receive_form
 from app.forms import (
+    UNREADABLE_FORM,
     FormPost,
     FormProblem,
     blank_to_none,
@@ -144,20 +145,6 @@ def new_evidence(
     return render(request, "evidence/new.html", _form_context(session, actor, values, {}))
 
 
-async def _store_upload(upload: UploadFile) -> ReceivedFile:
-    blob = storage.TempBlob(max_bytes=get_settings().max_upload_bytes)
-    try:
-        while chunk := await upload.read(64 * 1024):
-            blob.write(chunk)
-        blob.finish()
-    except BaseException:
-        blob.discard()
-        raise
-    return ReceivedFile(
-        blob=blob, filename=upload.filename or "", declared_type=upload.content_type
-    )
-
-
 @dataclass
 class _Posted:
     """A form post with its file already received (on the event loop), so that the route
@@ -180,22 +167,30 @@ class _Posted:
 
 
 async def _posted_with_file(request: Request) -> AsyncIterator[_Posted]:
-    """The post, its file received; whatever the route does with it (attaches it, refuses the
-    form, or is refused before it runs), a file not attached leaves nothing behind."""
-    form = await read_form(request, files=1, fields=FORM_FIELDS)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        yield _Posted(form, None, None)
+    """The post, its file received as it arrives (a file too large stops the reading, and the
+    fields typed before it are kept); whatever the route does with it (attaches it, refuses
+    the form, or is refused before it runs), a file not attached leaves nothing behind."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "multipart/form-data":
+        yield _Posted(await read_form(request, fields=FORM_FIELDS), None, None)
         return
     try:
-        received = await _store_upload(upload)
-    except DomainError as exc:
-        yield _Posted(form, None, exc.detail)
+        received = await receive_form(
+            request,
+            field_name="file",
+            max_bytes=get_settings().max_upload_bytes,
+            max_fields=FORM_FIELDS,
+        )
+    except InvalidInput:
+        raise DomainError(UNREADABLE_FORM) from None
+    form = FormData(received.fields)
+    if received.file is None:
+        yield _Posted(form, None, received.file_error)
         return
     try:
-        yield _Posted(form, received, None)
+        yield _Posted(form, received.file, None)
     finally:
-        received.blob.discard()
+        received.file.blob.discard()
 
 
 async def _allowed_first(check: Callable[[], object]) -> bool:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlmodel import Session, col, select
 
 from app.audit import AuditEvent
@@ -46,8 +47,23 @@ def _events(session: Session, *actions: str) -> list[AuditEvent]:
     )
 
 
+def _fail_from(session: Session, email: str, addresses: list[str], at: datetime) -> None:
+    """A wrong password for ``email`` from each address in turn, each refused as wrong (401)."""
+    for address in addresses:
+        assert _attempt(session, email, WRONG, address, at) == 401
+
+
+def _addresses(count: int) -> list[str]:
+    """``count`` addresses of their own: 192.0.2.0, 192.0.2.1, ..."""
+    return [f"192.0.2.{n}" for n in range(count)]
+
+
 def _api_client(client: TestClient, address: str) -> TestClient:
     return TestClient(client.app, client=(address, 50000))
+
+
+def _token(api: TestClient, email: str, password: str) -> Response:
+    return api.post("/api/v1/auth/token", data={"username": email, "password": password})
 
 
 def test_an_account_attacked_from_one_address_still_signs_in_from_another(
@@ -55,8 +71,7 @@ def test_an_account_attacked_from_one_address_still_signs_in_from_another(
 ) -> None:
     start = utcnow()
     email = world.a.lead.email
-    for _ in range(5):
-        assert _attempt(session, email, WRONG, ATTACKER, start) == 401
+    _fail_from(session, email, [ATTACKER] * 5, start)
     assert _attempt(session, email, PASSWORD, VICTIM, start) == "signed in"
 
 
@@ -64,12 +79,10 @@ def test_the_attacking_address_is_refused_even_with_the_right_password_and_told_
     client: TestClient, world
 ) -> None:
     attacker = _api_client(client, ATTACKER)
-    form = {"username": world.a.lead.email}
+    email = world.a.lead.email
     for _ in range(5):
-        assert (
-            attacker.post("/api/v1/auth/token", data={**form, "password": WRONG}).status_code == 401
-        )
-    refused = attacker.post("/api/v1/auth/token", data={**form, "password": PASSWORD})
+        assert _token(attacker, email, WRONG).status_code == 401
+    refused = _token(attacker, email, PASSWORD)
     assert refused.status_code == 429
     window = get_settings().sign_in_window_minutes
     assert refused.json() == {
@@ -78,7 +91,7 @@ def test_the_attacking_address_is_refused_even_with_the_right_password_and_told_
     }
     assert window * 60 - 10 <= int(refused.headers["Retry-After"]) <= window * 60
     victim = _api_client(client, VICTIM)
-    assert victim.post("/api/v1/auth/token", data={**form, "password": PASSWORD}).status_code == 200
+    assert _token(victim, email, PASSWORD).status_code == 200
 
 
 def test_failures_from_many_addresses_slow_the_account_with_a_growing_wait_but_never_lock_it(
@@ -86,8 +99,7 @@ def test_failures_from_many_addresses_slow_the_account_with_a_growing_wait_but_n
 ) -> None:
     start = utcnow()
     email = world.a.lead.email
-    for n in range(5):
-        assert _attempt(session, email, WRONG, f"192.0.2.{n}", start) == 401
+    _fail_from(session, email, _addresses(5), start)
     # A failing address must now wait 30 seconds after the last failure, then 60, then 120
     refused = _attempt(session, email, PASSWORD, "192.0.2.0", start)
     assert refused[:2] == (429, 30)  # type: ignore[index]
@@ -106,8 +118,7 @@ def test_failures_from_many_addresses_slow_the_account_with_a_growing_wait_but_n
 def test_a_lock_out_is_audited_once_on_the_failure_that_locks(session: Session, world) -> None:
     start = utcnow()
     email = world.a.lead.email
-    for _ in range(4):
-        assert _attempt(session, email, WRONG, ATTACKER, start) == 401
+    _fail_from(session, email, [ATTACKER] * 4, start)
     assert _events(session, "sign_in_locked") == []
     assert _attempt(session, email, WRONG, ATTACKER, start) == 401
     assert _attempt(session, email, PASSWORD, ATTACKER, start)[0] == 429  # type: ignore[index]
@@ -121,8 +132,8 @@ def test_a_lock_out_is_audited_once_on_the_failure_that_locks(session: Session, 
 def test_an_account_slowed_from_many_addresses_is_audited_once(session: Session, world) -> None:
     start = utcnow()
     email = world.a.lead.email
-    for n in range(4):
-        _attempt(session, email, WRONG, f"192.0.2.{n}", start)
+    for address in _addresses(4):
+        _attempt(session, email, WRONG, address, start)
     assert _events(session, "sign_in_slowed") == []
     _attempt(session, email, WRONG, "192.0.2.9", start)
     _attempt(session, email, WRONG, "192.0.2.10", start)
@@ -159,8 +170,8 @@ def test_a_throttled_unknown_email_and_real_account_get_the_same_answer(
     answers = []
     for email in (world.a.lead.email, "nobody@nowhere.test"):
         for _ in range(5):
-            attacker.post("/api/v1/auth/token", data={"username": email, "password": WRONG})
-        refused = attacker.post("/api/v1/auth/token", data={"username": email, "password": WRONG})
+            _token(attacker, email, WRONG)
+        refused = _token(attacker, email, WRONG)
         answers.append((refused.status_code, refused.json(), refused.headers["Retry-After"]))
     (real, real_body, real_wait), (unknown, unknown_body, unknown_wait) = answers
     assert real == unknown == 429 and real_body == unknown_body

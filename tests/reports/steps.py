@@ -1,9 +1,11 @@
 """Assessments with the full record for the report tests: a Year 1 (2008/09) one that assesses
 competencies 1 to 10, and a Year 2 (2009/10) one scored through criteria on competencies 1 and
-11, each with governance ratings and outcome measures with actuals, built through the API."""
+11, each with governance ratings and outcome measures with actuals, built through the API; and
+how to tell whether a renderer's process still runs."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
@@ -229,3 +231,19 @@ def year_two(client: TestClient, session: Session, world) -> int:
         sha=True,
     )
     return aid
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs still (a zombie has stopped already)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def wait_for_exit(pid: int, seconds: float = 10) -> None:
+    """Waits up to ``seconds`` for the process to stop."""
+    deadline = time.monotonic() + seconds
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)

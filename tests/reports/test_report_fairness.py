@@ -10,10 +10,12 @@ import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from app.config import Settings
 from app.errors import ServiceUnavailable
@@ -21,6 +23,8 @@ from app.reports import documents, pool
 from app.reports.pdf import render_pdf
 from tests.api_steps import log_evidence, present, ready_to_sign
 from tests.factories import auth
+from tests.reports.steps import alive, wait_for_exit
+from tests.world import World
 
 SLOW = re.compile(r"SLOW-RENDER (\d+) ([^<\s]+)")
 # How long the "large" report works for: far longer than any small report takes.
@@ -46,14 +50,6 @@ def _note_start(html: str) -> bytes:
         order.write(label + "\n")
     time.sleep(float(seconds))
     return b""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:  # a zombie (Z) has stopped already
-            return stat.read().split(") ")[1][0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def _renderer_pid(folder: Path) -> int:
@@ -95,15 +91,37 @@ def built(monkeypatch: pytest.MonkeyPatch) -> queue.Queue[str]:
     return seen
 
 
-def _slow_report(client: TestClient, world, folder: Path, seconds: int) -> str:
-    """PCT b's assessment, with an item whose title makes its report render for
-    ``seconds``: the URL of its report."""
-    assessment = ready_to_sign(client, world.b.lead, world.b.pct.code, world.cycle.id)
-    item = log_evidence(
-        client, world.b.lead, world.b.pct.code, [4], title=f"SLOW-RENDER {seconds} {folder}"
-    )
-    present(client, world.b.lead, assessment["id"], item["id"])
-    return f"/api/v1/assessments/{assessment['id']}/report.pdf"
+@dataclass
+class Reports:
+    """Reports to ask for: PCT b's lead's, made to render slowly (the renderer noting its
+    process id in ``folder``), and the SHA reviewer's of PCT a's reviewed assessment, quick
+    to render."""
+
+    client: TestClient
+    world: World
+    folder: Path
+    small: str
+
+    def large(self, seconds: int) -> str:
+        """PCT b's assessment, with an item whose title makes its report render for
+        ``seconds``: the URL of its report."""
+        lead, code = self.world.b.lead, self.world.b.pct.code
+        assessment = ready_to_sign(self.client, lead, code, self.world.cycle.id)
+        title = f"SLOW-RENDER {seconds} {self.folder}"
+        item = log_evidence(self.client, lead, code, [4], title=title)
+        present(self.client, lead, assessment["id"], item["id"])
+        return f"/api/v1/assessments/{assessment['id']}/report.pdf"
+
+    def get_large(self, url: str) -> Response:
+        return self.client.get(url, headers=auth(self.world.b.lead))
+
+    def get_small(self) -> Response:
+        return self.client.get(self.small, headers=auth(self.world.reviewer))
+
+
+@pytest.fixture
+def reports(client: TestClient, world: World, reviewed: dict, tmp_path: Path) -> Reports:
+    return Reports(client, world, tmp_path, f"/api/v1/assessments/{reviewed['id']}/report.pdf")
 
 
 def _run_in_thread(work: object) -> object:
@@ -113,26 +131,18 @@ def _run_in_thread(work: object) -> object:
 
 
 def test_another_organisations_report_is_not_kept_waiting_behind_one_pct_holding_every_renderer(
-    client: TestClient,
-    world,
-    reviewed: dict,
-    settings: Settings,
-    built: queue.Queue[str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    reports: Reports, settings: Settings, built: queue.Queue[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(settings, "report_workers", 2)
-    large = _slow_report(client, world, tmp_path, LARGE_SECONDS)
+    large = reports.large(LARGE_SECONDS)
     with ThreadPoolExecutor(2) as threads:
         larges = []
         for _ in range(2):  # as many large reports as there are renderers
-            larges.append(threads.submit(client.get, large, headers=auth(world.b.lead)))
-            assert built.get(timeout=60) == world.b.pct.code
-        _renderer_pid(tmp_path)
+            larges.append(threads.submit(reports.get_large, large))
+            assert built.get(timeout=60) == reports.world.b.pct.code
+        _renderer_pid(reports.folder)
         started = time.monotonic()
-        small = client.get(
-            f"/api/v1/assessments/{reviewed['id']}/report.pdf", headers=auth(world.reviewer)
-        )
+        small = reports.get_small()
         small_seconds = time.monotonic() - started
         large_ones_still_at_work = not any(f.done() for f in larges)
         pool.shutdown()  # the large reports are not waited for
@@ -142,41 +152,30 @@ def test_another_organisations_report_is_not_kept_waiting_behind_one_pct_holding
     assert large_ones_still_at_work
 
 
+@pytest.mark.usefixtures("built")
 def test_a_report_over_its_time_limit_is_stopped_and_the_report_waiting_behind_it_is_served(
-    client: TestClient,
-    world,
-    reviewed: dict,
-    settings: Settings,
-    built: queue.Queue[str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    reports: Reports, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(settings, "report_workers", 1)
-    large = _slow_report(client, world, tmp_path, 30)
+    large = reports.large(30)
     _run_in_thread(pool.render_pdf_in_pool("<p>The renderer is started.</p>"))
     monkeypatch.setattr(settings, "report_render_seconds", 5)
     with ThreadPoolExecutor(2) as threads:
         started = time.monotonic()
-        large_reply = threads.submit(client.get, large, headers=auth(world.b.lead))
-        renderer = _renderer_pid(tmp_path)
+        large_reply = threads.submit(reports.get_large, large)
+        renderer = _renderer_pid(reports.folder)
         # The large render keeps the limit it began with; the small one, which may have to
         # start a renderer process afresh, is given room.
         monkeypatch.setattr(settings, "report_render_seconds", 60)
-        small_reply = threads.submit(
-            client.get,
-            f"/api/v1/assessments/{reviewed['id']}/report.pdf",
-            headers=auth(world.reviewer),
-        )
+        small_reply = threads.submit(reports.get_small)
         stopped = large_reply.result(timeout=60)
         large_seconds = time.monotonic() - started
         small = small_reply.result(timeout=60)
     assert stopped.status_code == 503
     assert stopped.json()["detail"].startswith("This report took too long to prepare")
     assert large_seconds < 25, large_seconds
-    deadline = time.monotonic() + 10
-    while _alive(renderer) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _alive(renderer), "the renderer of the stopped report still runs"
+    wait_for_exit(renderer)
+    assert not alive(renderer), "the renderer of the stopped report still runs"
     assert small.status_code == 200
     assert small.content.startswith(b"%PDF")
 

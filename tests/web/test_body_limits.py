@@ -123,17 +123,47 @@ def test_an_upload_past_the_limit_stops_being_read(
     head = (
         _field("csrftoken", token)
         + _field("title", "A very large file")
+        + _field("competency_numbers", "4")
+        + _field("kind", "document")
+        + _field("occurred_on", "2009-11-17")
         + _part_head("file", "large.txt")
     )
     sender = Sender(300, head=head, tail=f"\r\n--{BOUNDARY}--\r\n".encode())
     answer = _send(client, "POST", "/evidence", sender, MULTIPART)
     assert answer.status_code == 413
-    limit = get_settings().max_upload_mb + get_settings().max_body_mb
-    assert sender.pulled <= limit + 2
+    # Reading stopped once the file passed its limit; the form comes back with what was typed.
+    assert sender.pulled <= get_settings().max_upload_mb + 2
+    assert "The file is larger than the 1 MB limit" in answer.text
+    assert 'value="A very large file"' in answer.text
     assert (
         session.exec(select(EvidenceItem).where(EvidenceItem.title == "A very large file")).all()
         == []
     )
+
+
+def test_a_form_whose_file_is_too_large_comes_back_with_what_was_typed(
+    client: TestClient, world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a browser sends it: the whole length said up front, far past the limit, the file
+    after the words. The page reads up to the file, stops once it passes the limit, and shows
+    the form again with the words typed."""
+    monkeypatch.setattr(get_settings(), "max_upload_mb", 1)
+    sign_in(client, world.practice_clinician)
+    token = csrf_from(client.get("/evidence/new").text)
+    head = (
+        _field("csrftoken", token)
+        + _field("title", "Minutes with every appendix")
+        + _field("description", "Typed at length before choosing the file.")
+        + _part_head("file", "minutes.pdf")
+    )
+    tail = f"\r\n--{BOUNDARY}--\r\n".encode()
+    sender = Sender(40, head=head, tail=tail)
+    length = str(len(head) + 40 * CHUNK + len(tail))
+    answer = _send(client, "POST", "/evidence", sender, {**MULTIPART, "Content-Length": length})
+    assert answer.status_code in (413, 422)
+    assert "The file is larger than the 1 MB limit" in answer.text
+    assert 'value="Minutes with every appendix"' in answer.text
+    assert "Typed at length before choosing the file." in answer.text
 
 
 def test_a_role_that_may_not_log_evidence_is_refused_before_its_form_is_read(
