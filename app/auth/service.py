@@ -21,6 +21,7 @@ from app.config import get_settings
 from app.db import begin_write, utcnow
 from app.errors import NotSignedIn, TooManyRequests
 from app.organisations.models import Organisation, OrganisationKind
+from app.plain_text import without_unstorable
 from app.users import service as user_service
 from app.users.models import Role, User
 from app.users.passwords import verify_or_spend_the_same
@@ -180,8 +181,10 @@ def sign_in(session: Session, *, email: str, password: str, address: str) -> Use
     """The active user with these credentials. Failed attempts are counted per account and
     address, per account, and per address (``_check_throttle``); a throttled attempt is
     refused (429) before any password is checked, the same for every email address."""
-    email = user_service.normalise_email(email)[:254]
-    address = address[:64]
+    # Control characters cannot be stored (app.plain_text) and no account's address holds
+    # one: taken out, a mistyped address is an incorrect one, recorded like any other.
+    email = without_unstorable(user_service.normalise_email(email))[:254]
+    address = without_unstorable(address)[:64]
     failures = _check_throttle(session, email, address)
     user = user_service.find_by_email(session, email)
     usable = user.password_hash if user is not None and user.is_active else None

@@ -68,3 +68,12 @@ def test_token_form_without_fields_is_422(client: TestClient) -> None:
 def test_competencies_need_sign_in(client: TestClient, world) -> None:
     assert client.get("/api/v1/competencies").status_code == 401
     assert client.get("/api/v1/competencies", headers=auth(world.a.clinician)).status_code == 200
+
+
+def test_an_email_holding_control_characters_is_an_incorrect_one(client: TestClient, world) -> None:
+    """Found by the API fuzzing: such an email is answered like any wrong address (401 in
+    the documented shape), on both databases, never a 422 from recording the attempt."""
+    for email in ("nobody\x0c@nowhere.test", "nobody\x00@nowhere.test", "\x12"):
+        answer = client.post("/api/v1/auth/token", data={"username": email, "password": "x"})
+        assert answer.status_code == 401, answer.text
+        assert answer.json() == {"detail": "Incorrect email address or password"}

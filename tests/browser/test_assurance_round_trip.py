@@ -470,8 +470,10 @@ def test_one_assessment_round_trip_with_every_role_doing_its_part(
     expect(page.locator("main")).to_contain_text(MODERATION_REASON)
     lead.key_page("39-lead-moderation-log")
     # And the assurance report carries the panel, the PCT's comment and the moderation
+    # A first report starts its renderer process: on a busy machine that takes a while.
     report = page.request.get(
-        f"{live_server}/api/v1/assessments/{assessment_id(assessment)}/report.pdf"
+        f"{live_server}/api/v1/assessments/{assessment_id(assessment)}/report.pdf",
+        timeout=120_000,
     )
     assert report.status == 200
     text = " ".join(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
 import pytest
@@ -57,7 +58,9 @@ def _send(
             body = content.body() if isinstance(content, Sender) else content
             return await streaming.request(method, path, content=body, headers=headers)
 
-    return asyncio.run(go())
+    # In a thread of its own: the suite's browser tests may leave an event loop running here.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, go()).result()
 
 
 def _part_head(name: str, filename: str | None = None) -> bytes:
