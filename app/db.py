@@ -77,13 +77,16 @@ def _unstorable_field(session: OrmSession) -> str | None:
         for state in (sa.inspect(row) for row in (*session.new, *session.dirty))
         if getattr(state.mapper.local_table, "name", None) not in TEXT_COPIES
     ]
-    for nested in (False, True):
-        for state in changed:
-            for attribute in state.mapper.column_attrs:
-                for value in state.attrs[attribute.key].history.added:
-                    if isinstance(value, str) != nested and unstorable(value):
+    in_json: str | None = None
+    for state in changed:
+        for attribute in state.mapper.column_attrs:
+            for value in state.attrs[attribute.key].history.added:
+                if isinstance(value, str):
+                    if unstorable(value):
                         return attribute.key
-    return None
+                elif in_json is None and isinstance(value, dict | list) and unstorable(value):
+                    in_json = attribute.key
+    return in_json
 
 
 @event.listens_for(OrmSession, "before_flush")

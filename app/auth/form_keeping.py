@@ -28,7 +28,8 @@ from app.auth import kept_forms
 from app.auth import service as auth_service
 from app.config import get_settings
 from app.deps import SESSION_COOKIE
-from app.forms import FORM_FIELDS
+from app.errors import DomainError
+from app.forms import read_form
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +71,8 @@ async def _typed(request: Request) -> tuple[list[list[str]], bool] | None:
     if content_type not in FORM_TYPES:
         return None
     try:
-        form = await request.form(max_files=1, max_fields=FORM_FIELDS)
-    except (HTTPException, ClientDisconnect, ValueError):
+        form = await read_form(request, files=1)
+    except (DomainError, HTTPException, ClientDisconnect, ValueError):
         return None
     field_values: list[list[str]] = []
     files_left_out = False
